@@ -1,0 +1,38 @@
+# Helpers for the system test cases, which run inside the emulated host
+# (busybox sh). Sourced as /tests/lib.sh.
+#
+# A case reports each check on one line, which tests/system/run.sh counts:
+#   TEST-RESULT <name> PASS [detail]
+#   TEST-RESULT <name> FAIL <reason>
+
+GUEST_KERNEL=/guest/Image
+GUEST_INITRD=/guest/initrd.cpio
+GUEST_CMDLINE="console=ttyAMA0 quiet panic=-1"
+
+pass() { echo "TEST-RESULT $1 PASS${2:+ $2}"; }
+fail() { echo "TEST-RESULT $1 FAIL $2"; }
+
+now() { cut -d' ' -f1 /proc/uptime; }
+
+# run_turtle OUT TIMEOUT ARGS...: run turtle, each output line stamped with
+# seconds since turtle started, into OUT (and echoed indented). Sets RC.
+run_turtle() {
+	out=$1
+	limit=$2
+	shift 2
+	t0=$(now)
+	{ timeout "$limit" turtle "$@" 2>&1; echo $? >/tmp/rc; } |
+		while IFS= read -r line; do
+			echo "$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }') $line"
+		done >"$out"
+	RC=$(cat /tmp/rc)
+	sed 's/^/    | /' "$out"
+}
+
+# seconds_to MARKER OUT: the stamp of the first line containing MARKER.
+seconds_to() {
+	grep -m1 -- "$1" "$2" | cut -d' ' -f1
+}
+
+# expect NAME COND_DESC: PASS if the previous command succeeded.
+has() { grep -q -- "$1" "$2"; }

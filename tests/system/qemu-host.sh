@@ -1,0 +1,21 @@
+#!/bin/bash
+# Boot the emulated NV2 host (QEMU TCG, FEAT_NV2) with host.cpio and run
+# CMD in it; the host powers off when CMD ends.
+#
+#   qemu-host.sh TIMEOUT_SECONDS CMD...
+#
+# -cpu max,lpa2=off: with LPA2 an L2 at EL2 dies at its first NV2-redirected
+# register write, and nested teardown is 10x slower. pauth-impdef=on: the
+# cheaper pointer-authentication algorithm to emulate.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+limit=$1
+shift
+exec timeout --foreground -k 5 "$limit" qemu-system-aarch64 \
+	-M virt,virtualization=on,gic-version=3 \
+	-cpu max,lpa2=off,pauth-impdef=on \
+	-smp 2 -m 3072 \
+	-display none -monitor none -serial stdio -no-reboot \
+	-kernel "$HOST_KERNEL" -initrd "$IMAGES/host.cpio" \
+	-append "console=ttyAMA0 kvm-arm.mode=nested quiet panic=-1 -- $*"

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The unit test runner: every suite, one report. CK_FORK (the environment
+ * variable) chooses whether each test runs in its own process; the default
+ * is to fork, so a crash fails one test instead of the run.
+ */
+#include <stdlib.h>
+
+#include "suites.h"
+
+int main(void)
+{
+	Suite *(*const suites[])(void) = {
+		image_suite, layout_suite, fdt_suite, cli_suite,
+		mmio_suite, pl011_suite, loader_suite,
+	};
+	SRunner *sr;
+	unsigned int i;
+	int failed;
+
+	sr = srunner_create(NULL);
+	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		srunner_add_suite(sr, suites[i]());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The unit test suites, one per portable source file. */
+#ifndef TURTLE_TESTS_UNIT_SUITES_H
+#define TURTLE_TESTS_UNIT_SUITES_H
+
+#include <check.h>
+#include <string.h>
+
+Suite *image_suite(void);
+Suite *layout_suite(void);
+Suite *fdt_suite(void);
+Suite *cli_suite(void);
+Suite *mmio_suite(void);
+Suite *pl011_suite(void);
+Suite *loader_suite(void);
+
+/* The error message err mentions the text s. */
+#define ck_assert_err_has(err, s)                                    \
+	ck_assert_msg(strstr((err), (s)) != NULL,                    \
+		      "error message \"%s\" does not mention \"%s\"", \
+		      (err), (s))
+
+#endif

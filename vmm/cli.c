@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "platform.h"
+
+const char cli__run_usage[] =
+	"usage: turtle run --kernel IMAGE [options]\n"
+	"\n"
+	"Boot an arm64 Linux kernel in a KVM virtual machine. The guest's\n"
+	"console is the terminal: its output on stdout, stdin as its input.\n"
+	"\n"
+	"  -k, --kernel IMAGE     arm64 kernel Image (uncompressed), required\n"
+	"  -i, --initrd FILE      initial ramdisk (cpio, optionally compressed)\n"
+	"  -c, --cmdline STR      kernel command line (default: \"console=ttyAMA0\")\n"
+	"  -m, --mem SIZE         guest RAM in MiB, or with a suffix M or G\n"
+	"                         (default 512)\n"
+	"  -n, --cpus N           number of vCPUs, 1 to 64 (default 1); the guest\n"
+	"                         starts secondaries through PSCI CPU_ON\n"
+	"      --nested[=MODE]    start the vCPUs at virtual EL2 so the guest can\n"
+	"                         run KVM itself (needs FEAT_NV2 and a host booted\n"
+	"                         with kvm-arm.mode=nested). MODE is vhe (the\n"
+	"                         default: E2H=1, can host further levels) or\n"
+	"                         e2h0 (nVHE only)\n"
+	"      --stats            print vCPU exit counters when the guest stops\n"
+	"      --no-seccomp       do not install the seccomp system call filter\n"
+	"  -v, --verbose          print the memory layout and setup steps\n"
+	"  -h, --help             this text\n"
+	"\n"
+	"Console: Ctrl-C (SIGINT) or SIGTERM stops the guest and turtle, and the\n"
+	"terminal is restored.\n"
+	"\n"
+	"Exit status: 0 when the guest powers off, 1 on an error (turtle's or a\n"
+	"vCPU's), 2 on a command-line error, 3 when the guest resets (reboot or\n"
+	"panic), 128+N when stopped by signal N.\n";
+
+const char *cli__nested_name(enum nested_mode m)
+{
+	switch (m) {
+	case NESTED_VHE:
+		return "vhe";
+	case NESTED_E2H0:
+		return "e2h0";
+	default:
+		return "off";
+	}
+}
+
+static int parse_mem(const char *s, uint64_t *mib, char *err)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		goto bad;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		goto bad;
+	if (*end == 'G' || *end == 'g') {
+		if (v > CLI_MAX_MEM_MIB / 1024)
+			goto big;
+		v *= 1024;
+		end++;
+	} else if (*end == 'M' || *end == 'm') {
+		end++;
+	}
+	if (*end == 'i' || *end == 'B')
+		end += *end == 'i' && end[1] == 'B' ? 2 : 1;
+	if (*end)
+		goto bad;
+	if (v == 0) {
+		errbuf_set(err, "--mem: the guest needs some memory; 0 is not a size");
+		return -1;
+	}
+	if (v > CLI_MAX_MEM_MIB)
+		goto big;
+	*mib = v;
+	return 0;
+big:
+	errbuf_set(err, "--mem: %s is more than turtle's limit of %llu MiB", s,
+		   (unsigned long long)CLI_MAX_MEM_MIB);
+	return -1;
+bad:
+	errbuf_set(err, "--mem: '%s' is not a size in MiB (e.g. 512, 512M or 2G)", s);
+	return -1;
+}
+
+static int parse_cpus(const char *s, unsigned int *n, char *err)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *s < '0' || *s > '9' || *end || v < 1 || v > CLI_MAX_CPUS) {
+		errbuf_set(err, "--cpus: '%s' is not a vCPU count from 1 to %d", s,
+			   CLI_MAX_CPUS);
+		return -1;
+	}
+	*n = (unsigned int)v;
+	return 0;
+}
+
+enum { OPT_NESTED = 256, OPT_STATS, OPT_NO_SECCOMP };
+
+static const struct option run_options[] = {
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "initrd", required_argument, NULL, 'i' },
+	{ "cmdline", required_argument, NULL, 'c' },
+	{ "mem", required_argument, NULL, 'm' },
+	{ "cpus", required_argument, NULL, 'n' },
+	{ "nested", optional_argument, NULL, OPT_NESTED },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
+			       char *err)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->mem_mib = CLI_DEFAULT_MEM_MIB;
+	o->cpus = 1;
+	o->seccomp = 1;
+	o->cmdline = "console=ttyAMA0";
+
+	optind = 0; /* glibc: restart scanning, so parsing can repeat */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":k:i:c:m:n:vh", run_options,
+				NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			o->kernel = optarg;
+			break;
+		case 'i':
+			o->initrd = optarg;
+			break;
+		case 'c':
+			o->cmdline = optarg;
+			break;
+		case 'm':
+			if (parse_mem(optarg, &o->mem_mib, err))
+				return CLI_ERROR;
+			break;
+		case 'n':
+			if (parse_cpus(optarg, &o->cpus, err))
+				return CLI_ERROR;
+			break;
+		case OPT_NESTED:
+			if (!optarg || !strcmp(optarg, "vhe")) {
+				o->nested = NESTED_VHE;
+			} else if (!strcmp(optarg, "e2h0")) {
+				o->nested = NESTED_E2H0;
+			} else {
+				errbuf_set(err, "--nested: unknown mode '%s' (use vhe or e2h0)",
+					   optarg);
+				return CLI_ERROR;
+			}
+			break;
+		case OPT_STATS:
+			o->stats = 1;
+			break;
+		case OPT_NO_SECCOMP:
+			o->seccomp = 0;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'h':
+			return CLI_HELP;
+		case ':':
+			errbuf_set(err, "option '%s' needs a value", argv[optind - 1]);
+			return CLI_ERROR;
+		default:
+			errbuf_set(err, "unknown option '%s' (see turtle run --help)",
+				   argv[optind - 1]);
+			return CLI_ERROR;
+		}
+	}
+	if (optind < argc) {
+		errbuf_set(err, "unexpected argument '%s' (see turtle run --help)",
+			   argv[optind]);
+		return CLI_ERROR;
+	}
+	if (!o->kernel) {
+		errbuf_set(err, "--kernel IMAGE is required (see turtle run --help)");
+		return CLI_ERROR;
+	}
+	return CLI_OK;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* `turtle run` options. Parsing is pure so the unit tests can drive it. */
+#ifndef TURTLE_CLI_H
+#define TURTLE_CLI_H
+
+#include <stdint.h>
+
+enum nested_mode {
+	NESTED_OFF = 0,
+	NESTED_VHE, /* KVM_ARM_VCPU_HAS_EL2: E2H RES1, can host deeper levels */
+	NESTED_E2H0, /* + KVM_ARM_VCPU_HAS_EL2_E2H0: nVHE only */
+};
+
+#define CLI_DEFAULT_MEM_MIB 512
+#define CLI_MAX_MEM_MIB (1024ULL * 1024) /* 1 TiB: a sanity bound only */
+#define CLI_MAX_CPUS 64
+
+struct run_opts {
+	const char *kernel;
+	const char *initrd;
+	const char *cmdline;
+	uint64_t mem_mib;
+	unsigned int cpus;
+	enum nested_mode nested;
+	int verbose;
+	int stats; /* print exit counters when the guest stops */
+	int seccomp; /* 1 unless --no-seccomp */
+};
+
+enum cli_result {
+	CLI_OK = 0,
+	CLI_HELP = 1, /* --help: print the usage, exit 0 */
+	CLI_ERROR = -1, /* message in err */
+};
+
+/* argv[0] is "run". */
+enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
+			       char *err);
+const char *cli__nested_name(enum nested_mode m);
+extern const char cli__run_usage[];
+
+#endif

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Messages: every line turtle prints about itself starts with "turtle: ". */
+#ifndef TURTLE_LOG_H
+#define TURTLE_LOG_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+extern int turtle_verbose;
+
+void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * An error message buffer that pure (testable) code fills in instead of
+ * printing, so callers decide where it goes.
+ */
+#define ERRBUF_LEN 256
+void errbuf_set(char *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `turtle run`: check the input, build the VM, boot the kernel, then serve
+ * the console until the guest stops.
+ *
+ * Threads: one per vCPU runs KVM_RUN and handles its exits; the main thread
+ * waits in epoll on stdin (console input), a signalfd (SIGINT, SIGTERM,
+ * SIGHUP) and the VM's stop eventfd. Whoever ends the VM first (a vCPU on
+ * PSCI SYSTEM_OFF, an error, a signal) sets its exit status; the main thread
+ * then stops the vCPUs, restores the terminal and returns the status.
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "../boot/fdt.h"
+#include "../boot/layout.h"
+#include "../boot/loader.h"
+#include "../devices/pl011.h"
+#include "cli.h"
+#include "log.h"
+#include "platform.h"
+#include "seccomp.h"
+#include "term.h"
+#include "vcpu.h"
+#include "vm.h"
+
+struct console {
+	struct vm *vm;
+	struct pl011 uart;
+	uint8_t pending[256]; /* input that did not fit the UART's FIFO */
+	size_t npending, pending_off;
+	int stdin_open;
+};
+
+static void console__set_irq(void *ctx, int level)
+{
+	struct console *c = ctx;
+
+	vm__irq_line(c->vm, UART_SPI, level);
+}
+
+static void console__output(void *ctx, const uint8_t *buf, size_t len)
+{
+	(void)ctx;
+	while (len) {
+		ssize_t n = write(STDOUT_FILENO, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return; /* nobody reads our stdout: drop the output */
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void console__flush_input(struct console *c)
+{
+	size_t n;
+
+	if (c->pending_off == c->npending)
+		return;
+	n = pl011__rx_push(&c->uart, c->pending + c->pending_off,
+			   c->npending - c->pending_off);
+	c->pending_off += n;
+}
+
+static int console__read_stdin(struct console *c)
+{
+	ssize_t n = read(STDIN_FILENO, c->pending, sizeof(c->pending));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0) {
+		c->stdin_open = 0; /* EOF: the guest runs on without input */
+		return -1;
+	}
+	c->npending = (size_t)n;
+	c->pending_off = 0;
+	console__flush_input(c);
+	return 0;
+}
+
+static int build_fdt(struct vm *vm, const struct run_opts *o,
+		     const struct mem_layout *l)
+{
+	struct fdt_params p = {
+		.ram_base = l->ram_base,
+		.ram_size = l->ram_size,
+		.ncpus = o->cpus,
+		.el2 = o->nested != NESTED_OFF,
+		.gic_dist_base = GIC_DIST_BASE,
+		.gic_dist_size = GIC_DIST_SIZE,
+		.gic_redist_base = GIC_REDIST_BASE,
+		.gic_redist_size = GIC_REDIST_SIZE_PER_CPU * o->cpus,
+		.uart_base = UART_BASE,
+		.uart_size = UART_SIZE,
+		.uart_spi = UART_SPI,
+		.bootargs = o->cmdline,
+		.initrd_start = l->initrd_addr,
+		.initrd_end = l->initrd_addr + l->initrd_size,
+	};
+	char err[ERRBUF_LEN];
+
+	if (fdt__build(&p, vm__gpa_to_host(vm, l->dtb_addr, l->dtb_max),
+		       l->dtb_max, err)) {
+		pr_err("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The main thread's loop; returns when the VM has stopped. */
+static void serve(struct vm *vm, struct console *c, int sfd)
+{
+	struct epoll_event ev, evs[4];
+	int ep, i, n, timeout;
+
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0) {
+		vm__stop(vm, VM_EXIT_ERROR, "epoll_create1: %s", strerror(errno));
+		return;
+	}
+	ev = (struct epoll_event){ .events = EPOLLIN, .data.fd = vm->stop_efd };
+	epoll_ctl(ep, EPOLL_CTL_ADD, vm->stop_efd, &ev);
+	ev.data.fd = sfd;
+	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
+	ev.data.fd = STDIN_FILENO;
+	c->stdin_open = epoll_ctl(ep, EPOLL_CTL_ADD, STDIN_FILENO, &ev) == 0;
+
+	while (!__atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE)) {
+		/* Input waiting for FIFO space: retry soon, read no more. */
+		timeout = c->pending_off < c->npending ? 5 : -1;
+		n = epoll_wait(ep, evs, 4, timeout);
+		if (n < 0 && errno != EINTR) {
+			vm__stop(vm, VM_EXIT_ERROR, "epoll_wait: %s",
+				 strerror(errno));
+			break;
+		}
+		console__flush_input(c);
+		for (i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+
+			if (fd == sfd) {
+				struct signalfd_siginfo si;
+
+				if (read(sfd, &si, sizeof(si)) == sizeof(si))
+					vm__stop(vm, VM_EXIT_SIGNAL + (int)si.ssi_signo,
+						 "stopped by %s", strsignal((int)si.ssi_signo));
+			} else if (fd == STDIN_FILENO) {
+				if (c->pending_off < c->npending)
+					continue;
+				if (console__read_stdin(c))
+					epoll_ctl(ep, EPOLL_CTL_DEL, STDIN_FILENO, NULL);
+			}
+		}
+	}
+	close(ep);
+}
+
+int turtle__run(const struct run_opts *o)
+{
+	static struct console con; /* lives as long as the vCPUs */
+	struct boot_files files;
+	struct mem_layout layout;
+	char err[ERRBUF_LEN];
+	struct vm vm;
+	sigset_t sigs;
+	int sfd, status;
+
+	turtle_verbose = o->verbose;
+	if (loader__open(o->kernel, o->initrd, &files, err)) {
+		pr_err("%s", err);
+		return VM_EXIT_ERROR;
+	}
+	if (layout__plan(RAM_BASE, o->mem_mib << 20, &files.img,
+			 files.initrd_size, &layout, err)) {
+		pr_err("%s", err);
+		loader__close(&files);
+		return VM_EXIT_ERROR;
+	}
+	pr_debug("RAM 0x%llx+%llu MiB, kernel 0x%llx (%llu KiB), initrd 0x%llx (%llu KiB), dtb 0x%llx",
+		 (unsigned long long)layout.ram_base,
+		 (unsigned long long)o->mem_mib,
+		 (unsigned long long)layout.kernel_addr,
+		 (unsigned long long)(layout.kernel_size >> 10),
+		 (unsigned long long)layout.initrd_addr,
+		 (unsigned long long)(layout.initrd_size >> 10),
+		 (unsigned long long)layout.dtb_addr);
+
+	/* Signals go to the signalfd; every thread inherits the mask. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	sigdelset(&sigs, SIGUSR2);
+	sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (vm__create(&vm, layout.ram_size, o->nested))
+		goto fail;
+	if (loader__load(&files, &layout, vm.ram, err)) {
+		pr_err("%s", err);
+		goto fail;
+	}
+	loader__close(&files);
+
+	con.vm = &vm;
+	pl011__init(&con.uart, console__set_irq, console__output, &con);
+	if (mmio__register(&vm.bus, UART_BASE, UART_SIZE, &pl011__mmio_ops,
+			   &con.uart, "pl011"))
+		goto fail;
+
+	if (vm__gic_create(&vm, o->cpus))
+		goto fail;
+	vm__set_counter_offset(&vm);
+	if (vcpu__create_all(&vm, o->cpus, layout.kernel_addr, layout.dtb_addr))
+		goto fail;
+	if (vm__gic_init(&vm))
+		goto fail;
+	if (build_fdt(&vm, o, &layout))
+		goto fail;
+	if (o->seccomp && seccomp__install())
+		goto fail;
+
+	term__raw();
+	if (vcpu__start_all(&vm) == 0)
+		serve(&vm, &con, sfd);
+	vcpu__stop_all(&vm);
+	term__restore();
+
+	status = vm.exit_status;
+	if (status == VM_EXIT_POWEROFF)
+		pr_debug("%s", vm.exit_reason);
+	else
+		pr_err("%s", vm.exit_reason);
+	if (o->stats)
+		vcpu__print_stats(&vm);
+	vm__destroy(&vm);
+	return status;
+fail:
+	loader__close(&files);
+	return VM_EXIT_ERROR;
+}

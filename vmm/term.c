@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "term.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+static struct termios saved;
+static volatile sig_atomic_t is_raw;
+
+void term__restore(void)
+{
+	if (is_raw) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+		is_raw = 0;
+	}
+}
+
+/* A fatal signal must not leave the terminal raw: restore, then die. */
+static void term__fatal(int sig)
+{
+	term__restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void term__raw(void)
+{
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+	struct termios t;
+	unsigned int i;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved) < 0)
+		return;
+	t = saved;
+	cfmakeraw(&t);
+	t.c_lflag |= ISIG;
+	t.c_oflag |= OPOST | ONLCR;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) < 0)
+		return;
+	is_raw = 1;
+	atexit(term__restore);
+	for (i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		signal(fatal[i], term__fatal);
+}

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "vcpu.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "kvm-compat.h"
+#include "log.h"
+#include "vm.h"
+
+/* Sent to a vCPU thread to make KVM_RUN return. */
+#define SIG_VCPU_KICK SIGUSR2
+
+#define CORE_REG(name)                                                  \
+	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE |          \
+	 (offsetof(struct kvm_regs, name) / sizeof(__u32)))
+
+uint64_t vcpu__mpidr(unsigned int id)
+{
+	/* KVM's reset_mpidr(): 16 vCPUs per Aff0 cluster. */
+	return (id & 0xf) | (((uint64_t)(id >> 4) & 0xff) << 8);
+}
+
+static int vcpu__set_reg(struct vcpu *v, uint64_t id, uint64_t val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
+
+	return ioctl(v->fd, KVM_SET_ONE_REG, &reg);
+}
+
+static uint64_t vcpu__get_reg(struct vcpu *v, uint64_t id)
+{
+	uint64_t val = 0;
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
+
+	if (ioctl(v->fd, KVM_GET_ONE_REG, &reg) < 0)
+		return ~0ULL;
+	return val;
+}
+
+static int vcpu__init_one(struct vm *vm, struct vcpu *v,
+			  const struct kvm_vcpu_init *proto)
+{
+	struct kvm_vcpu_init init = *proto;
+
+	v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, v->id);
+	if (v->fd < 0) {
+		pr_err("KVM_CREATE_VCPU %u: %s", v->id, strerror(errno));
+		return -1;
+	}
+	v->run = mmap(NULL, vm->vcpu_mmap_size, PROT_READ | PROT_WRITE,
+		      MAP_SHARED, v->fd, 0);
+	if (v->run == MAP_FAILED) {
+		pr_err("mmap of vCPU %u's run area: %s", v->id, strerror(errno));
+		return -1;
+	}
+	/* Secondaries wait, powered off, for the guest's PSCI CPU_ON. */
+	if (v->id > 0)
+		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
+	if (ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) < 0) {
+		pr_err("KVM_ARM_VCPU_INIT for vCPU %u (features 0x%x): %s",
+		       v->id, init.features[0], strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int vcpu__create_all(struct vm *vm, unsigned int nr, uint64_t entry,
+		     uint64_t dtb)
+{
+	struct kvm_vcpu_init init;
+	unsigned int i;
+
+	vm->vcpus = calloc(nr, sizeof(*vm->vcpus));
+	if (!vm->vcpus)
+		return -1;
+	vm->nr_vcpus = nr;
+
+	memset(&init, 0, sizeof(init));
+	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init) < 0) {
+		pr_err("KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
+		return -1;
+	}
+	init.features[0] = 1U << KVM_ARM_VCPU_PSCI_0_2;
+	if (vm->nested != NESTED_OFF)
+		init.features[0] |= 1U << KVM_ARM_VCPU_HAS_EL2;
+	if (vm->nested == NESTED_E2H0)
+		init.features[0] |= 1U << KVM_ARM_VCPU_HAS_EL2_E2H0;
+
+	for (i = 0; i < nr; i++) {
+		vm->vcpus[i].vm = vm;
+		vm->vcpus[i].id = i;
+		vm->vcpus[i].fd = -1;
+		if (vcpu__init_one(vm, &vm->vcpus[i], &init))
+			return -1;
+	}
+
+	/* booting.rst: x0 = device tree, x1..x3 = 0, MMU off, at EL2 or EL1. */
+	if (vcpu__set_reg(&vm->vcpus[0], CORE_REG(regs.pc), entry) ||
+	    vcpu__set_reg(&vm->vcpus[0], CORE_REG(regs.regs[0]), dtb)) {
+		pr_err("setting vCPU 0's entry registers: %s", strerror(errno));
+		return -1;
+	}
+	pr_debug("%u vCPU%s, %s, entry 0x%llx, dtb 0x%llx", nr,
+		 nr > 1 ? "s" : "",
+		 vm->nested == NESTED_OFF ? "EL1" :
+		 vm->nested == NESTED_VHE ? "EL2 (VHE)" : "EL2 (E2H0, nVHE)",
+		 (unsigned long long)entry, (unsigned long long)dtb);
+	return 0;
+}
+
+static void vcpu__handle_mmio(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+
+	if (mmio__access(&v->vm->bus, run->mmio.phys_addr, run->mmio.data,
+			 run->mmio.len, run->mmio.is_write))
+		v->mmio_unhandled++;
+}
+
+static void vcpu__handle_system_event(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	switch (v->run->system_event.type) {
+	case KVM_SYSTEM_EVENT_SHUTDOWN:
+		vm__stop(vm, VM_EXIT_POWEROFF, "guest powered off");
+		break;
+	case KVM_SYSTEM_EVENT_RESET:
+		vm__stop(vm, VM_EXIT_RESET,
+			 "guest requested a reset (reboot, or a panic with panic=N)");
+		break;
+	case KVM_SYSTEM_EVENT_CRASH:
+		vm__stop(vm, VM_EXIT_ERROR, "guest reported a crash (PSCI)");
+		break;
+	default:
+		vm__stop(vm, VM_EXIT_ERROR, "vCPU %u: unknown system event %u",
+			 v->id, v->run->system_event.type);
+	}
+}
+
+static void vcpu__fail(struct vcpu *v, const char *what)
+{
+	vm__stop(v->vm, VM_EXIT_ERROR, "vCPU %u: %s at pc 0x%llx", v->id, what,
+		 (unsigned long long)vcpu__get_reg(v, CORE_REG(regs.pc)));
+}
+
+static void *vcpu__thread(void *arg)
+{
+	struct vcpu *v = arg;
+	struct kvm_run *run = v->run;
+	char what[96];
+	sigset_t kick;
+
+	sigemptyset(&kick);
+	sigaddset(&kick, SIG_VCPU_KICK);
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+
+	while (!__atomic_load_n(&v->vm->stopping, __ATOMIC_ACQUIRE)) {
+		v->runs++;
+		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			snprintf(what, sizeof(what), "KVM_RUN failed: %s",
+				 strerror(errno));
+			vcpu__fail(v, what);
+			break;
+		}
+		if (run->exit_reason < VCPU_EXIT_REASONS)
+			v->exits[run->exit_reason]++;
+
+		switch (run->exit_reason) {
+		case KVM_EXIT_MMIO:
+			vcpu__handle_mmio(v);
+			break;
+		case KVM_EXIT_SYSTEM_EVENT:
+			vcpu__handle_system_event(v);
+			break;
+		case KVM_EXIT_INTR:
+			break;
+		case KVM_EXIT_FAIL_ENTRY:
+			snprintf(what, sizeof(what), "entry failed (reason 0x%llx)",
+				 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+			vcpu__fail(v, what);
+			break;
+		case KVM_EXIT_INTERNAL_ERROR:
+			snprintf(what, sizeof(what), "KVM internal error %u",
+				 run->internal.suberror);
+			vcpu__fail(v, what);
+			break;
+		default:
+			snprintf(what, sizeof(what), "unexpected exit reason %u",
+				 run->exit_reason);
+			vcpu__fail(v, what);
+		}
+	}
+	return NULL;
+}
+
+static void vcpu__kick_handler(int sig)
+{
+	(void)sig;
+}
+
+int vcpu__start_all(struct vm *vm)
+{
+	struct sigaction sa = { .sa_handler = vcpu__kick_handler };
+	unsigned int i;
+	int err;
+
+	/* No SA_RESTART: the kick must make KVM_RUN return EINTR. */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIG_VCPU_KICK, &sa, NULL);
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		err = pthread_create(&vm->vcpus[i].thread, NULL, vcpu__thread,
+				     &vm->vcpus[i]);
+		if (err) {
+			pr_err("cannot start vCPU %u's thread: %s", i,
+			       strerror(err));
+			vm__stop(vm, VM_EXIT_ERROR, "vCPU threads failed");
+			return -1;
+		}
+		vm->vcpus[i].started = 1;
+	}
+	return 0;
+}
+
+void vcpu__stop_all(struct vm *vm)
+{
+	unsigned int i;
+
+	__atomic_store_n(&vm->stopping, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		if (!v->started)
+			continue;
+		/* Covers the window before the thread enters KVM_RUN. */
+		v->run->immediate_exit = 1;
+		pthread_kill(v->thread, SIG_VCPU_KICK);
+	}
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].started)
+			pthread_join(vm->vcpus[i].thread, NULL);
+		vm->vcpus[i].started = 0;
+	}
+}
+
+static const char *exit_name(unsigned int r)
+{
+	switch (r) {
+	case KVM_EXIT_MMIO:
+		return "mmio";
+	case KVM_EXIT_SYSTEM_EVENT:
+		return "system_event";
+	case KVM_EXIT_INTR:
+		return "intr";
+	case KVM_EXIT_FAIL_ENTRY:
+		return "fail_entry";
+	case KVM_EXIT_INTERNAL_ERROR:
+		return "internal_error";
+	default:
+		return "other";
+	}
+}
+
+void vcpu__print_stats(struct vm *vm)
+{
+	unsigned int i, r;
+	char line[512];
+	int n;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		n = snprintf(line, sizeof(line), "stats: vcpu%u runs=%llu", i,
+			     (unsigned long long)v->runs);
+		for (r = 0; r < VCPU_EXIT_REASONS && n < (int)sizeof(line); r++)
+			if (v->exits[r])
+				n += snprintf(line + n, sizeof(line) - n,
+					      " %s=%llu", exit_name(r),
+					      (unsigned long long)v->exits[r]);
+		pr_info("%s", line);
+	}
+	pr_info("stats: mmio accesses to no device: %llu",
+		(unsigned long long)vm->bus.unhandled);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* vCPUs: creation, the KVM_RUN loop on a thread each, exit accounting. */
+#ifndef TURTLE_VCPU_H
+#define TURTLE_VCPU_H
+
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stdint.h>
+
+struct vm;
+
+#define VCPU_EXIT_REASONS 64
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int id;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	int started;
+
+	/* Counters, written by this vCPU's thread only. */
+	uint64_t runs; /* KVM_RUN calls */
+	uint64_t exits[VCPU_EXIT_REASONS]; /* by kvm_run->exit_reason */
+	uint64_t mmio_unhandled;
+};
+
+/* Create and initialise every vCPU; vCPU 0 starts at entry with x0 = dtb. */
+int vcpu__create_all(struct vm *vm, unsigned int nr, uint64_t entry,
+		     uint64_t dtb);
+int vcpu__start_all(struct vm *vm);
+/* Kick every vCPU out of KVM_RUN and join the threads. */
+void vcpu__stop_all(struct vm *vm);
+void vcpu__print_stats(struct vm *vm);
+/* MPIDR affinity KVM gives vCPU id (the device tree's cpu reg). */
+uint64_t vcpu__mpidr(unsigned int id);
+
+#endif

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A KVM virtual machine: its memory, its vGIC, its vCPUs and its end. */
+#ifndef TURTLE_VM_H
+#define TURTLE_VM_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "mmio.h"
+
+struct vcpu;
+
+/* How a VM ended; the process exit status follows from it. */
+enum vm_exit {
+	VM_EXIT_POWEROFF = 0,
+	VM_EXIT_ERROR = 1,
+	VM_EXIT_RESET = 3,
+	VM_EXIT_SIGNAL = 128, /* + signal number */
+};
+
+struct vm {
+	int kvm_fd;
+	int vm_fd;
+	int gic_fd;
+	unsigned int ipa_bits;
+	enum nested_mode nested;
+
+	uint8_t *ram; /* host view of guest RAM */
+	uint64_t ram_base;
+	uint64_t ram_size;
+
+	struct mmio_bus bus;
+
+	unsigned int nr_vcpus;
+	struct vcpu *vcpus;
+	int vcpu_mmap_size;
+
+	/* Set once by the first vm__stop(); the main thread waits on it. */
+	int stop_efd;
+	int stopping;
+	int exit_status;
+	char exit_reason[160];
+};
+
+/* Open /dev/kvm, create the VM with a fitting IPA size, map RAM. */
+int vm__create(struct vm *vm, uint64_t ram_size, enum nested_mode nested);
+/* Create the in-kernel GICv3 (before the vCPUs) and initialise it (after). */
+int vm__gic_create(struct vm *vm, unsigned int nr_vcpus);
+int vm__gic_init(struct vm *vm);
+/* Put the guest's counters on the host's timeline (VM-wide offset 0). */
+void vm__set_counter_offset(struct vm *vm);
+/* Drive SPI number spi (0-based) to level. */
+int vm__irq_line(struct vm *vm, unsigned int spi, int level);
+/* Guest physical -> host pointer, or NULL if [gpa, gpa+len) is not RAM. */
+void *vm__gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len);
+/* Ask the VM to stop; the first caller's status and reason win. */
+void vm__stop(struct vm *vm, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void vm__destroy(struct vm *vm);
+
+#endif
