@@ -36,6 +36,7 @@ UNIT_SRCS     := $(wildcard tests/unit/*.c)
 # the cross build sees just those headers through a folder of links.
 XINC := $(B)/cross-include
 XLIB := /usr/lib/aarch64-linux-gnu
+XFDT := $(TURTLE_CACHE)/arm64/usr/lib/aarch64-linux-gnu/libfdt.a
 
 all: $(B)/turtle
 
@@ -50,7 +51,7 @@ $(B)/aarch64/%.o: %.c $(XINC)/.done
 	$(CC_CROSS) $(CFLAGS) -I$(XINC) -MMD -MP -c $< -o $@
 
 $(B)/turtle: $(TURTLE_SRCS:%.c=$(B)/aarch64/%.o)
-	$(CC_CROSS) -static -pthread -o $@ $^ $(XLIB)/libfdt.a $(XLIB)/libseccomp.a
+	$(CC_CROSS) -static -pthread -o $@ $^ $(XFDT) $(XLIB)/libseccomp.a
 
 $(B)/native/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -39,7 +39,7 @@ int layout__plan(uint64_t ram_base, uint64_t ram_size,
 
 	initrd_start = l->dtb_addr;
 	if (initrd_size) {
-		if (initrd_size > ram_size) {
+		if (initrd_size > l->dtb_addr - ram_base) {
 			errbuf_set(err, "initrd (%llu MiB) is larger than guest RAM (%llu MiB)",
 				   (unsigned long long)(initrd_size >> 20),
 				   (unsigned long long)(ram_size >> 20));

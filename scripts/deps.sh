@@ -5,12 +5,12 @@
 # Idempotent: a second run checks a few facts and returns in well under a
 # second. Run by `make deps`, which `make run` and `make test` call.
 #
-#   TURTLE_CACHE  where the kernel and busybox are cached
-#                 (default /var/cache/turtle)
+#   TURTLE_CACHE    where the kernel, busybox and arm64 libfdt are cached
+#                   (default /var/cache/turtle)
+#   TURTLE_REFRESH  1: look for a newer kernel even if one is cached
 set -euo pipefail
 
 CACHE=${TURTLE_CACHE:-/var/cache/turtle}
-STAMP_PKGS=/var/lib/turtle/deps-v1.done
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 
@@ -50,33 +50,73 @@ Pin-Priority: 100
 EOS
 		changed=1
 	fi
-	if [ $changed = 1 ] || [ ! -f "$STAMP_PKGS" ]; then
+	if [ $changed = 1 ] || ! qemu_ok || [ -n "$(missing $NATIVE_PKGS $ARM64_PKGS)" ] ||
+		[ ! -f "$CACHE/kernel/current/.done" ]; then
 		log "apt-get update"
 		$SUDO apt-get update -q >/dev/null
 	fi
 }
 
+# Packages, by apt name: installed only if missing, so a second run is quick.
+A=$(dpkg --print-architecture)
+NATIVE_PKGS="gcc-aarch64-linux-gnu:$A libc6-dev-arm64-cross:$A libfdt-dev:$A
+libseccomp-dev:$A check:$A pkg-config:$A cpio:$A xz-utils:$A device-tree-compiler:$A"
+ARM64_PKGS="libseccomp-dev:arm64"
+
+# Print each of NAME:ARCH that is not installed for ARCH (or as arch all).
+missing() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status} ${Architecture}\n' "${p%:*}" 2>/dev/null |
+			grep -Eq "^install ok installed (${p##*:}|all)$" || echo "$p"
+	done
+}
+
+qemu_ok() {
+	command -v qemu-system-aarch64 >/dev/null &&
+		qemu-system-aarch64 --version | grep -Eq 'version (1[0-9]|[2-9][0-9])\.'
+}
+
 apt_packages() {
-	[ -f "$STAMP_PKGS" ] && return 0
+	local m
 	export DEBIAN_FRONTEND=noninteractive
-	log "installing QEMU 10 from bookworm-backports"
-	$SUDO apt-get install -y -q -t bookworm-backports qemu-system-arm >/dev/null
-	log "installing the build tools"
-	$SUDO apt-get install -y -q gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
-		libfdt-dev libseccomp-dev check pkg-config cpio xz-utils \
-		device-tree-compiler >/dev/null
+	if ! qemu_ok; then
+		log "installing QEMU 10 from bookworm-backports"
+		$SUDO apt-get install -y -q -t bookworm-backports qemu-system-arm >/dev/null
+	fi
+	# shellcheck disable=SC2086
+	m=$(missing $NATIVE_PKGS)
+	if [ -n "$m" ]; then
+		log "installing" $m
+		# shellcheck disable=SC2086
+		$SUDO apt-get install -y -q $m >/dev/null
+	fi
 	# A separate call: one combined call with the amd64 packages fails.
-	log "installing the arm64 static libraries"
-	$SUDO apt-get install -y -q libfdt-dev:arm64 libseccomp-dev:arm64 >/dev/null
-	$SUDO mkdir -p "$(dirname "$STAMP_PKGS")"
-	$SUDO touch "$STAMP_PKGS"
+	# shellcheck disable=SC2086
+	m=$(missing $ARM64_PKGS)
+	if [ -n "$m" ]; then
+		log "installing" $m
+		# shellcheck disable=SC2086
+		$SUDO apt-get install -y -q $m >/dev/null
+	fi
+}
+
+# libfdt-dev is not co-installable across architectures: installing the
+# arm64 one removes the amd64 one that the native unit tests link. So the
+# arm64 static library is unpacked into the cache instead of installed.
+arm64_libfdt() {
+	local dir=$CACHE/arm64
+	[ -f "$dir/usr/lib/aarch64-linux-gnu/libfdt.a" ] && return 0
+	log "fetching libfdt-dev:arm64 (static library for the cross build)"
+	mkdir -p "$dir"
+	fetch_unpack libfdt-dev:arm64 "$dir"
 }
 
 # Download PKG (apt syntax, e.g. name:arm64/suite) and unpack it into DIR.
 fetch_unpack() {
 	local pkg=$1 dir=$2 tmp
-	tmp=$(mktemp -d); chmod 755 "$tmp"
-	(cd "$tmp" && apt-get download -q "$pkg" >/dev/null)
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null)
 	for deb in "$tmp"/*.deb; do
 		dpkg-deb -x "$deb" "$dir"
 	done
@@ -87,8 +127,8 @@ fetch_unpack() {
 # resolved now, from the meta package's dependencies, never hard-coded.
 kernel() {
 	local tmp ver dir
-	tmp=$(mktemp -d); chmod 755 "$tmp"
-	(cd "$tmp" && apt-get download -q linux-image-cloud-arm64:arm64/trixie-backports >/dev/null)
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root linux-image-cloud-arm64:arm64/trixie-backports >/dev/null)
 	ver=$(dpkg-deb -f "$tmp"/*.deb Depends | tr ',' '\n' |
 		sed -n 's/^ *linux-image-\([^ ]*-cloud-arm64\).*/\1/p' | head -n1)
 	rm -rf "$tmp"
@@ -120,6 +160,7 @@ busybox() {
 mkdir -p "$CACHE"
 apt_sources
 apt_packages
+arm64_libfdt
 if [ -f "$CACHE/kernel/current/.done" ] && [ -x "$CACHE/busybox/bin/busybox" ] &&
 	[ "${TURTLE_REFRESH:-0}" = 0 ]; then
 	exit 0

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,9 +124,25 @@ static const struct option run_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/*
+ * The option getopt just rejected. A long one is the whole word before
+ * optind; a short one may sit inside a cluster ("-xv"), where only optopt
+ * names it.
+ */
+static const char *opt_name(char **argv, int ind, char *buf, size_t len)
+{
+	const char *word = argv[ind - 1];
+
+	if (!strncmp(word, "--", 2) || !optopt || optopt > 127)
+		return word;
+	snprintf(buf, len, "-%c", optopt);
+	return buf;
+}
+
 enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 			       char *err)
 {
+	char name[8];
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -179,11 +196,12 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 		case 'h':
 			return CLI_HELP;
 		case ':':
-			errbuf_set(err, "option '%s' needs a value", argv[optind - 1]);
+			errbuf_set(err, "option '%s' needs a value",
+				   opt_name(argv, optind, name, sizeof(name)));
 			return CLI_ERROR;
 		default:
 			errbuf_set(err, "unknown option '%s' (see turtle run --help)",
-				   argv[optind - 1]);
+				   opt_name(argv, optind, name, sizeof(name)));
 			return CLI_ERROR;
 		}
 	}

@@ -195,7 +195,13 @@ int turtle__run(const struct run_opts *o)
 		 (unsigned long long)(layout.initrd_size >> 10),
 		 (unsigned long long)layout.dtb_addr);
 
-	/* Signals go to the signalfd; every thread inherits the mask. */
+	/*
+	 * Signals go to the signalfd; every thread inherits the mask. A
+	 * shell starts background jobs with SIGINT ignored: undo that.
+	 */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);

@@ -1,0 +1,78 @@
+#!/bin/sh
+# How a guest's life ends, and the console's input direction:
+#  - console input: keystrokes on turtle's stdin reach the guest's shell;
+#  - a guest reboot, and a guest panic (panic=-1), end turtle with status 3;
+#  - SIGTERM and SIGINT stop the guest; turtle exits 128+N with a message.
+. /tests/lib.sh
+
+# Console input: no command, so init starts a shell on the console; feed it
+# a line once the guest is up, and let that line power the guest off.
+rm -f /tmp/out
+(
+	i=0
+	while ! grep -q TURTLE-INIT /tmp/out 2>/dev/null && [ $i -lt 600 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	sleep 1
+	printf 'echo MARK-input-$((5*5))\npoweroff -f\n'
+	sleep 120
+) | timeout 240 turtle run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
+	--mem 256 --cmdline "$GUEST_CMDLINE" >/tmp/out 2>&1
+rc=$?
+sed 's/^/    | /' /tmp/out
+if [ $rc != 0 ]; then
+	fail console-input "turtle exited $rc"
+elif ! has "MARK-input-25" /tmp/out; then
+	fail console-input "the guest shell did not run the typed command"
+else
+	pass console-input
+fi
+
+run_turtle /tmp/out 240 run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
+	--mem 256 --cmdline "$GUEST_CMDLINE -- reboot -f"
+if [ "$RC" != 3 ]; then
+	fail guest-reboot "turtle exited $RC, expected 3"
+elif ! has "guest requested a reset" /tmp/out; then
+	fail guest-reboot "no message about the reset"
+else
+	pass guest-reboot
+fi
+
+run_turtle /tmp/out 240 run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
+	--mem 256 --cmdline "$GUEST_CMDLINE -- echo c >/proc/sysrq-trigger"
+if [ "$RC" != 3 ]; then
+	fail guest-panic "turtle exited $RC, expected 3"
+elif ! has "Kernel panic" /tmp/out; then
+	fail guest-panic "the guest did not panic"
+else
+	pass guest-panic
+fi
+
+# signal SIG STATUS: stop a guest that sleeps, once it is up.
+signal() {
+	sig=$1 want=$2
+	rm -f /tmp/out
+	# turtle itself in the background, not a subshell around it.
+	turtle run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD --mem 256 \
+		--cmdline "$GUEST_CMDLINE -- sleep 600" >/tmp/out 2>&1 &
+	pid=$!
+	i=0
+	while ! grep -q TURTLE-INIT /tmp/out && [ $i -lt 600 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	kill -$sig $pid
+	wait $pid
+	rc=$?
+	sed 's/^/    | /' /tmp/out
+	if [ $rc != $want ]; then
+		fail stop-by-sig$sig "turtle exited $rc, expected $want"
+	elif ! has "stopped by" /tmp/out; then
+		fail stop-by-sig$sig "no message about the signal"
+	else
+		pass stop-by-sig$sig
+	fi
+}
+signal TERM 143
+signal INT 130

@@ -1,0 +1,62 @@
+#!/bin/bash
+# Run the system test cases: each case boots the emulated NV2 host once and
+# runs tests/system/cases/NAME.sh inside it, which prints TEST-RESULT lines.
+#
+#   tests/system/run.sh [CASE...]      (default: every case)
+#
+# Logs: build/test-logs/NAME.log. Prints one line per check and a closing
+# "N passed, N failed" line; exits non-zero if any check failed or a case
+# did not finish (a host that hangs is killed by the timeout).
+set -uo pipefail
+. "$(dirname "$0")/env.sh"
+
+logs=$TURTLE_ROOT/build/test-logs
+mkdir -p "$logs"
+cases=("$@")
+if [ ${#cases[@]} = 0 ]; then
+	for f in "$TURTLE_ROOT"/tests/system/cases/*.sh; do
+		cases+=("$(basename "$f" .sh)")
+	done
+fi
+
+# Per-case time limits (seconds of wall time for the whole host boot).
+limit_for() {
+	case $1 in
+	nested) echo 600 ;;
+	*) echo 400 ;;
+	esac
+}
+
+passed=0
+failed=0
+for c in "${cases[@]}"; do
+	log=$logs/$c.log
+	t0=$(date +%s)
+	"$TURTLE_ROOT/tests/system/qemu-host.sh" "$(limit_for "$c")" \
+		"/tests/cases/$c.sh" </dev/null >"$log" 2>&1
+	qrc=$?
+	secs=$(($(date +%s) - t0))
+	n=0
+	while read -r _ name verdict detail; do
+		n=$((n + 1))
+		if [ "$verdict" = PASS ]; then
+			passed=$((passed + 1))
+			printf '  PASS  %-24s %s\n' "$name" "$detail"
+		else
+			failed=$((failed + 1))
+			printf '  FAIL  %-24s %s (log: %s)\n' "$name" "$detail" "$log"
+		fi
+	done < <(grep -a '^TEST-RESULT ' "$log" | tr -d '\r')
+	if ! grep -aq '^TURTLE-EXIT 0' "$log"; then
+		failed=$((failed + 1))
+		printf '  FAIL  %-24s the host did not finish the case (qemu status %d after %ds; log: %s)\n' \
+			"$c" "$qrc" "$secs" "$log"
+		tail -n 20 "$log" | sed 's/^/        /'
+	elif [ $n = 0 ]; then
+		failed=$((failed + 1))
+		printf '  FAIL  %-24s reported no results (log: %s)\n' "$c" "$log"
+	fi
+	echo "  ($c: ${secs}s)"
+done
+echo "system: $passed passed, $failed failed"
+[ $failed = 0 ]

@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cli__parse_run: the `turtle run` command line. */
+#include <stdint.h>
+#include <string.h>
+
+#include "../../vmm/cli.h"
+#include "../../vmm/log.h"
+#include "suites.h"
+
+/*
+ * getopt wants char **, and may reorder the array (never the strings), so
+ * the arguments go in a writable array of pointers to literals.
+ */
+static enum cli_result parse_argv(const char **argv, struct run_opts *o,
+				  char *err)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	return cli__parse_run(argc, (char **)argv, o, err);
+}
+
+#define parse(o, err, ...) \
+	parse_argv((const char *[]){ "run", ##__VA_ARGS__, NULL }, (o), (err))
+
+/* The value --mem gives, or -1 on an error. */
+static long long mem(const char *arg)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	if (parse(&o, err, "--kernel", "k", "--mem", arg) != CLI_OK)
+		return -1;
+	return (long long)o.mem_mib;
+}
+
+START_TEST(test_cli_defaults)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "Image"), CLI_OK);
+	ck_assert_str_eq(o.kernel, "Image");
+	ck_assert_ptr_null(o.initrd);
+	ck_assert_str_eq(o.cmdline, "console=ttyAMA0");
+	ck_assert_uint_eq(o.mem_mib, 512);
+	ck_assert_uint_eq(o.cpus, 1);
+	ck_assert_int_eq(o.nested, NESTED_OFF);
+	ck_assert_int_eq(o.seccomp, 1);
+	ck_assert_int_eq(o.verbose, 0);
+	ck_assert_int_eq(o.stats, 0);
+}
+END_TEST
+
+START_TEST(test_cli_all_long_options)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "Image",
+			       "--initrd", "initrd.cpio",
+			       "--cmdline", "console=ttyAMA0 quiet",
+			       "--mem", "1024", "--cpus", "4", "--nested",
+			       "--stats", "--no-seccomp", "--verbose"),
+			 CLI_OK);
+	ck_assert_str_eq(o.kernel, "Image");
+	ck_assert_str_eq(o.initrd, "initrd.cpio");
+	ck_assert_str_eq(o.cmdline, "console=ttyAMA0 quiet");
+	ck_assert_uint_eq(o.mem_mib, 1024);
+	ck_assert_uint_eq(o.cpus, 4);
+	ck_assert_int_eq(o.nested, NESTED_VHE);
+	ck_assert_int_eq(o.stats, 1);
+	ck_assert_int_eq(o.seccomp, 0);
+	ck_assert_int_eq(o.verbose, 1);
+}
+END_TEST
+
+START_TEST(test_cli_long_options_with_equals)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel=Image", "--initrd=rd",
+			       "--cmdline=ro", "--mem=2G", "--cpus=3"),
+			 CLI_OK);
+	ck_assert_str_eq(o.kernel, "Image");
+	ck_assert_str_eq(o.initrd, "rd");
+	ck_assert_str_eq(o.cmdline, "ro");
+	ck_assert_uint_eq(o.mem_mib, 2048);
+	ck_assert_uint_eq(o.cpus, 3);
+}
+END_TEST
+
+START_TEST(test_cli_all_short_options)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "-k", "Image", "-i", "rd", "-c",
+			       "root=/dev/vda", "-m", "768", "-n", "8", "-v"),
+			 CLI_OK);
+	ck_assert_str_eq(o.kernel, "Image");
+	ck_assert_str_eq(o.initrd, "rd");
+	ck_assert_str_eq(o.cmdline, "root=/dev/vda");
+	ck_assert_uint_eq(o.mem_mib, 768);
+	ck_assert_uint_eq(o.cpus, 8);
+	ck_assert_int_eq(o.verbose, 1);
+}
+END_TEST
+
+START_TEST(test_cli_short_options_attached_values)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "-kImage", "-m1G", "-n2"), CLI_OK);
+	ck_assert_str_eq(o.kernel, "Image");
+	ck_assert_uint_eq(o.mem_mib, 1024);
+	ck_assert_uint_eq(o.cpus, 2);
+}
+END_TEST
+
+START_TEST(test_cli_option_order_does_not_matter)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	/* Option order does not matter. */
+	ck_assert_int_eq(parse(&o, err, "-v", "--mem", "64", "--kernel", "k"),
+			 CLI_OK);
+	ck_assert_str_eq(o.kernel, "k");
+	ck_assert_uint_eq(o.mem_mib, 64);
+}
+END_TEST
+
+START_TEST(test_cli_last_option_wins)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "-k", "a", "-m", "1G", "-k", "b",
+			       "-m", "3G"), CLI_OK);
+	ck_assert_str_eq(o.kernel, "b");
+	ck_assert_uint_eq(o.mem_mib, 3072);
+}
+END_TEST
+
+START_TEST(test_cli_mem_plain_is_mib)
+{
+	ck_assert_int_eq(mem("512"), 512);
+	ck_assert_int_eq(mem("1"), 1);
+}
+END_TEST
+
+START_TEST(test_cli_mem_g_suffix)
+{
+	ck_assert_int_eq(mem("2G"), 2048);
+	ck_assert_int_eq(mem("2g"), 2048);
+}
+END_TEST
+
+START_TEST(test_cli_mem_m_suffix)
+{
+	ck_assert_int_eq(mem("256M"), 256);
+	ck_assert_int_eq(mem("256m"), 256);
+}
+END_TEST
+
+START_TEST(test_cli_mem_ib_suffix)
+{
+	ck_assert_int_eq(mem("2GiB"), 2048);
+	ck_assert_int_eq(mem("256MiB"), 256);
+}
+END_TEST
+
+START_TEST(test_cli_mem_limit_accepted)
+{
+	ck_assert_int_eq(mem("1024G"), CLI_MAX_MEM_MIB);
+	ck_assert_int_eq(mem("1048576"), CLI_MAX_MEM_MIB);
+}
+END_TEST
+
+START_TEST(test_cli_mem_zero_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--mem", "0"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "--mem");
+	ck_assert_err_has(err, "0");
+	ck_assert_int_eq(mem("0G"), -1);
+}
+END_TEST
+
+START_TEST(test_cli_mem_not_a_number_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--mem", "abc"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "abc");
+	ck_assert_int_eq(mem(""), -1);
+	ck_assert_int_eq(mem("12x"), -1);
+	ck_assert_int_eq(mem("1T"), -1);
+	ck_assert_int_eq(mem("G"), -1);
+	ck_assert_int_eq(mem(" 64"), -1);
+}
+END_TEST
+
+START_TEST(test_cli_mem_negative_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--mem", "-5"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "-5");
+}
+END_TEST
+
+START_TEST(test_cli_mem_huge_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--mem",
+			       "999999999999"), CLI_ERROR);
+	ck_assert_err_has(err, "999999999999");
+	ck_assert_int_eq(mem("1048577"), -1);
+	ck_assert_int_eq(mem("1025G"), -1);
+	ck_assert_int_eq(mem("18014398509481984G"), -1); /* 2^54 G */
+	ck_assert_int_eq(mem("99999999999999999999999"), -1);
+}
+END_TEST
+
+START_TEST(test_cli_cpus_range_accepted)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "-k", "k", "--cpus", "1"), CLI_OK);
+	ck_assert_uint_eq(o.cpus, 1);
+	ck_assert_int_eq(parse(&o, err, "-k", "k", "--cpus", "64"), CLI_OK);
+	ck_assert_uint_eq(o.cpus, CLI_MAX_CPUS);
+}
+END_TEST
+
+START_TEST(test_cli_cpus_zero_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "-k", "k", "--cpus", "0"), CLI_ERROR);
+	ck_assert_err_has(err, "--cpus");
+}
+END_TEST
+
+START_TEST(test_cli_cpus_above_max_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "-k", "k", "--cpus", "65"), CLI_ERROR);
+	ck_assert_err_has(err, "65");
+}
+END_TEST
+
+START_TEST(test_cli_cpus_not_a_number_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "-k", "k", "--cpus", "x"), CLI_ERROR);
+	ck_assert_err_has(err, "'x'");
+	ck_assert_int_eq(parse(&o, err, "-k", "k", "--cpus", ""), CLI_ERROR);
+	ck_assert_int_eq(parse(&o, err, "-k", "k", "--cpus", "4x"), CLI_ERROR);
+	ck_assert_int_eq(parse(&o, err, "-k", "k", "--cpus", "-1"), CLI_ERROR);
+	ck_assert_int_eq(parse(&o, err, "-k", "k", "--cpus",
+			       "18446744073709551617"), CLI_ERROR);
+}
+END_TEST
+
+START_TEST(test_cli_nested_without_mode_is_vhe)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "-k", "k", "--nested"), CLI_OK);
+	ck_assert_int_eq(o.nested, NESTED_VHE);
+}
+END_TEST
+
+START_TEST(test_cli_nested_vhe)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "-k", "k", "--nested=vhe"), CLI_OK);
+	ck_assert_int_eq(o.nested, NESTED_VHE);
+}
+END_TEST
+
+START_TEST(test_cli_nested_e2h0)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "-k", "k", "--nested=e2h0"), CLI_OK);
+	ck_assert_int_eq(o.nested, NESTED_E2H0);
+}
+END_TEST
+
+START_TEST(test_cli_nested_unknown_mode_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "-k", "k", "--nested=bogus"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "bogus");
+}
+END_TEST
+
+START_TEST(test_cli_nested_mode_must_be_attached)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	/* An optional value needs '=': a separate word is a stray argument. */
+	ck_assert_int_eq(parse(&o, err, "-k", "k", "--nested", "e2h0"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "e2h0");
+}
+END_TEST
+
+START_TEST(test_cli_nested_names)
+{
+	ck_assert_str_eq(cli__nested_name(NESTED_OFF), "off");
+	ck_assert_str_eq(cli__nested_name(NESTED_VHE), "vhe");
+	ck_assert_str_eq(cli__nested_name(NESTED_E2H0), "e2h0");
+}
+END_TEST
+
+START_TEST(test_cli_unknown_long_option_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "-k", "k", "--frobnicate"), CLI_ERROR);
+	ck_assert_err_has(err, "--frobnicate");
+}
+END_TEST
+
+START_TEST(test_cli_unknown_short_option_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "-k", "k", "-x"), CLI_ERROR);
+	ck_assert_err_has(err, "-x");
+}
+END_TEST
+
+START_TEST(test_cli_unknown_short_option_in_cluster_named)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	/*
+	 * 'x' is not the last letter of its word: the message must still
+	 * name it, not the argument before.
+	 */
+	ck_assert_int_eq(parse(&o, err, "-k", "kernel", "-xv"), CLI_ERROR);
+	ck_assert_err_has(err, "x");
+	ck_assert_msg(strstr(err, "kernel") == NULL,
+		      "error message \"%s\" names the wrong argument", err);
+}
+END_TEST
+
+START_TEST(test_cli_missing_kernel_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--mem", "64"), CLI_ERROR);
+	ck_assert_err_has(err, "--kernel");
+	ck_assert_int_eq(parse(&o, err), CLI_ERROR);
+	ck_assert_err_has(err, "--kernel");
+}
+END_TEST
+
+START_TEST(test_cli_help_long)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--help"), CLI_HELP);
+}
+END_TEST
+
+START_TEST(test_cli_help_short_wins_over_errors_after_it)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "-h", "--mem", "0"), CLI_HELP);
+}
+END_TEST
+
+START_TEST(test_cli_stray_positional_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "extra"), CLI_ERROR);
+	ck_assert_err_has(err, "extra");
+}
+END_TEST
+
+START_TEST(test_cli_positional_after_double_dash_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--", "--mem"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "--mem");
+}
+END_TEST
+
+START_TEST(test_cli_long_option_missing_value_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--mem"), CLI_ERROR);
+	ck_assert_err_has(err, "--mem");
+}
+END_TEST
+
+START_TEST(test_cli_short_option_missing_value_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "-k", "k", "-n"), CLI_ERROR);
+	ck_assert_err_has(err, "-n");
+}
+END_TEST
+
+START_TEST(test_cli_kernel_missing_value_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel"), CLI_ERROR);
+	ck_assert_err_has(err, "--kernel");
+}
+END_TEST
+
+START_TEST(test_cli_parse_twice_resets_state)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "a", "--mem", "64", "-v",
+			       "--nested"), CLI_OK);
+	ck_assert_int_eq(parse(&o, err, "--kernel", "b", "-n", "2"), CLI_OK);
+	ck_assert_str_eq(o.kernel, "b");
+	ck_assert_uint_eq(o.mem_mib, 512);
+	ck_assert_uint_eq(o.cpus, 2);
+	ck_assert_int_eq(o.verbose, 0);
+	ck_assert_int_eq(o.nested, NESTED_OFF);
+}
+END_TEST
+
+START_TEST(test_cli_parse_after_error_mid_word_resets_state)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	/* Stop inside "-vxn", then start over on a new argv. */
+	ck_assert_int_eq(parse(&o, err, "-k", "a", "-vxn"), CLI_ERROR);
+	ck_assert_int_eq(parse(&o, err, "-k", "b"), CLI_OK);
+	ck_assert_str_eq(o.kernel, "b");
+	ck_assert_int_eq(o.verbose, 0);
+	ck_assert_uint_eq(o.cpus, 1);
+}
+END_TEST
+
+Suite *cli_suite(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc;
+
+	tc = tcase_create("options");
+	tcase_add_test(tc, test_cli_defaults);
+	tcase_add_test(tc, test_cli_all_long_options);
+	tcase_add_test(tc, test_cli_long_options_with_equals);
+	tcase_add_test(tc, test_cli_all_short_options);
+	tcase_add_test(tc, test_cli_short_options_attached_values);
+	tcase_add_test(tc, test_cli_option_order_does_not_matter);
+	tcase_add_test(tc, test_cli_last_option_wins);
+	tcase_add_test(tc, test_cli_help_long);
+	tcase_add_test(tc, test_cli_help_short_wins_over_errors_after_it);
+	tcase_add_test(tc, test_cli_parse_twice_resets_state);
+	tcase_add_test(tc, test_cli_parse_after_error_mid_word_resets_state);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("mem");
+	tcase_add_test(tc, test_cli_mem_plain_is_mib);
+	tcase_add_test(tc, test_cli_mem_g_suffix);
+	tcase_add_test(tc, test_cli_mem_m_suffix);
+	tcase_add_test(tc, test_cli_mem_ib_suffix);
+	tcase_add_test(tc, test_cli_mem_limit_accepted);
+	tcase_add_test(tc, test_cli_mem_zero_rejected);
+	tcase_add_test(tc, test_cli_mem_not_a_number_rejected);
+	tcase_add_test(tc, test_cli_mem_negative_rejected);
+	tcase_add_test(tc, test_cli_mem_huge_rejected);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("cpus");
+	tcase_add_test(tc, test_cli_cpus_range_accepted);
+	tcase_add_test(tc, test_cli_cpus_zero_rejected);
+	tcase_add_test(tc, test_cli_cpus_above_max_rejected);
+	tcase_add_test(tc, test_cli_cpus_not_a_number_rejected);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("nested");
+	tcase_add_test(tc, test_cli_nested_without_mode_is_vhe);
+	tcase_add_test(tc, test_cli_nested_vhe);
+	tcase_add_test(tc, test_cli_nested_e2h0);
+	tcase_add_test(tc, test_cli_nested_unknown_mode_rejected);
+	tcase_add_test(tc, test_cli_nested_mode_must_be_attached);
+	tcase_add_test(tc, test_cli_nested_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_test(tc, test_cli_unknown_long_option_rejected);
+	tcase_add_test(tc, test_cli_unknown_short_option_rejected);
+	tcase_add_test(tc, test_cli_unknown_short_option_in_cluster_named);
+	tcase_add_test(tc, test_cli_missing_kernel_rejected);
+	tcase_add_test(tc, test_cli_stray_positional_rejected);
+	tcase_add_test(tc, test_cli_positional_after_double_dash_rejected);
+	tcase_add_test(tc, test_cli_long_option_missing_value_rejected);
+	tcase_add_test(tc, test_cli_short_option_missing_value_rejected);
+	tcase_add_test(tc, test_cli_kernel_missing_value_rejected);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
