@@ -17,7 +17,7 @@ export TURTLE_CACHE
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
+WARN    := -Wall -Wextra -Werror
 CFLAGS  := -std=gnu11 -O2 -g $(WARN) -pthread -D_GNU_SOURCE \
 	   -DTURTLE_VERSION='"$(VERSION)"'
 
@@ -75,7 +75,7 @@ test: deps
 
 run: deps
 	@$(MAKE) --no-print-directory images
-	@tests/system/run-demo.sh
+	@scripts/run-demo.sh
 
 format:
 	clang-format -i $(shell git ls-files '*.c' '*.h')

@@ -42,6 +42,9 @@ static void silent_read(void *dev, uint64_t offset, uint8_t *data,
 {
 	struct fake_dev *d = dev;
 
+	(void)offset;
+	(void)data;
+	(void)len;
 	d->reads++;
 }
 
