@@ -53,6 +53,10 @@ $(B)/aarch64/%.o: %.c $(XINC)/.done
 $(B)/turtle: $(TURTLE_SRCS:%.c=$(B)/aarch64/%.o)
 	$(CC_CROSS) -static -pthread -o $@ $^ $(XFDT) $(XLIB)/libseccomp.a
 
+# Test helpers that run inside the emulated host.
+$(B)/ptyrun: tests/system/ptyrun.c
+	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
+
 $(B)/native/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) $(CFLAGS) $(shell pkg-config --cflags check) -MMD -MP -c $< -o $@
@@ -66,11 +70,11 @@ unit: $(B)/unit-tests
 deps:
 	@scripts/deps.sh
 
-images: $(B)/turtle
+images: $(B)/turtle $(B)/ptyrun
 	@tests/system/mkimages.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all $(B)/unit-tests
+	@$(MAKE) --no-print-directory all $(B)/ptyrun $(B)/unit-tests
 	@tests/run-all.sh
 
 run: deps

@@ -60,7 +60,7 @@ EOS
 # Packages, by apt name: installed only if missing, so a second run is quick.
 A=$(dpkg --print-architecture)
 NATIVE_PKGS="gcc-aarch64-linux-gnu:$A libc6-dev-arm64-cross:$A libfdt-dev:$A
-libseccomp-dev:$A check:$A pkg-config:$A cpio:$A xz-utils:$A device-tree-compiler:$A"
+libseccomp-dev:$A check:$A pkg-config:$A cpio:$A xz-utils:$A"
 ARM64_PKGS="libseccomp-dev:arm64"
 
 # Print each of NAME:ARCH that is not installed for ARCH (or as arch all).

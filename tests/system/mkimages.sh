@@ -13,6 +13,7 @@ mk=$TURTLE_ROOT/boot/init/mkinitramfs.sh
 "$mk" "$IMAGES/guest.cpio" "$TURTLE_ROOT/build/turtle:bin/turtle"
 "$mk" "$IMAGES/host.cpio" \
 	"$TURTLE_ROOT/build/turtle:bin/turtle" \
+	"$TURTLE_ROOT/build/ptyrun:bin/ptyrun" \
 	"$GUEST_KERNEL:guest/Image" \
 	"$IMAGES/guest.cpio:guest/initrd.cpio" \
 	"$TURTLE_ROOT/tests/system/cases:tests/cases" \

@@ -2,7 +2,8 @@
 # How a guest's life ends, and the console's input direction:
 #  - console input: keystrokes on turtle's stdin reach the guest's shell;
 #  - a guest reboot, and a guest panic (panic=-1), end turtle with status 3;
-#  - SIGTERM and SIGINT stop the guest; turtle exits 128+N with a message.
+#  - SIGTERM and SIGINT stop the guest; turtle exits 128+N with a message;
+#  - Ctrl-C typed at a terminal stops it too, and the terminal is restored.
 . /tests/lib.sh
 
 # Console input: no command, so init starts a shell on the console; feed it
@@ -16,7 +17,7 @@ rm -f /tmp/out
 	done
 	sleep 1
 	printf 'echo MARK-input-$((5*5))\npoweroff -f\n'
-	sleep 120
+	# EOF on turtle's stdin now: the guest runs on without input.
 ) | timeout 240 turtle run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
 	--mem 256 --cmdline "$GUEST_CMDLINE" >/tmp/out 2>&1
 rc=$?
@@ -76,3 +77,19 @@ signal() {
 }
 signal TERM 143
 signal INT 130
+
+# At a terminal: turtle puts it in raw mode while the guest runs; Ctrl-C
+# typed there stops the guest, and the terminal's modes come back as they
+# were.
+ptyrun TURTLE-INIT -- turtle run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
+	--mem 256 --cmdline "$GUEST_CMDLINE -- sleep 600" >/tmp/out 2>&1
+sed 's/^/    | /' /tmp/out
+if ! has "PTYRUN raw-while-running yes" /tmp/out; then
+	fail tty-ctrl-c "the terminal was not in raw mode while the guest ran"
+elif ! has "PTYRUN status 130" /tmp/out; then
+	fail tty-ctrl-c "Ctrl-C did not stop turtle with status 130"
+elif ! has "PTYRUN restored yes" /tmp/out; then
+	fail tty-ctrl-c "the terminal was left in raw mode"
+else
+	pass tty-ctrl-c
+fi

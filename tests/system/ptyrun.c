@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ptyrun: run a command on a fresh pseudo-terminal, as a user at a
+ * terminal would, to test turtle's console handling.
+ *
+ *   ptyrun MARKER -- COMMAND [ARGS...]
+ *
+ * Copies the command's output to stdout. Once MARKER appears in it, checks
+ * that the terminal is in raw mode and types Ctrl-C (the byte 0x03, which
+ * the terminal turns into SIGINT for its foreground job). When the command
+ * has exited, compares the terminal's modes with those before it started.
+ * Reports on stdout:
+ *   PTYRUN raw-while-running yes|no
+ *   PTYRUN restored yes|no
+ *   PTYRUN status N          (exit status, or 128+signal)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+static int same_modes(const struct termios *a, const struct termios *b)
+{
+	return a->c_iflag == b->c_iflag && a->c_oflag == b->c_oflag &&
+	       a->c_lflag == b->c_lflag && a->c_cflag == b->c_cflag;
+}
+
+int main(int argc, char **argv)
+{
+	struct termios before, during, after;
+	char buf[4096], seen[8192] = "";
+	int master, slave, status, raw = 0, typed = 0;
+	size_t seen_len = 0;
+	const char *marker;
+	pid_t pid;
+
+	if (argc < 4 || strcmp(argv[2], "--")) {
+		fprintf(stderr, "usage: ptyrun MARKER -- COMMAND [ARGS...]\n");
+		return 2;
+	}
+	marker = argv[1];
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (master < 0 || grantpt(master) || unlockpt(master)) {
+		perror("ptyrun: posix_openpt");
+		return 1;
+	}
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	if (slave < 0 || tcgetattr(slave, &before)) {
+		perror("ptyrun: slave");
+		return 1;
+	}
+
+	pid = fork();
+	if (pid == 0) {
+		setsid();
+		ioctl(slave, TIOCSCTTY, 0);
+		dup2(slave, 0);
+		dup2(slave, 1);
+		dup2(slave, 2);
+		close(master);
+		close(slave);
+		execvp(argv[3], argv + 3);
+		_exit(127);
+	}
+
+	for (;;) {
+		struct pollfd p = { .fd = master, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 200) > 0) {
+			n = read(master, buf, sizeof(buf));
+			if (n > 0) {
+				fwrite(buf, 1, (size_t)n, stdout);
+				fflush(stdout);
+				if (!typed && seen_len + (size_t)n < sizeof(seen)) {
+					memcpy(seen + seen_len, buf, (size_t)n);
+					seen_len += (size_t)n;
+					seen[seen_len] = '\0';
+				}
+			}
+		}
+		if (!typed && strstr(seen, marker)) {
+			tcgetattr(slave, &during);
+			raw = !(during.c_lflag & ICANON) && !(during.c_lflag & ECHO);
+			if (write(master, "\x03", 1) != 1)
+				perror("ptyrun: typing Ctrl-C");
+			typed = 1;
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+	}
+	tcgetattr(slave, &after);
+	printf("\nPTYRUN raw-while-running %s\n", raw ? "yes" : "no");
+	printf("PTYRUN restored %s\n", same_modes(&before, &after) ? "yes" : "no");
+	printf("PTYRUN status %d\n", WIFEXITED(status) ? WEXITSTATUS(status) :
+		128 + WTERMSIG(status));
+	return 0;
+}
