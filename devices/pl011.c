@@ -3,34 +3,7 @@
 
 #include <string.h>
 
-/* Registers (PL011 TRM, section 3.2) */
-#define UARTDR 0x000
-#define UARTRSR 0x004
-#define UARTFR 0x018
-#define UARTILPR 0x020
-#define UARTIBRD 0x024
-#define UARTFBRD 0x028
-#define UARTLCR_H 0x02c
-#define UARTCR 0x030
-#define UARTIFLS 0x034
-#define UARTIMSC 0x038
-#define UARTRIS 0x03c
-#define UARTMIS 0x040
-#define UARTICR 0x044
-#define UARTDMACR 0x048
-#define UARTPERIPHID0 0xfe0
-
-#define FR_RXFE (1U << 4)
-#define FR_TXFF (1U << 5)
-#define FR_RXFF (1U << 6)
-#define FR_TXFE (1U << 7)
-
-#define INT_RX (1U << 4)
-#define INT_TX (1U << 5)
-#define INT_RT (1U << 6)
-#define INT_ALL 0x7ffU
-
-#define LCR_H_FEN (1U << 4)
+#include "pl011-regs.h"
 
 /* PeriphID 0-3 then PCellID 0-3: what the AMBA bus probes for. */
 static const uint8_t pl011_id[8] = { 0x11, 0x10, 0x14, 0x00,

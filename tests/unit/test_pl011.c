@@ -3,30 +3,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../../devices/pl011-regs.h"
 #include "../../devices/pl011.h"
 #include "suites.h"
-
-#define DR 0x000
-#define FR 0x018
-#define IBRD 0x024
-#define FBRD 0x028
-#define LCR_H 0x02c
-#define CR 0x030
-#define IFLS 0x034
-#define IMSC 0x038
-#define RIS 0x03c
-#define MIS 0x040
-#define ICR 0x044
-#define DMACR 0x048
-
-#define FR_RXFE (1U << 4)
-#define FR_TXFF (1U << 5)
-#define FR_RXFF (1U << 6)
-#define FR_TXFE (1U << 7)
-
-#define INT_RX (1U << 4)
-#define INT_TX (1U << 5)
-#define INT_RT (1U << 6)
 
 /* What the UART did to the outside world. */
 struct host {
@@ -90,14 +69,14 @@ START_TEST(test_pl011_init_raises_no_irq)
 {
 	ck_assert_uint_eq(host.irq_calls, 0);
 	ck_assert_int_eq(uart.irq_level, 0);
-	ck_assert_uint_eq(rd(CR), 0x300);
-	ck_assert_uint_eq(rd(IMSC), 0);
+	ck_assert_uint_eq(rd(UARTCR), 0x300);
+	ck_assert_uint_eq(rd(UARTIMSC), 0);
 }
 END_TEST
 
 START_TEST(test_pl011_dr_write_outputs_byte)
 {
-	wr(DR, 'A');
+	wr(UARTDR, 'A');
 	ck_assert_uint_eq(host.nout, 1);
 	ck_assert_uint_eq(host.out[0], 'A');
 }
@@ -109,7 +88,7 @@ START_TEST(test_pl011_dr_writes_output_in_order)
 	size_t i;
 
 	for (i = 0; i < strlen(msg); i++)
-		wr(DR, (uint8_t)msg[i]);
+		wr(UARTDR, (uint8_t)msg[i]);
 	ck_assert_uint_eq(host.nout, strlen(msg));
 	ck_assert_mem_eq(host.out, msg, strlen(msg));
 }
@@ -119,7 +98,7 @@ START_TEST(test_pl011_dr_byte_write_outputs_byte)
 {
 	uint8_t c = 'z';
 
-	pl011__mmio_ops.write(&uart, DR, &c, 1);
+	pl011__mmio_ops.write(&uart, UARTDR, &c, 1);
 	ck_assert_uint_eq(host.nout, 1);
 	ck_assert_uint_eq(host.out[0], 'z');
 }
@@ -127,7 +106,7 @@ END_TEST
 
 START_TEST(test_pl011_dr_write_keeps_low_byte_only)
 {
-	wr(DR, 0xf00 | 'q');
+	wr(UARTDR, 0xf00 | 'q');
 	ck_assert_uint_eq(host.nout, 1);
 	ck_assert_uint_eq(host.out[0], 'q');
 }
@@ -137,14 +116,14 @@ START_TEST(test_pl011_unaligned_write_ignored)
 {
 	uint8_t c = 'x';
 
-	pl011__mmio_ops.write(&uart, DR + 1, &c, 1);
+	pl011__mmio_ops.write(&uart, UARTDR + 1, &c, 1);
 	ck_assert_uint_eq(host.nout, 0);
 }
 END_TEST
 
 START_TEST(test_pl011_fr_empty_rx_fifo)
 {
-	uint32_t fr = rd(FR);
+	uint32_t fr = rd(UARTFR);
 
 	ck_assert_uint_eq(fr & FR_RXFE, FR_RXFE);
 	ck_assert_uint_eq(fr & FR_RXFF, 0);
@@ -158,8 +137,8 @@ START_TEST(test_pl011_fr_tx_never_full)
 	unsigned int i;
 
 	for (i = 0; i < 100; i++) {
-		wr(DR, 'a' + i % 26);
-		ck_assert_uint_eq(rd(FR) & FR_TXFF, 0);
+		wr(UARTDR, 'a' + i % 26);
+		ck_assert_uint_eq(rd(UARTFR) & FR_TXFF, 0);
 	}
 	ck_assert_uint_eq(host.nout, 100);
 }
@@ -181,12 +160,12 @@ END_TEST
 START_TEST(test_pl011_rx_bytes_read_in_order)
 {
 	ck_assert_uint_eq(push("abc"), 3);
-	ck_assert_uint_eq(rd(FR) & FR_RXFE, 0);
-	ck_assert_uint_eq(rd(DR), 'a');
-	ck_assert_uint_eq(rd(DR), 'b');
-	ck_assert_uint_eq(rd(FR) & FR_RXFE, 0);
-	ck_assert_uint_eq(rd(DR), 'c');
-	ck_assert_uint_eq(rd(FR) & FR_RXFE, FR_RXFE);
+	ck_assert_uint_eq(rd(UARTFR) & FR_RXFE, 0);
+	ck_assert_uint_eq(rd(UARTDR), 'a');
+	ck_assert_uint_eq(rd(UARTDR), 'b');
+	ck_assert_uint_eq(rd(UARTFR) & FR_RXFE, 0);
+	ck_assert_uint_eq(rd(UARTDR), 'c');
+	ck_assert_uint_eq(rd(UARTFR) & FR_RXFE, FR_RXFE);
 }
 END_TEST
 
@@ -195,16 +174,16 @@ START_TEST(test_pl011_rx_byte_read_of_dr)
 	uint8_t c = 0;
 
 	push("k");
-	pl011__mmio_ops.read(&uart, DR, &c, 1);
+	pl011__mmio_ops.read(&uart, UARTDR, &c, 1);
 	ck_assert_uint_eq(c, 'k');
-	ck_assert_uint_eq(rd(FR) & FR_RXFE, FR_RXFE);
+	ck_assert_uint_eq(rd(UARTFR) & FR_RXFE, FR_RXFE);
 }
 END_TEST
 
 START_TEST(test_pl011_dr_read_when_empty_is_zero)
 {
-	ck_assert_uint_eq(rd(DR), 0);
-	ck_assert_uint_eq(rd(FR) & FR_RXFE, FR_RXFE);
+	ck_assert_uint_eq(rd(UARTDR), 0);
+	ck_assert_uint_eq(rd(UARTFR) & FR_RXFE, FR_RXFE);
 }
 END_TEST
 
@@ -219,11 +198,11 @@ START_TEST(test_pl011_rx_fifo_holds_32_bytes)
 			  PL011_FIFO_LEN);
 	ck_assert_uint_eq(PL011_FIFO_LEN, 32);
 	ck_assert_uint_eq(pl011__rx_space(&uart), 0);
-	ck_assert_uint_eq(rd(FR) & FR_RXFF, FR_RXFF);
+	ck_assert_uint_eq(rd(UARTFR) & FR_RXFF, FR_RXFF);
 	ck_assert_uint_eq(pl011__rx_push(&uart, buf, 1), 0);
 	for (i = 0; i < PL011_FIFO_LEN; i++)
-		ck_assert_uint_eq(rd(DR), i);
-	ck_assert_uint_eq(rd(FR) & FR_RXFE, FR_RXFE);
+		ck_assert_uint_eq(rd(UARTDR), i);
+	ck_assert_uint_eq(rd(UARTFR) & FR_RXFE, FR_RXFE);
 }
 END_TEST
 
@@ -232,7 +211,7 @@ START_TEST(test_pl011_rx_space_tracks_reads)
 	ck_assert_uint_eq(pl011__rx_space(&uart), PL011_FIFO_LEN);
 	push("0123456789");
 	ck_assert_uint_eq(pl011__rx_space(&uart), PL011_FIFO_LEN - 10);
-	rd(DR);
+	rd(UARTDR);
 	ck_assert_uint_eq(pl011__rx_space(&uart), PL011_FIFO_LEN - 9);
 }
 END_TEST
@@ -244,26 +223,26 @@ START_TEST(test_pl011_rx_fifo_wraps_around)
 
 	push("0123456789abcdefghij"); /* 20 */
 	for (i = 0; i < 20; i++)
-		rd(DR);
+		rd(UARTDR);
 	for (i = 0; i < 30; i++)
 		want[i] = 'A' + i;
 	want[30] = '\0';
 	ck_assert_uint_eq(push(want), 30);
 	for (i = 0; i < 30; i++)
-		ck_assert_uint_eq(rd(DR), (uint8_t)want[i]);
-	ck_assert_uint_eq(rd(FR) & FR_RXFE, FR_RXFE);
+		ck_assert_uint_eq(rd(UARTDR), (uint8_t)want[i]);
+	ck_assert_uint_eq(rd(UARTFR) & FR_RXFE, FR_RXFE);
 }
 END_TEST
 
 START_TEST(test_pl011_rx_irq_follows_fifo)
 {
-	wr(IMSC, INT_RX);
+	wr(UARTIMSC, INT_RX);
 	ck_assert_int_eq(host.level, 0);
 	push("xy");
 	ck_assert_int_eq(host.level, 1);
-	rd(DR);
+	rd(UARTDR);
 	ck_assert_int_eq(host.level, 1);
-	rd(DR);
+	rd(UARTDR);
 	ck_assert_int_eq(host.level, 0);
 	ck_assert_uint_eq(host.irq_calls, 2);
 }
@@ -273,17 +252,17 @@ START_TEST(test_pl011_rx_irq_on_unmask_with_pending_data)
 {
 	push("x");
 	ck_assert_uint_eq(host.irq_calls, 0);
-	wr(IMSC, INT_RX);
+	wr(UARTIMSC, INT_RX);
 	ck_assert_int_eq(host.level, 1);
 }
 END_TEST
 
 START_TEST(test_pl011_rx_timeout_irq_follows_fifo)
 {
-	wr(IMSC, INT_RT);
+	wr(UARTIMSC, INT_RT);
 	push("x");
 	ck_assert_int_eq(host.level, 1);
-	rd(DR);
+	rd(UARTDR);
 	ck_assert_int_eq(host.level, 0);
 }
 END_TEST
@@ -293,91 +272,91 @@ START_TEST(test_pl011_masked_rx_raises_no_irq)
 	push("abc");
 	ck_assert_uint_eq(host.irq_calls, 0);
 	ck_assert_int_eq(host.level, 0);
-	ck_assert_uint_eq(rd(MIS), 0);
+	ck_assert_uint_eq(rd(UARTMIS), 0);
 }
 END_TEST
 
 START_TEST(test_pl011_tx_irq_always_pending)
 {
-	wr(IMSC, INT_TX);
+	wr(UARTIMSC, INT_TX);
 	ck_assert_int_eq(host.level, 1);
-	ck_assert_uint_eq(rd(MIS), INT_TX);
-	wr(DR, '!');
+	ck_assert_uint_eq(rd(UARTMIS), INT_TX);
+	wr(UARTDR, '!');
 	ck_assert_int_eq(host.level, 1);
 }
 END_TEST
 
 START_TEST(test_pl011_mask_lowers_irq)
 {
-	wr(IMSC, INT_TX);
+	wr(UARTIMSC, INT_TX);
 	ck_assert_int_eq(host.level, 1);
-	wr(IMSC, 0);
+	wr(UARTIMSC, 0);
 	ck_assert_int_eq(host.level, 0);
 }
 END_TEST
 
 START_TEST(test_pl011_ris_rx_follows_fifo)
 {
-	ck_assert_uint_eq(rd(RIS) & (INT_RX | INT_RT), 0);
-	ck_assert_uint_eq(rd(RIS) & INT_TX, INT_TX);
+	ck_assert_uint_eq(rd(UARTRIS) & (INT_RX | INT_RT), 0);
+	ck_assert_uint_eq(rd(UARTRIS) & INT_TX, INT_TX);
 	push("a");
-	ck_assert_uint_eq(rd(RIS) & (INT_RX | INT_RT), INT_RX | INT_RT);
-	rd(DR);
-	ck_assert_uint_eq(rd(RIS) & (INT_RX | INT_RT), 0);
+	ck_assert_uint_eq(rd(UARTRIS) & (INT_RX | INT_RT), INT_RX | INT_RT);
+	rd(UARTDR);
+	ck_assert_uint_eq(rd(UARTRIS) & (INT_RX | INT_RT), 0);
 }
 END_TEST
 
 START_TEST(test_pl011_icr_cannot_clear_rx_while_data_waits)
 {
-	wr(IMSC, INT_RX | INT_RT);
+	wr(UARTIMSC, INT_RX | INT_RT);
 	push("ab");
-	wr(ICR, INT_RX | INT_RT);
-	ck_assert_uint_eq(rd(RIS) & (INT_RX | INT_RT), INT_RX | INT_RT);
+	wr(UARTICR, INT_RX | INT_RT);
+	ck_assert_uint_eq(rd(UARTRIS) & (INT_RX | INT_RT), INT_RX | INT_RT);
 	ck_assert_int_eq(host.level, 1);
 }
 END_TEST
 
 START_TEST(test_pl011_icr_cannot_clear_tx)
 {
-	wr(ICR, 0x7ff);
-	ck_assert_uint_eq(rd(RIS) & INT_TX, INT_TX);
+	wr(UARTICR, 0x7ff);
+	ck_assert_uint_eq(rd(UARTRIS) & INT_TX, INT_TX);
 }
 END_TEST
 
 START_TEST(test_pl011_mis_is_ris_masked)
 {
 	push("a");
-	wr(IMSC, INT_RX);
-	ck_assert_uint_eq(rd(MIS), rd(RIS) & INT_RX);
-	ck_assert_uint_eq(rd(MIS), INT_RX);
+	wr(UARTIMSC, INT_RX);
+	ck_assert_uint_eq(rd(UARTMIS), rd(UARTRIS) & INT_RX);
+	ck_assert_uint_eq(rd(UARTMIS), INT_RX);
 }
 END_TEST
 
 START_TEST(test_pl011_control_registers_read_back)
 {
-	wr(IBRD, 0x12345);
-	wr(FBRD, 0xff);
-	wr(LCR_H, 0x170);
-	wr(CR, 0x10301);
-	wr(IFLS, 0xff);
-	wr(IMSC, 0xffffffff);
-	wr(DMACR, 0xff);
-	ck_assert_uint_eq(rd(IBRD), 0x2345);
-	ck_assert_uint_eq(rd(FBRD), 0x3f);
-	ck_assert_uint_eq(rd(LCR_H), 0x70);
-	ck_assert_uint_eq(rd(CR), 0x0301);
-	ck_assert_uint_eq(rd(IFLS), 0x3f);
-	ck_assert_uint_eq(rd(IMSC), 0x7ff);
-	ck_assert_uint_eq(rd(DMACR), 7);
+	wr(UARTIBRD, 0x12345);
+	wr(UARTFBRD, 0xff);
+	wr(UARTLCR_H, 0x170);
+	wr(UARTCR, 0x10301);
+	wr(UARTIFLS, 0xff);
+	wr(UARTIMSC, 0xffffffff);
+	wr(UARTDMACR, 0xff);
+	ck_assert_uint_eq(rd(UARTIBRD), 0x2345);
+	ck_assert_uint_eq(rd(UARTFBRD), 0x3f);
+	ck_assert_uint_eq(rd(UARTLCR_H), 0x70);
+	ck_assert_uint_eq(rd(UARTCR), 0x0301);
+	ck_assert_uint_eq(rd(UARTIFLS), 0x3f);
+	ck_assert_uint_eq(rd(UARTIMSC), 0x7ff);
+	ck_assert_uint_eq(rd(UARTDMACR), 7);
 }
 END_TEST
 
 START_TEST(test_pl011_reset_values)
 {
-	ck_assert_uint_eq(rd(CR), 0x300);
-	ck_assert_uint_eq(rd(IFLS), 0x12);
-	ck_assert_uint_eq(rd(IBRD), 0);
-	ck_assert_uint_eq(rd(LCR_H), 0);
+	ck_assert_uint_eq(rd(UARTCR), 0x300);
+	ck_assert_uint_eq(rd(UARTIFLS), 0x12);
+	ck_assert_uint_eq(rd(UARTIBRD), 0);
+	ck_assert_uint_eq(rd(UARTLCR_H), 0);
 }
 END_TEST
 

@@ -30,25 +30,24 @@ else
 	pass console-input
 fi
 
-run_turtle /tmp/out 240 run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
-	--mem 256 --cmdline "$GUEST_CMDLINE -- reboot -f"
-if [ "$RC" != 3 ]; then
-	fail guest-reboot "turtle exited $RC, expected 3"
-elif ! has "guest requested a reset" /tmp/out; then
-	fail guest-reboot "no message about the reset"
-else
-	pass guest-reboot
-fi
-
-run_turtle /tmp/out 240 run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
-	--mem 256 --cmdline "$GUEST_CMDLINE -- echo c >/proc/sysrq-trigger"
-if [ "$RC" != 3 ]; then
-	fail guest-panic "turtle exited $RC, expected 3"
-elif ! has "Kernel panic" /tmp/out; then
-	fail guest-panic "the guest did not panic"
-else
-	pass guest-panic
-fi
+# expect_reset NAME PATTERN CMD: the guest's CMD resets it; turtle says so
+# and exits 3, and the output shows PATTERN.
+expect_reset() {
+	name=$1 pattern=$2
+	run_turtle /tmp/out 240 run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
+		--mem 256 --cmdline "$GUEST_CMDLINE -- $3"
+	if [ "$RC" != 3 ]; then
+		fail $name "turtle exited $RC, expected 3"
+	elif ! has "guest requested a reset" /tmp/out; then
+		fail $name "no message about the reset"
+	elif ! has "$pattern" /tmp/out; then
+		fail $name "no '$pattern' in the guest's output"
+	else
+		pass $name
+	fi
+}
+expect_reset guest-reboot "reboot: Restarting system" "reboot -f"
+expect_reset guest-panic "Kernel panic" "echo c >/proc/sysrq-trigger"
 
 # signal SIG STATUS: stop a guest that sleeps, once it is up.
 signal() {
