@@ -157,10 +157,25 @@ busybox() {
 	cp "$dir/root/bin/busybox" "$dir/bin/busybox"
 }
 
+# mkfs.ext4 for test guests: busybox has no ext4 mkfs and Debian ships no
+# static e2fsprogs, so the arm64 packages (and the libc they link) are
+# unpacked here and boot/init/mkinitramfs.sh copies what mke2fs needs.
+e2fsprogs() {
+	local dir=$CACHE/e2fsprogs p
+	[ -x "$dir/root/sbin/mke2fs" ] && return 0
+	log "fetching e2fsprogs:arm64 and its libraries (mkfs.ext4 in test guests)"
+	rm -rf "$dir"
+	mkdir -p "$dir/root"
+	for p in e2fsprogs libext2fs2 libcom-err2 libblkid1 libuuid1 libc6; do
+		fetch_unpack "$p:arm64" "$dir/root"
+	done
+}
+
 mkdir -p "$CACHE"
 apt_sources
 apt_packages
 arm64_libfdt
+e2fsprogs
 if [ -f "$CACHE/kernel/current/.done" ] && [ -x "$CACHE/busybox/bin/busybox" ] &&
 	[ "${TURTLE_REFRESH:-0}" = 0 ]; then
 	exit 0

@@ -23,6 +23,11 @@ const char cli__run_usage[] =
 	"                         (default 512)\n"
 	"  -n, --cpus N           number of vCPUs, 1 to 64 (default 1); the guest\n"
 	"                         starts secondaries through PSCI CPU_ON\n"
+	"  -d, --disk PATH[,ro][,queues=N]\n"
+	"                         a virtio-blk disk backed by a raw image file\n"
+	"                         (size a multiple of 512); ro: read-only;\n"
+	"                         queues: 1 to 8 request queues (default 1).\n"
+	"                         Repeatable, up to 8 disks: /dev/vda, vdb, ...\n"
 	"      --nested[=MODE]    start the vCPUs at virtual EL2 so the guest can\n"
 	"                         run KVM itself (needs FEAT_NV2 and a host booted\n"
 	"                         with kvm-arm.mode=nested). MODE is vhe (the\n"
@@ -108,6 +113,52 @@ static int parse_cpus(const char *s, unsigned int *n, char *err)
 	return 0;
 }
 
+static int parse_disk(const char *arg, struct run_opts *o, char *err)
+{
+	struct blk_opts *d;
+	char *copy, *opt, *save = NULL;
+	unsigned long v;
+	char *end;
+
+	if (o->ndisks >= CLI_MAX_DISKS) {
+		errbuf_set(err, "--disk: at most %d disks", CLI_MAX_DISKS);
+		return -1;
+	}
+	copy = strdup(arg);
+	if (!copy)
+		return -1;
+	d = &o->disks[o->ndisks];
+	memset(d, 0, sizeof(*d));
+	d->path = strtok_r(copy, ",", &save);
+	if (!d->path || arg[0] == ',') {
+		errbuf_set(err, "--disk: '%s' has no image path", arg);
+		goto fail;
+	}
+	while ((opt = strtok_r(NULL, ",", &save))) {
+		if (!strcmp(opt, "ro")) {
+			d->read_only = 1;
+		} else if (!strncmp(opt, "queues=", 7)) {
+			errno = 0;
+			v = strtoul(opt + 7, &end, 10);
+			if (errno || *end || opt[7] < '1' || opt[7] > '9' || v > 8) {
+				errbuf_set(err, "--disk: queues must be 1 to 8, not '%s'",
+					   opt + 7);
+				goto fail;
+			}
+			d->queues = (unsigned int)v;
+		} else {
+			errbuf_set(err, "--disk: unknown option '%s' (use ro or queues=N)",
+				   opt);
+			goto fail;
+		}
+	}
+	o->ndisks++;
+	return 0;
+fail:
+	free(copy);
+	return -1;
+}
+
 enum { OPT_NESTED = 256, OPT_STATS, OPT_NO_SECCOMP };
 
 static const struct option run_options[] = {
@@ -116,6 +167,7 @@ static const struct option run_options[] = {
 	{ "cmdline", required_argument, NULL, 'c' },
 	{ "mem", required_argument, NULL, 'm' },
 	{ "cpus", required_argument, NULL, 'n' },
+	{ "disk", required_argument, NULL, 'd' },
 	{ "nested", optional_argument, NULL, OPT_NESTED },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
@@ -153,7 +205,7 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 
 	optind = 0; /* glibc: restart scanning, so parsing can repeat */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:i:c:m:n:vh", run_options,
+	while ((c = getopt_long(argc, argv, ":k:i:c:m:n:d:vh", run_options,
 				NULL)) != -1) {
 		switch (c) {
 		case 'k':
@@ -171,6 +223,10 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 			break;
 		case 'n':
 			if (parse_cpus(optarg, &o->cpus, err))
+				return CLI_ERROR;
+			break;
+		case 'd':
+			if (parse_disk(optarg, o, err))
 				return CLI_ERROR;
 			break;
 		case OPT_NESTED:

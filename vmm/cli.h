@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "../virtio/blk.h"
+
 enum nested_mode {
 	NESTED_OFF = 0,
 	NESTED_VHE, /* KVM_ARM_VCPU_HAS_EL2: E2H RES1, can host deeper levels */
@@ -14,6 +16,7 @@ enum nested_mode {
 #define CLI_DEFAULT_MEM_MIB 512
 #define CLI_MAX_MEM_MIB (1024ULL * 1024) /* 1 TiB: a sanity bound only */
 #define CLI_MAX_CPUS 64
+#define CLI_MAX_DISKS 8
 
 struct run_opts {
 	const char *kernel;
@@ -25,6 +28,8 @@ struct run_opts {
 	int verbose;
 	int stats; /* print exit counters when the guest stops */
 	int seccomp; /* 1 unless --no-seccomp */
+	unsigned int ndisks;
+	struct blk_opts disks[CLI_MAX_DISKS];
 };
 
 enum cli_result {

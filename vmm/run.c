@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/virtio_mmio.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -23,6 +24,8 @@
 #include "../boot/layout.h"
 #include "../boot/loader.h"
 #include "../devices/pl011.h"
+#include "../virtio/blk.h"
+#include "../virtio/mmio.h"
 #include "cli.h"
 #include "log.h"
 #include "platform.h"
@@ -88,6 +91,62 @@ static int console__read_stdin(struct console *c)
 	return 0;
 }
 
+static struct virtio_dev *virtio_devs[FDT_MAX_VIRTIO];
+static unsigned int nr_virtio;
+
+/*
+ * Place a virtio-mmio device in the next slot: its registers on the MMIO
+ * bus, its queues' notifications on ioeventfds, its interrupt on an irqfd.
+ */
+static int virtio_attach(struct vm *vm, struct virtio_dev *vdev)
+{
+	unsigned int i;
+
+	if (nr_virtio >= FDT_MAX_VIRTIO)
+		return -1;
+	vdev->base = VIRTIO_MMIO_BASE + nr_virtio * VIRTIO_MMIO_SLOT;
+	vdev->spi = VIRTIO_MMIO_SPI_BASE + nr_virtio;
+	if (mmio__register(&vm->bus, vdev->base, VIRTIO_MMIO_SLOT,
+			   &virtio_mmio__ops, vdev, vdev->ops->name))
+		return -1;
+	for (i = 0; i < vdev->nr_queues; i++)
+		if (vm__ioeventfd(vm, vdev->base + VIRTIO_MMIO_QUEUE_NOTIFY, i,
+				  vdev->queues[i].kick_fd))
+			return -1;
+	virtio_devs[nr_virtio++] = vdev;
+	return 0;
+}
+
+static int virtio_create_devices(struct vm *vm, const struct run_opts *o)
+{
+	struct guest_mem mem = { vm->ram, vm->ram_base, vm->ram_size };
+	char err[ERRBUF_LEN];
+	unsigned int i;
+
+	for (i = 0; i < o->ndisks; i++) {
+		struct virtio_dev *vdev = blk__create(&o->disks[i], i, &mem, err);
+
+		if (!vdev) {
+			pr_err("%s", err);
+			return -1;
+		}
+		if (virtio_attach(vm, vdev))
+			return -1;
+	}
+	return 0;
+}
+
+/* Interrupts can be routed only once the vGIC is initialised. */
+static int virtio_connect_irqs(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_virtio; i++)
+		if (vm__irqfd(vm, virtio_devs[i]->spi, virtio_devs[i]->call_fd))
+			return -1;
+	return 0;
+}
+
 static int build_fdt(struct vm *vm, const struct run_opts *o,
 		     const struct mem_layout *l)
 {
@@ -108,7 +167,14 @@ static int build_fdt(struct vm *vm, const struct run_opts *o,
 		.initrd_end = l->initrd_addr + l->initrd_size,
 	};
 	char err[ERRBUF_LEN];
+	unsigned int i;
 
+	for (i = 0; i < nr_virtio; i++) {
+		p.virtio[i].base = virtio_devs[i]->base;
+		p.virtio[i].size = VIRTIO_MMIO_SLOT;
+		p.virtio[i].spi = virtio_devs[i]->spi;
+	}
+	p.nvirtio = nr_virtio;
 	if (fdt__build(&p, vm__gpa_to_host(vm, l->dtb_addr, l->dtb_max),
 		       l->dtb_max, err)) {
 		pr_err("%s", err);
@@ -226,12 +292,14 @@ int turtle__run(const struct run_opts *o)
 			   &con.uart, "pl011"))
 		goto fail;
 
+	if (virtio_create_devices(&vm, o))
+		goto fail;
 	if (vm__gic_create(&vm, o->cpus))
 		goto fail;
 	vm__set_counter_offset(&vm);
 	if (vcpu__create_all(&vm, o->cpus, layout.kernel_addr, layout.dtb_addr))
 		goto fail;
-	if (vm__gic_init(&vm))
+	if (vm__gic_init(&vm) || virtio_connect_irqs(&vm))
 		goto fail;
 	if (build_fdt(&vm, o, &layout))
 		goto fail;

@@ -10,7 +10,10 @@
 #include "log.h"
 #include "term.h"
 
-/* What the VMM does after setup: KVM ioctls, the console, threads, memory. */
+/*
+ * What the VMM does after setup: KVM ioctls, the console, threads, memory,
+ * and the block devices' file I/O.
+ */
 static const int allowed[] = {
 	SCMP_SYS(read),
 	SCMP_SYS(write),
@@ -18,6 +21,11 @@ static const int allowed[] = {
 	SCMP_SYS(writev),
 	SCMP_SYS(pread64),
 	SCMP_SYS(pwrite64),
+	SCMP_SYS(preadv),
+	SCMP_SYS(pwritev),
+	SCMP_SYS(preadv2),
+	SCMP_SYS(pwritev2),
+	SCMP_SYS(fallocate),
 	SCMP_SYS(ioctl),
 	SCMP_SYS(close),
 	SCMP_SYS(epoll_pwait),

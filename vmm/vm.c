@@ -243,6 +243,36 @@ int vm__irq_line(struct vm *vm, unsigned int spi, int level)
 	return ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq);
 }
 
+int vm__ioeventfd(struct vm *vm, uint64_t addr, uint32_t datamatch, int fd)
+{
+	struct kvm_ioeventfd io = {
+		.datamatch = datamatch,
+		.addr = addr,
+		.len = 4,
+		.fd = fd,
+		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0) {
+		pr_err("KVM_IOEVENTFD at 0x%llx: %s", (unsigned long long)addr,
+		       strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int vm__irqfd(struct vm *vm, unsigned int spi, int fd)
+{
+	/* The vGIC's default routing maps GSI n to SPI n (INTID 32 + n). */
+	struct kvm_irqfd irqfd = { .fd = (uint32_t)fd, .gsi = spi };
+
+	if (ioctl(vm->vm_fd, KVM_IRQFD, &irqfd) < 0) {
+		pr_err("KVM_IRQFD for SPI %u: %s", spi, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 void *vm__gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
 {
 	if (gpa < vm->ram_base || gpa - vm->ram_base > vm->ram_size ||

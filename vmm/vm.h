@@ -52,6 +52,10 @@ int vm__gic_init(struct vm *vm);
 void vm__set_counter_offset(struct vm *vm);
 /* Drive SPI number spi (0-based) to level. */
 int vm__irq_line(struct vm *vm, unsigned int spi, int level);
+/* Guest writes of datamatch (len 4) to addr signal fd, without an exit. */
+int vm__ioeventfd(struct vm *vm, uint64_t addr, uint32_t datamatch, int fd);
+/* Signalling fd raises SPI number spi (0-based) as an edge. */
+int vm__irqfd(struct vm *vm, unsigned int spi, int fd);
 /* Guest physical -> host pointer, or NULL if [gpa, gpa+len) is not RAM. */
 void *vm__gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len);
 /* Ask the VM to stop; the first caller's status and reason win. */

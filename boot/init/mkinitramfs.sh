@@ -5,7 +5,8 @@
 #   mkinitramfs.sh OUT.cpio [SRC:DST ...]
 #
 # Environment: TURTLE_CACHE (busybox and kernel, from scripts/deps.sh),
-# KVER_DIR (a kernel's modules directory; default: the cached kernel's).
+# KVER_DIR (a kernel's modules directory; default: the cached kernel's),
+# TOOLS=e2fsprogs (add mke2fs/mkfs.ext4 with the arm64 libraries it needs).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +20,7 @@ moddir=${KVER_DIR:-$(echo "$cache"/kernel/current/root/usr/lib/modules/*)}
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,run,etc,lib/modules,root}
+mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,run,etc,lib/modules,root,mnt}
 cp "$busybox" "$stage/bin/busybox"
 install -m 0755 "$here/init" "$stage/init"
 
@@ -35,6 +36,21 @@ grep -v '^#' "$here/modules.list" | while read -r m; do
 		echo "$name" >>"$stage/etc/modules"
 	fi
 done
+
+if [ "${TOOLS:-}" = e2fsprogs ]; then
+	e2=$cache/e2fsprogs/root
+	[ -x "$e2/sbin/mke2fs" ] || { echo "mkinitramfs: no e2fsprogs in $cache (run make deps)" >&2; exit 1; }
+	mkdir -p "$stage/lib/aarch64-linux-gnu"
+	for l in ld-linux-aarch64.so.1 libc.so.6 libext2fs.so.2 libcom_err.so.2 \
+		libblkid.so.1 libuuid.so.1 libe2p.so.2; do
+		src=$e2/lib/aarch64-linux-gnu/$l
+		[ -e "$src" ] || src=$e2/usr/lib/aarch64-linux-gnu/$l
+		cp -L "$src" "$stage/lib/aarch64-linux-gnu/$l"
+	done
+	ln -s aarch64-linux-gnu/ld-linux-aarch64.so.1 "$stage/lib/ld-linux-aarch64.so.1"
+	cp "$e2/sbin/mke2fs" "$stage/sbin/mke2fs"
+	ln -s mke2fs "$stage/sbin/mkfs.ext4"
+fi
 
 for spec in "$@"; do
 	src=${spec%%:*}

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Build the initramfs images the system tests and `make run` boot:
-#   build/images/guest.cpio  an L1 guest: busybox, init, virtio modules, turtle
+#   build/images/guest.cpio  an L1 guest: busybox, init, virtio modules,
+#                            turtle, mkfs.ext4
 #   build/images/host.cpio   the emulated NV2 host: the same, plus turtle,
 #                            the guest kernel and guest.cpio, and the tests
 set -euo pipefail
@@ -10,7 +11,8 @@ mk=$TURTLE_ROOT/boot/init/mkinitramfs.sh
 [ -x "$TURTLE_ROOT/build/turtle" ] || { echo "mkimages: build/turtle missing (run make)" >&2; exit 1; }
 [ -f "$GUEST_KERNEL" ] || { echo "mkimages: no kernel at $GUEST_KERNEL (run make deps)" >&2; exit 1; }
 
-"$mk" "$IMAGES/guest.cpio" "$TURTLE_ROOT/build/turtle:bin/turtle"
+TOOLS=e2fsprogs "$mk" "$IMAGES/guest.cpio" "$TURTLE_ROOT/build/turtle:bin/turtle" \
+	"$TURTLE_ROOT/tests/system/guest:tests"
 "$mk" "$IMAGES/host.cpio" \
 	"$TURTLE_ROOT/build/turtle:bin/turtle" \
 	"$TURTLE_ROOT/build/ptyrun:bin/ptyrun" \

@@ -13,6 +13,8 @@ Suite *cli_suite(void);
 Suite *mmio_suite(void);
 Suite *pl011_suite(void);
 Suite *loader_suite(void);
+Suite *virtqueue_suite(void);
+Suite *blk_suite(void);
 
 /* The error message err mentions the text s. */
 #define ck_assert_err_has(err, s)                                    \

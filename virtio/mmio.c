@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "mmio.h"
+
+#include <endian.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_mmio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#define VIRTIO_MMIO_MAGIC 0x74726976 /* "virt" */
+
+/* What the transport itself offers on top of the device's features. */
+#define TRANSPORT_FEATURES                                      \
+	((1ULL << VIRTIO_F_VERSION_1) |                         \
+	 (1ULL << VIRTIO_RING_F_EVENT_IDX) |                    \
+	 (1ULL << VIRTIO_RING_F_INDIRECT_DESC))
+
+static uint64_t device_features(struct virtio_dev *vdev)
+{
+	return vdev->ops->features(vdev) | TRANSPORT_FEATURES;
+}
+
+int virtio__has_feature(const struct virtio_dev *vdev, unsigned int f)
+{
+	return f < 64 && (vdev->driver_features & (1ULL << f));
+}
+
+static void raise_irq(struct virtio_dev *vdev, uint32_t why)
+{
+	uint64_t one = 1;
+
+	__atomic_or_fetch(&vdev->int_status, why, __ATOMIC_SEQ_CST);
+	if (write(vdev->call_fd, &one, sizeof(one)) < 0) {
+		/* The eventfd counter cannot overflow in practice. */
+	}
+}
+
+void virtio__signal_used(struct virtio_dev *vdev, unsigned int q)
+{
+	(void)q;
+	raise_irq(vdev, VIRTIO_MMIO_INT_VRING);
+}
+
+/*
+ * Lock-free on purpose: a device thread calls this, and a reset (under the
+ * lock) waits for the device threads to stop.
+ */
+void virtio__needs_reset(struct virtio_dev *vdev)
+{
+	__atomic_store_n(&vdev->needs_reset, 1, __ATOMIC_SEQ_CST);
+	raise_irq(vdev, VIRTIO_MMIO_INT_CONFIG);
+}
+
+static uint32_t get_status(struct virtio_dev *vdev)
+{
+	return vdev->status |
+	       (__atomic_load_n(&vdev->needs_reset, __ATOMIC_SEQ_CST) ?
+			VIRTIO_CONFIG_S_NEEDS_RESET : 0);
+}
+
+/* Back to the state after power-on: the driver wrote 0 to Status. */
+static void virtio_mmio__reset(struct virtio_dev *vdev)
+{
+	unsigned int i;
+
+	if (vdev->started && vdev->ops->stop)
+		vdev->ops->stop(vdev);
+	vdev->started = 0;
+	vdev->status = 0;
+	__atomic_store_n(&vdev->needs_reset, 0, __ATOMIC_SEQ_CST);
+	vdev->driver_features = 0;
+	vdev->dev_features_sel = vdev->drv_features_sel = 0;
+	vdev->queue_sel = 0;
+	__atomic_store_n(&vdev->int_status, 0, __ATOMIC_SEQ_CST);
+	for (i = 0; i < vdev->nr_queues; i++) {
+		struct virtio_queue *q = &vdev->queues[i];
+		uint64_t drain;
+
+		q->num = 0;
+		q->ready = 0;
+		q->desc = q->avail = q->used = 0;
+		memset(&q->vq, 0, sizeof(q->vq));
+		while (read(q->kick_fd, &drain, sizeof(drain)) > 0)
+			;
+	}
+}
+
+static void set_status(struct virtio_dev *vdev, uint32_t v)
+{
+	uint64_t offered = device_features(vdev);
+
+	if (v == 0) {
+		virtio_mmio__reset(vdev);
+		return;
+	}
+	if ((v & VIRTIO_CONFIG_S_FEATURES_OK) &&
+	    !(vdev->status & VIRTIO_CONFIG_S_FEATURES_OK)) {
+		/* Refuse features we did not offer, and legacy drivers. */
+		if ((vdev->driver_features & ~offered) ||
+		    !virtio__has_feature(vdev, VIRTIO_F_VERSION_1))
+			v &= ~VIRTIO_CONFIG_S_FEATURES_OK;
+	}
+	v &= ~VIRTIO_CONFIG_S_NEEDS_RESET; /* the device's bit, not the driver's */
+	if ((v & VIRTIO_CONFIG_S_DRIVER_OK) && !vdev->started &&
+	    !(get_status(vdev) & VIRTIO_CONFIG_S_NEEDS_RESET)) {
+		vdev->status = v;
+		if (vdev->ops->start && vdev->ops->start(vdev)) {
+			__atomic_store_n(&vdev->needs_reset, 1, __ATOMIC_SEQ_CST);
+			return;
+		}
+		vdev->started = 1;
+		return;
+	}
+	vdev->status = v;
+}
+
+static void queue_ready(struct virtio_dev *vdev, struct virtio_queue *q,
+			uint32_t v)
+{
+	if (!v) {
+		q->ready = 0;
+		return;
+	}
+	if (vq__setup(&q->vq, &vdev->mem, q->num, q->desc, q->avail, q->used,
+		      virtio__has_feature(vdev, VIRTIO_RING_F_EVENT_IDX),
+		      virtio__has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC))) {
+		virtio__needs_reset(vdev);
+		return;
+	}
+	q->ready = 1;
+}
+
+static struct virtio_queue *cur_queue(struct virtio_dev *vdev)
+{
+	return vdev->queue_sel < vdev->nr_queues ?
+		       &vdev->queues[vdev->queue_sel] : NULL;
+}
+
+static uint32_t reg_read(struct virtio_dev *vdev, uint64_t off)
+{
+	struct virtio_queue *q = cur_queue(vdev);
+	uint64_t f;
+
+	switch (off) {
+	case VIRTIO_MMIO_MAGIC_VALUE:
+		return VIRTIO_MMIO_MAGIC;
+	case VIRTIO_MMIO_VERSION:
+		return 2;
+	case VIRTIO_MMIO_DEVICE_ID:
+		return vdev->ops->device_id;
+	case VIRTIO_MMIO_VENDOR_ID:
+		return VIRTIO_MMIO_VENDOR;
+	case VIRTIO_MMIO_DEVICE_FEATURES:
+		f = device_features(vdev);
+		return vdev->dev_features_sel == 0 ? (uint32_t)f :
+		       vdev->dev_features_sel == 1 ? (uint32_t)(f >> 32) : 0;
+	case VIRTIO_MMIO_QUEUE_NUM_MAX:
+		return q ? vdev->queue_max : 0;
+	case VIRTIO_MMIO_QUEUE_READY:
+		return q ? q->ready : 0;
+	case VIRTIO_MMIO_INTERRUPT_STATUS:
+		return __atomic_load_n(&vdev->int_status, __ATOMIC_SEQ_CST);
+	case VIRTIO_MMIO_STATUS:
+		return get_status(vdev);
+	case VIRTIO_MMIO_CONFIG_GENERATION:
+		return vdev->config_generation;
+	}
+	return 0;
+}
+
+static void set_addr(uint64_t *a, int high, uint32_t v)
+{
+	if (high)
+		*a = (*a & 0xffffffffULL) | ((uint64_t)v << 32);
+	else
+		*a = (*a & ~0xffffffffULL) | v;
+}
+
+static void reg_write(struct virtio_dev *vdev, uint64_t off, uint32_t v)
+{
+	struct virtio_queue *q = cur_queue(vdev);
+	uint64_t one = 1;
+
+	switch (off) {
+	case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
+		vdev->dev_features_sel = v;
+		return;
+	case VIRTIO_MMIO_DRIVER_FEATURES:
+		/* Features are fixed once FEATURES_OK is set. */
+		if (vdev->status & VIRTIO_CONFIG_S_FEATURES_OK)
+			return;
+		if (vdev->drv_features_sel == 0)
+			vdev->driver_features =
+				(vdev->driver_features & ~0xffffffffULL) | v;
+		else if (vdev->drv_features_sel == 1)
+			vdev->driver_features =
+				(vdev->driver_features & 0xffffffffULL) |
+				((uint64_t)v << 32);
+		return;
+	case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
+		vdev->drv_features_sel = v;
+		return;
+	case VIRTIO_MMIO_QUEUE_SEL:
+		vdev->queue_sel = v;
+		return;
+	case VIRTIO_MMIO_QUEUE_NOTIFY:
+		/* Only without ioeventfd: KVM signals the eventfd itself. */
+		if (v < vdev->nr_queues &&
+		    write(vdev->queues[v].kick_fd, &one, sizeof(one)) < 0)
+			return;
+		return;
+	case VIRTIO_MMIO_INTERRUPT_ACK:
+		__atomic_and_fetch(&vdev->int_status, ~v, __ATOMIC_SEQ_CST);
+		return;
+	case VIRTIO_MMIO_STATUS:
+		set_status(vdev, v);
+		return;
+	}
+	/* Queue registers: only for a valid queue that is not live yet. */
+	if (!q || (q->ready && off != VIRTIO_MMIO_QUEUE_READY) || vdev->started)
+		return;
+	switch (off) {
+	case VIRTIO_MMIO_QUEUE_NUM:
+		q->num = v <= vdev->queue_max ? (uint16_t)v : 0;
+		break;
+	case VIRTIO_MMIO_QUEUE_READY:
+		queue_ready(vdev, q, v);
+		break;
+	case VIRTIO_MMIO_QUEUE_DESC_LOW:
+	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+		set_addr(&q->desc, off == VIRTIO_MMIO_QUEUE_DESC_HIGH, v);
+		break;
+	case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
+	case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
+		set_addr(&q->avail, off == VIRTIO_MMIO_QUEUE_AVAIL_HIGH, v);
+		break;
+	case VIRTIO_MMIO_QUEUE_USED_LOW:
+	case VIRTIO_MMIO_QUEUE_USED_HIGH:
+		set_addr(&q->used, off == VIRTIO_MMIO_QUEUE_USED_HIGH, v);
+		break;
+	}
+}
+
+static void virtio_mmio__read(void *dev, uint64_t off, uint8_t *data,
+			      uint32_t len)
+{
+	struct virtio_dev *vdev = dev;
+	uint32_t v;
+
+	if (off >= VIRTIO_MMIO_CONFIG) {
+		off -= VIRTIO_MMIO_CONFIG;
+		if (off < vdev->ops->config_size &&
+		    len <= vdev->ops->config_size - off && vdev->ops->config_read) {
+			pthread_mutex_lock(&vdev->lock);
+			vdev->ops->config_read(vdev, off, data, len);
+			pthread_mutex_unlock(&vdev->lock);
+		}
+		return;
+	}
+	if (len != 4 || (off & 3))
+		return; /* registers are 32-bit only: reads as 0 */
+	pthread_mutex_lock(&vdev->lock);
+	v = htole32(reg_read(vdev, off));
+	pthread_mutex_unlock(&vdev->lock);
+	memcpy(data, &v, 4);
+}
+
+static void virtio_mmio__write(void *dev, uint64_t off, const uint8_t *data,
+			       uint32_t len)
+{
+	struct virtio_dev *vdev = dev;
+	uint32_t v;
+
+	if (off >= VIRTIO_MMIO_CONFIG) {
+		off -= VIRTIO_MMIO_CONFIG;
+		if (off < vdev->ops->config_size &&
+		    len <= vdev->ops->config_size - off &&
+		    vdev->ops->config_write) {
+			pthread_mutex_lock(&vdev->lock);
+			vdev->ops->config_write(vdev, off, data, len);
+			pthread_mutex_unlock(&vdev->lock);
+		}
+		return;
+	}
+	if (len != 4 || (off & 3))
+		return;
+	memcpy(&v, data, 4);
+	pthread_mutex_lock(&vdev->lock);
+	reg_write(vdev, off, le32toh(v));
+	pthread_mutex_unlock(&vdev->lock);
+}
+
+const struct mmio_ops virtio_mmio__ops = {
+	.read = virtio_mmio__read,
+	.write = virtio_mmio__write,
+};
+
+int virtio_mmio__init(struct virtio_dev *vdev, const struct virtio_dev_ops *ops,
+		      void *priv, const struct guest_mem *mem,
+		      unsigned int nr_queues, uint16_t queue_max)
+{
+	unsigned int i;
+
+	if (nr_queues == 0 || nr_queues > VIRTIO_MAX_QUEUES ||
+	    queue_max == 0 || queue_max > VQ_MAX_SIZE)
+		return -1;
+	memset(vdev, 0, sizeof(*vdev));
+	vdev->ops = ops;
+	vdev->priv = priv;
+	vdev->mem = *mem;
+	vdev->nr_queues = nr_queues;
+	vdev->queue_max = queue_max;
+	pthread_mutex_init(&vdev->lock, NULL);
+	vdev->call_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vdev->call_fd < 0)
+		return -1;
+	for (i = 0; i < nr_queues; i++) {
+		vdev->queues[i].kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (vdev->queues[i].kick_fd < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Split virtqueues from the device's side: see virtqueue.h for the rules.
+ *
+ * The driver runs on other CPUs, so every ring index is an atomic access
+ * and the orderings follow the spec: avail->idx is read with acquire before
+ * the entries it publishes, used elements are written before used->idx is
+ * released, and a full fence separates our writes from reading the
+ * driver's suppression fields.
+ */
+#include <endian.h>
+#include <string.h>
+
+#include "virtqueue.h"
+
+#define DESC_SIZE sizeof(struct vring_desc)
+
+/* A descriptor as read, once, from the guest. */
+struct desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+};
+
+static uint16_t load16(const __virtio16 *p, int order)
+{
+	return le16toh(__atomic_load_n(p, order));
+}
+
+static void store16(__virtio16 *p, uint16_t v, int order)
+{
+	__atomic_store_n(p, htole16(v), order);
+}
+
+/* used_event sits after the available ring, avail_event after the used. */
+static __virtio16 *used_event(struct virtqueue *vq)
+{
+	return &vq->avail->ring[vq->size];
+}
+
+static __virtio16 *avail_event(struct virtqueue *vq)
+{
+	return (__virtio16 *)&vq->used->ring[vq->size];
+}
+
+/* Map one ring area, which must be aligned and wholly in RAM. */
+static void *map_area(const struct guest_mem *mem, uint64_t gpa, uint64_t len,
+		      uint64_t align)
+{
+	if (gpa & (align - 1))
+		return NULL;
+	return guest_mem__ptr(mem, gpa, len);
+}
+
+int vq__setup(struct virtqueue *vq, const struct guest_mem *mem, uint16_t size,
+	      uint64_t desc_gpa, uint64_t avail_gpa, uint64_t used_gpa,
+	      bool event_idx, bool indirect)
+{
+	memset(vq, 0, sizeof(*vq));
+	if (!size || size > VQ_MAX_SIZE || (size & (size - 1)))
+		return -1;
+	/* Areas as in the spec, each with its trailing event field. */
+	vq->desc = map_area(mem, desc_gpa, DESC_SIZE * size, 16);
+	vq->avail = map_area(mem, avail_gpa, 6 + 2 * size, 2);
+	vq->used = map_area(mem, used_gpa, 6 + 8 * size, 4);
+	if (!vq->desc || !vq->avail || !vq->used) {
+		memset(vq, 0, sizeof(*vq));
+		return -1;
+	}
+	vq->mem = mem;
+	vq->size = size;
+	vq->event_idx = event_idx;
+	vq->indirect = indirect;
+	return 0;
+}
+
+/*
+ * Copy descriptor i of a table (an indirect one need not be aligned). The
+ * compiler barrier makes every later use read the copy, never the guest.
+ */
+static void read_desc(const void *table, unsigned int i, struct desc *d)
+{
+	struct vring_desc raw;
+
+	memcpy(&raw, (const uint8_t *)table + (size_t)i * DESC_SIZE,
+	       sizeof(raw));
+	__asm__ __volatile__("" : : : "memory");
+	d->addr = le64toh(raw.addr);
+	d->len = le32toh(raw.len);
+	d->flags = le16toh(raw.flags);
+	d->next = le16toh(raw.next);
+}
+
+/* Append the buffer d describes to c. */
+static int add_buf(const struct virtqueue *vq, struct vq_chain *c,
+		   const struct desc *d)
+{
+	unsigned int i, n = c->n_out + c->n_in;
+	bool write = d->flags & VRING_DESC_F_WRITE;
+	uint8_t *p;
+
+	if (n == VQ_MAX_SEGS || !d->len || (!write && c->n_in))
+		return -1;
+	p = guest_mem__ptr(vq->mem, d->addr, d->len);
+	if (!p)
+		return -1;
+	/* RAM is one contiguous mapping: host overlap is guest overlap. */
+	for (i = 0; i < n; i++) {
+		uint8_t *q = c->iov[i].iov_base;
+
+		if (p < q + c->iov[i].iov_len && q < p + d->len)
+			return -1;
+	}
+	c->iov[n].iov_base = p;
+	c->iov[n].iov_len = d->len;
+	if (write) {
+		c->n_in++;
+		c->in_len += d->len;
+	} else {
+		c->n_out++;
+		c->out_len += d->len;
+	}
+	return 0;
+}
+
+/* Walk the chain starting at head into c. */
+static int walk_chain(const struct virtqueue *vq, struct vq_chain *c,
+		      uint16_t head)
+{
+	const void *table = vq->desc;
+	unsigned int max = vq->size, seen = 1;
+	struct desc d;
+
+	c->head = head;
+	c->n_out = c->n_in = 0;
+	c->out_len = c->in_len = 0;
+	if (head >= max)
+		return -1;
+	read_desc(table, head, &d);
+
+	/* An indirect table replaces the whole chain. */
+	if (d.flags & VRING_DESC_F_INDIRECT) {
+		if (!vq->indirect || (d.flags & VRING_DESC_F_NEXT) || !d.len ||
+		    d.len % DESC_SIZE)
+			return -1;
+		table = guest_mem__ptr(vq->mem, d.addr, d.len);
+		if (!table)
+			return -1;
+		max = d.len / DESC_SIZE;
+		read_desc(table, 0, &d);
+	}
+
+	for (;;) {
+		if (d.flags & VRING_DESC_F_INDIRECT || add_buf(vq, c, &d))
+			return -1;
+		if (!(d.flags & VRING_DESC_F_NEXT))
+			return 0;
+		/* No longer than its table: this ends any `next` loop. */
+		if (d.next >= max || seen++ == max)
+			return -1;
+		read_desc(table, d.next, &d);
+	}
+}
+
+static enum vq_pop_result vq_broken(struct virtqueue *vq)
+{
+	vq->broken = true;
+	return VQ_BAD;
+}
+
+enum vq_pop_result vq__pop(struct virtqueue *vq, struct vq_chain *c)
+{
+	uint16_t avail, head;
+
+	if (vq->broken)
+		return VQ_BAD;
+	avail = load16(&vq->avail->idx, __ATOMIC_ACQUIRE);
+	if (avail == vq->last_avail)
+		return VQ_EMPTY;
+	if ((uint16_t)(avail - vq->last_avail) > vq->size)
+		return vq_broken(vq);
+	head = load16(&vq->avail->ring[vq->last_avail & (vq->size - 1)],
+		      __ATOMIC_RELAXED);
+	if (walk_chain(vq, c, head))
+		return vq_broken(vq);
+	vq->last_avail++;
+	return VQ_CHAIN;
+}
+
+void vq__push(struct virtqueue *vq, uint16_t head, uint32_t written)
+{
+	struct vring_used_elem *e;
+
+	e = &vq->used->ring[vq->used_idx & (vq->size - 1)];
+	__atomic_store_n(&e->id, htole32(head), __ATOMIC_RELAXED);
+	__atomic_store_n(&e->len, htole32(written), __ATOMIC_RELAXED);
+	vq->used_idx++;
+	store16(&vq->used->idx, vq->used_idx, __ATOMIC_RELEASE);
+}
+
+bool vq__should_notify(struct virtqueue *vq)
+{
+	uint16_t old = vq->signalled_used, new = vq->used_idx;
+	bool valid = vq->signalled_valid;
+
+	/* Our used->idx store before the driver's flags or used_event. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!vq->event_idx)
+		return !(load16(&vq->avail->flags, __ATOMIC_RELAXED) &
+			 VRING_AVAIL_F_NO_INTERRUPT);
+	vq->signalled_used = new;
+	vq->signalled_valid = true;
+	return !valid ||
+	       vring_need_event(load16(used_event(vq), __ATOMIC_RELAXED), new,
+				old);
+}
+
+bool vq__enable_kicks(struct virtqueue *vq)
+{
+	if (vq->broken)
+		return false;
+	if (vq->event_idx)
+		store16(avail_event(vq), vq->last_avail, __ATOMIC_RELAXED);
+	else
+		store16(&vq->used->flags, 0, __ATOMIC_RELAXED);
+	/* Publish before looking again, or a kick could be lost. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return load16(&vq->avail->idx, __ATOMIC_RELAXED) != vq->last_avail;
+}
+
+void vq__disable_kicks(struct virtqueue *vq)
+{
+	/* With event_idx, a stale avail_event already stops further kicks. */
+	if (!vq->event_idx)
+		store16(&vq->used->flags, VRING_USED_F_NO_NOTIFY,
+			__ATOMIC_RELAXED);
+}
