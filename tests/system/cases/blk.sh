@@ -66,7 +66,7 @@ done
 kill -9 $pid
 wait $pid
 sed 's/^/    | /' /tmp/out
-want=$(grep '^SUM ' /tmp/out | cut -d' ' -f2)
+want=$(grep '^SUM ' /tmp/out | cut -d' ' -f2 | tr -d '\r')
 run_turtle /tmp/out 300 run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD --mem 256 \
 	--disk $img --cmdline "$GUEST_CMDLINE -- mkdir -p /mnt && mount /dev/vda /mnt && md5sum /mnt/durable"
 if [ -z "$want" ]; then
