@@ -37,3 +37,22 @@ check bad-no-kernel 2 "--kernel IMAGE is required" run
 check bad-cpus 2 "--cpus" run --kernel $GUEST_KERNEL --cpus 0
 check bad-nested-mode 2 "unknown mode" run --kernel $GUEST_KERNEL --nested=sideways
 check bad-command 2 "unknown command" frobnicate
+
+# Disks: missing, a size that is not whole sectors, bad options, in use.
+printf 'x%.0s' $(seq 1000) >/tmp/odd.img
+dd if=/dev/zero of=/tmp/ok.img bs=1M count=0 seek=1 2>/dev/null
+check bad-disk-missing 1 "cannot open disk '/no/such.img'" run --kernel $GUEST_KERNEL --disk /no/such.img
+check bad-disk-size 1 "not a non-zero multiple of 512" run --kernel $GUEST_KERNEL --disk /tmp/odd.img
+check bad-disk-dir 1 "cannot open disk '/tmp' for writing: Is a directory" run --kernel $GUEST_KERNEL --disk /tmp
+check bad-disk-option 2 "unknown option 'bogus'" run --kernel $GUEST_KERNEL --disk /tmp/ok.img,bogus
+check bad-disk-queues 2 "queues must be 1 to 8" run --kernel $GUEST_KERNEL --disk /tmp/ok.img,queues=99
+check bad-disk-no-path 2 "has no image path" run --kernel $GUEST_KERNEL --disk ,ro
+# A second turtle must not write an image the first one is using.
+turtle run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD --mem 128 --disk /tmp/ok.img \
+	--cmdline "$GUEST_CMDLINE -- sleep 120" >/dev/null 2>&1 &
+first=$!
+sleep 2
+check bad-disk-in-use 1 "in use by another process" run --kernel $GUEST_KERNEL --disk /tmp/ok.img
+check bad-disk-in-use-ro 1 "in use by another process" run --kernel $GUEST_KERNEL --disk /tmp/ok.img,ro
+kill $first
+wait $first || : # 143: we stopped it
