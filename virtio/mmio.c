@@ -106,7 +106,10 @@ static void set_status(struct virtio_dev *vdev, uint32_t v)
 	    !(get_status(vdev) & VIRTIO_CONFIG_S_NEEDS_RESET)) {
 		vdev->status = v;
 		if (vdev->ops->start && vdev->ops->start(vdev)) {
-			__atomic_store_n(&vdev->needs_reset, 1, __ATOMIC_SEQ_CST);
+			/* Undo a partial start, and tell the driver. */
+			if (vdev->ops->stop)
+				vdev->ops->stop(vdev);
+			virtio__needs_reset(vdev);
 			return;
 		}
 		vdev->started = 1;

@@ -46,7 +46,10 @@ struct virtio_dev_ops {
 	uint32_t config_size;
 	/* DRIVER_OK: the ready queues are set up; start working them. */
 	int (*start)(struct virtio_dev *vdev);
-	/* Reset: stop all work on the queues and wait until it has stopped. */
+	/*
+	 * Reset, or start() failed: stop all work on the queues (whatever
+	 * start() got going) and wait until it has stopped.
+	 */
 	void (*stop)(struct virtio_dev *vdev);
 };
 

@@ -15,6 +15,7 @@ Suite *pl011_suite(void);
 Suite *loader_suite(void);
 Suite *virtqueue_suite(void);
 Suite *blk_suite(void);
+Suite *virtio_mmio_suite(void);
 
 /* The error message err mentions the text s. */
 #define ck_assert_err_has(err, s)                                    \
