@@ -5,6 +5,7 @@
 #   make unit       unit tests (Check), built and run natively
 #   make test       deps + everything + unit tests + system tests under QEMU
 #   make run        deps + boot the emulated NV2 host, turtle runs an L1 at EL2
+#   make bench      deps + images + block I/O numbers, host vs L1 (tests/bench)
 #   make images     the guest and host initramfs images
 #   make format     clang-format every C file
 
@@ -25,7 +26,7 @@ CFLAGS  := -std=gnu11 -O2 -g $(WARN) -pthread -D_GNU_SOURCE \
 PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
 		 vmm/cli.c vmm/mmio.c vmm/log.c devices/pl011.c \
 		 virtio/virtqueue.c virtio/blk-req.c
-# Device models (portable too; in the unit build once their tests exist).
+# Device models (portable too, so in the unit build as well).
 DEVICE_SRCS   := virtio/mmio.c virtio/blk.c
 # Code that talks to arm64 KVM.
 KVM_SRCS      := vmm/main.c vmm/run.c vmm/vm.c vmm/vcpu.c vmm/term.c \
@@ -44,6 +45,9 @@ XFDT := $(TURTLE_CACHE)/arm64/usr/lib/aarch64-linux-gnu/libfdt.a
 all: $(B)/turtle
 
 $(XINC)/.done:
+	@command -v $(CC_CROSS) >/dev/null && [ -f $(XFDT) ] || { \
+		echo "turtle: no $(CC_CROSS) or arm64 libfdt: run 'make deps' first" >&2; \
+		exit 1; }
 	@mkdir -p $(XINC)
 	@for h in fdt.h libfdt.h libfdt_env.h seccomp.h seccomp-syscalls.h; do \
 		ln -sf /usr/include/$$h $(XINC)/$$h; done
@@ -60,11 +64,15 @@ $(B)/turtle: $(TURTLE_SRCS:%.c=$(B)/aarch64/%.o)
 $(B)/ptyrun: tests/system/ptyrun.c
 	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
 
+# The block benchmark, in both images (make bench).
+$(B)/blkbench: tests/bench/blkbench.c
+	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
+
 $(B)/native/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) $(CFLAGS) $(shell pkg-config --cflags check) -MMD -MP -c $< -o $@
 
-$(B)/unit-tests: $(PORTABLE_SRCS:%.c=$(B)/native/%.o) $(UNIT_SRCS:%.c=$(B)/native/%.o)
+$(B)/unit-tests: $(PORTABLE_SRCS:%.c=$(B)/native/%.o) $(DEVICE_SRCS:%.c=$(B)/native/%.o) $(UNIT_SRCS:%.c=$(B)/native/%.o)
 	$(CC_NATIVE) -pthread -o $@ $^ -lfdt $(shell pkg-config --libs check)
 
 unit: $(B)/unit-tests
@@ -73,7 +81,7 @@ unit: $(B)/unit-tests
 deps:
 	@scripts/deps.sh
 
-images: $(B)/turtle $(B)/ptyrun
+images: $(B)/turtle $(B)/ptyrun $(B)/blkbench
 	@tests/system/mkimages.sh
 
 test: deps
@@ -84,12 +92,16 @@ run: deps
 	@$(MAKE) --no-print-directory images
 	@scripts/run-demo.sh
 
+bench: deps
+	@$(MAKE) --no-print-directory images
+	@tests/bench/run.sh
+
 format:
 	clang-format -i $(shell git ls-files '*.c' '*.h')
 
 clean:
 	rm -rf $(B)
 
-.PHONY: all unit deps images test run format clean
+.PHONY: all unit deps images test run bench format clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

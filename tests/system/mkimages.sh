@@ -1,7 +1,7 @@
 #!/bin/bash
 # Build the initramfs images the system tests and `make run` boot:
 #   build/images/guest.cpio  an L1 guest: busybox, init, virtio modules,
-#                            turtle, mkfs.ext4
+#                            turtle, mkfs.ext4, blkbench (make bench)
 #   build/images/host.cpio   the emulated NV2 host: the same, plus turtle,
 #                            the guest kernel and guest.cpio, and the tests
 set -euo pipefail
@@ -12,10 +12,12 @@ mk=$TURTLE_ROOT/boot/init/mkinitramfs.sh
 [ -f "$GUEST_KERNEL" ] || { echo "mkimages: no kernel at $GUEST_KERNEL (run make deps)" >&2; exit 1; }
 
 TOOLS=e2fsprogs "$mk" "$IMAGES/guest.cpio" "$TURTLE_ROOT/build/turtle:bin/turtle" \
+	"$TURTLE_ROOT/build/blkbench:bin/blkbench" \
 	"$TURTLE_ROOT/tests/system/guest:tests"
 "$mk" "$IMAGES/host.cpio" \
 	"$TURTLE_ROOT/build/turtle:bin/turtle" \
 	"$TURTLE_ROOT/build/ptyrun:bin/ptyrun" \
+	"$TURTLE_ROOT/build/blkbench:bin/blkbench" \
 	"$GUEST_KERNEL:guest/Image" \
 	"$IMAGES/guest.cpio:guest/initrd.cpio" \
 	"$TURTLE_ROOT/tests/system/cases:tests/cases" \

@@ -1,0 +1,68 @@
+#!/bin/sh
+# Block benchmark, run inside the emulated NV2 host (busybox sh) by
+# tests/bench/run.sh as /tests/bench-blk.sh: blkbench on a 64 MiB image
+# file in the host's /tmp (tmpfs), then on the same image as turtle's
+# virtio-blk disk (/dev/vda in an L1 guest). The image's content is
+# destroyed, which is fine: it is made here.
+#
+# Prints the table with every line prefixed "BENCHTABLE " for the x86 side:
+# rows host, L1 and L1/host; columns randread and randwrite IOPS (4 KiB,
+# queue depth 1), seqread and seqwrite MB/s (1 MiB).
+. /tests/lib.sh
+
+img=/tmp/bench.img
+secs=3
+
+echo "== bench: 64 MiB image $img, filled"
+rm -f $img
+dd if=/dev/zero of=$img bs=1M count=0 seek=64 2>/dev/null
+dd if=/dev/zero of=$img bs=1M count=64 conv=notrunc 2>/dev/null
+ls -ls $img
+
+echo "== bench: host"
+timeout 120 blkbench --seconds $secs $img >/tmp/host.out 2>&1
+host_rc=$?
+sed 's/^/    | /' /tmp/host.out
+
+echo "== bench: L1 (turtle, virtio-blk)"
+{
+	timeout 300 turtle run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD --mem 256 \
+		--disk $img --cmdline "$GUEST_CMDLINE -- blkbench --seconds $secs /dev/vda" \
+		</dev/null 2>&1
+	echo "TURTLE-STATUS $?"
+} | tr -d '\r' >/tmp/l1.out
+l1_rc=$(sed -n 's/^TURTLE-STATUS //p' /tmp/l1.out)
+sed 's/^/    | /' /tmp/l1.out
+
+# val FILE TEST KEY: KEY's value on FILE's "BENCH TEST" line, or "-".
+val() {
+	v=$(sed -n "/^BENCH $2 /s/.* $3=\([0-9.]*\).*/\1/p" "$1" | head -n1)
+	echo "${v:--}"
+}
+row() { # row NAME FILE
+	printf 'BENCHTABLE %-8s %15s %15s %13s %13s\n' "$1" \
+		"$(val "$2" randread-4k iops)" "$(val "$2" randwrite-4k iops)" \
+		"$(val "$2" seqread-1m mbps)" "$(val "$2" seqwrite-1m mbps)"
+}
+ratio() { # ratio TEST KEY: L1 / host, 3 significant digits
+	awk -v a="$(val /tmp/l1.out "$1" "$2")" -v b="$(val /tmp/host.out "$1" "$2")" \
+		'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.3g", a / b; else print "-" }'
+}
+
+echo "BENCHTABLE 4 KiB random at queue depth 1, 1 MiB sequential; ${secs}s each over 48 MiB of a 64 MiB image on the host's tmpfs"
+printf 'BENCHTABLE %-8s %15s %15s %13s %13s\n' "" "randread IOPS" "randwrite IOPS" \
+	"seqread MB/s" "seqwrite MB/s"
+row host /tmp/host.out
+row L1 /tmp/l1.out
+printf 'BENCHTABLE %-8s %15s %15s %13s %13s\n' L1/host \
+	"$(ratio randread-4k iops)" "$(ratio randwrite-4k iops)" \
+	"$(ratio seqread-1m mbps)" "$(ratio seqwrite-1m mbps)"
+for f in host l1; do
+	d=$(sed -n 's/^BENCH info .*direct=\([01]\).*/\1/p' /tmp/$f.out)
+	[ "$d" = 0 ] && echo "BENCHTABLE note: $f run without O_DIRECT (page cache)"
+done
+
+ok=1
+grep -q '^BENCH done' /tmp/host.out || { ok=0; echo "BENCHTABLE note: the host run failed (blkbench status $host_rc)"; }
+grep -q '^BENCH done' /tmp/l1.out || { ok=0; echo "BENCHTABLE note: the L1 run failed (turtle status ${l1_rc:-none})"; }
+[ $ok = 1 ]
