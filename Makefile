@@ -81,11 +81,14 @@ unit: $(B)/unit-tests
 deps:
 	@scripts/deps.sh
 
-images: $(B)/turtle $(B)/ptyrun $(B)/blkbench
+# Everything that goes into the guest and host images.
+IMAGE_BINS := $(B)/turtle $(B)/ptyrun $(B)/blkbench
+
+images: $(IMAGE_BINS)
 	@tests/system/mkimages.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all $(B)/ptyrun $(B)/unit-tests
+	@$(MAKE) --no-print-directory $(IMAGE_BINS) $(B)/unit-tests
 	@tests/run-all.sh
 
 run: deps

@@ -33,6 +33,10 @@ const char cli__run_usage[] =
 	"                         with kvm-arm.mode=nested). MODE is vhe (the\n"
 	"                         default: E2H=1, can host further levels) or\n"
 	"                         e2h0 (nVHE only)\n"
+	"      --console-prefix STR\n"
+	"                         start every line of the guest's console output\n"
+	"                         with STR (e.g. \"[L2] \" to tell nested levels\n"
+	"                         apart)\n"
 	"      --stats            print vCPU exit counters when the guest stops\n"
 	"      --no-seccomp       do not install the seccomp system call filter\n"
 	"  -v, --verbose          print the memory layout and setup steps\n"
@@ -159,7 +163,7 @@ fail:
 	return -1;
 }
 
-enum { OPT_NESTED = 256, OPT_STATS, OPT_NO_SECCOMP };
+enum { OPT_NESTED = 256, OPT_STATS, OPT_NO_SECCOMP, OPT_CONSOLE_PREFIX };
 
 static const struct option run_options[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -171,6 +175,7 @@ static const struct option run_options[] = {
 	{ "nested", optional_argument, NULL, OPT_NESTED },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "console-prefix", required_argument, NULL, OPT_CONSOLE_PREFIX },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -245,6 +250,14 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 			break;
 		case OPT_NO_SECCOMP:
 			o->seccomp = 0;
+			break;
+		case OPT_CONSOLE_PREFIX:
+			if (strlen(optarg) > CLI_MAX_PREFIX) {
+				errbuf_set(err, "--console-prefix: at most %d characters",
+					   CLI_MAX_PREFIX);
+				return CLI_ERROR;
+			}
+			o->console_prefix = optarg;
 			break;
 		case 'v':
 			o->verbose = 1;

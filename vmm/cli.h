@@ -17,6 +17,7 @@ enum nested_mode {
 #define CLI_MAX_MEM_MIB (1024ULL * 1024) /* 1 TiB: a sanity bound only */
 #define CLI_MAX_CPUS 64
 #define CLI_MAX_DISKS 8
+#define CLI_MAX_PREFIX 64
 
 struct run_opts {
 	const char *kernel;
@@ -28,6 +29,7 @@ struct run_opts {
 	int verbose;
 	int stats; /* print exit counters when the guest stops */
 	int seccomp; /* 1 unless --no-seccomp */
+	const char *console_prefix; /* put before each console line, or NULL */
 	unsigned int ndisks;
 	struct blk_opts disks[CLI_MAX_DISKS];
 };

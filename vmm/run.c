@@ -40,6 +40,8 @@ struct console {
 	uint8_t pending[256]; /* input that did not fit the UART's FIFO */
 	size_t npending, pending_off;
 	int stdin_open;
+	const char *prefix; /* before each output line, or NULL */
+	int mid_line; /* the last byte written was not a newline */
 };
 
 static void console__set_irq(void *ctx, int level)
@@ -49,9 +51,8 @@ static void console__set_irq(void *ctx, int level)
 	vm__irq_line(c->vm, UART_SPI, level);
 }
 
-static void console__output(void *ctx, const uint8_t *buf, size_t len)
+static void write_all(const uint8_t *buf, size_t len)
 {
-	(void)ctx;
 	while (len) {
 		ssize_t n = write(STDOUT_FILENO, buf, len);
 
@@ -62,6 +63,29 @@ static void console__output(void *ctx, const uint8_t *buf, size_t len)
 		buf += n;
 		len -= (size_t)n;
 	}
+}
+
+/* Called with the UART's lock held, so lines and prefixes stay in order. */
+static void console__output(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct console *c = ctx;
+	size_t i, start = 0;
+
+	if (!c->prefix) {
+		write_all(buf, len);
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		if (!c->mid_line) {
+			write_all(buf + start, i - start);
+			start = i;
+			write_all((const uint8_t *)c->prefix, strlen(c->prefix));
+			c->mid_line = 1;
+		}
+		if (buf[i] == '\n')
+			c->mid_line = 0;
+	}
+	write_all(buf + start, len - start);
 }
 
 static void console__flush_input(struct console *c)
@@ -287,6 +311,7 @@ int turtle__run(const struct run_opts *o)
 	loader__close(&files);
 
 	con.vm = &vm;
+	con.prefix = o->console_prefix;
 	pl011__init(&con.uart, console__set_irq, console__output, &con);
 	if (mmio__register(&vm.bus, UART_BASE, UART_SIZE, &pl011__mmio_ops,
 			   &con.uart, "pl011"))
