@@ -491,6 +491,114 @@ START_TEST(test_cli_parse_after_error_mid_word_resets_state)
 }
 END_TEST
 
+START_TEST(test_cli_disk_plain)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--disk", "a.img"), CLI_OK);
+	ck_assert_uint_eq(o.ndisks, 1);
+	ck_assert_str_eq(o.disks[0].path, "a.img");
+	ck_assert_int_eq(o.disks[0].read_only, 0);
+	ck_assert_uint_eq(o.disks[0].queues, 0);
+}
+END_TEST
+
+START_TEST(test_cli_disk_options_and_repeat)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--disk", "a.img,ro",
+			       "-d", "b.img,queues=4,ro"), CLI_OK);
+	ck_assert_uint_eq(o.ndisks, 2);
+	ck_assert_str_eq(o.disks[0].path, "a.img");
+	ck_assert_int_eq(o.disks[0].read_only, 1);
+	ck_assert_str_eq(o.disks[1].path, "b.img");
+	ck_assert_int_eq(o.disks[1].read_only, 1);
+	ck_assert_uint_eq(o.disks[1].queues, 4);
+}
+END_TEST
+
+START_TEST(test_cli_disk_bad_option_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--disk", "a.img,rw"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "unknown option 'rw'");
+}
+END_TEST
+
+START_TEST(test_cli_disk_bad_queues_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+	const char *bad[] = { "a,queues=0", "a,queues=9", "a,queues=x",
+			      "a,queues=", "a,queues=-1" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--disk", bad[i]),
+				 CLI_ERROR);
+		ck_assert_err_has(err, "queues must be 1 to 8");
+	}
+}
+END_TEST
+
+START_TEST(test_cli_disk_no_path_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--disk", ",ro"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "no image path");
+}
+END_TEST
+
+START_TEST(test_cli_disk_too_many_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "-d", "1", "-d", "2",
+			       "-d", "3", "-d", "4", "-d", "5", "-d", "6", "-d",
+			       "7", "-d", "8", "-d", "9"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "at most 8 disks");
+}
+END_TEST
+
+START_TEST(test_cli_console_prefix)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k"), CLI_OK);
+	ck_assert_ptr_null(o.console_prefix);
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--console-prefix",
+			       "[L2] "), CLI_OK);
+	ck_assert_str_eq(o.console_prefix, "[L2] ");
+}
+END_TEST
+
+START_TEST(test_cli_console_prefix_too_long_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+	char longp[CLI_MAX_PREFIX + 2];
+
+	memset(longp, 'x', sizeof(longp) - 1);
+	longp[sizeof(longp) - 1] = '\0';
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--console-prefix",
+			       longp), CLI_ERROR);
+	ck_assert_err_has(err, "--console-prefix");
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -548,6 +656,17 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_cli_long_option_missing_value_rejected);
 	tcase_add_test(tc, test_cli_short_option_missing_value_rejected);
 	tcase_add_test(tc, test_cli_kernel_missing_value_rejected);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("disks and console");
+	tcase_add_test(tc, test_cli_disk_plain);
+	tcase_add_test(tc, test_cli_disk_options_and_repeat);
+	tcase_add_test(tc, test_cli_disk_bad_option_rejected);
+	tcase_add_test(tc, test_cli_disk_bad_queues_rejected);
+	tcase_add_test(tc, test_cli_disk_no_path_rejected);
+	tcase_add_test(tc, test_cli_disk_too_many_rejected);
+	tcase_add_test(tc, test_cli_console_prefix);
+	tcase_add_test(tc, test_cli_console_prefix_too_long_rejected);
 	suite_add_tcase(s, tc);
 
 	return s;
