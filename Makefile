@@ -5,6 +5,7 @@
 #   make unit       unit tests (Check), built and run natively
 #   make test       deps + everything + unit tests + system tests under QEMU
 #   make run        deps + boot the emulated NV2 host, turtle runs an L1 at EL2
+#   make inception LEVELS=N   the chain L0 -> L1 -> ... -> LN, with timings
 #   make bench      deps + images + block I/O numbers, host vs L1 (tests/bench)
 #   make images     the guest and host initramfs images
 #   make format     clang-format every C file
@@ -91,6 +92,12 @@ test: deps
 	@$(MAKE) --no-print-directory $(IMAGE_BINS) $(B)/unit-tests
 	@tests/run-all.sh
 
+# The nested chain: make inception LEVELS=3 (see tests/inception/run.sh).
+LEVELS ?= 3
+inception: deps
+	@$(MAKE) --no-print-directory $(B)/turtle
+	@tests/inception/run.sh $(LEVELS)
+
 run: deps
 	@$(MAKE) --no-print-directory images
 	@scripts/run-demo.sh
@@ -105,6 +112,6 @@ format:
 clean:
 	rm -rf $(B)
 
-.PHONY: all unit deps images test run bench format clean
+.PHONY: all unit deps images test run inception bench format clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -4,7 +4,8 @@
 #
 #   qemu-host.sh TIMEOUT_SECONDS CMD...
 #
-# HOST_INITRD=FILE boots another initramfs instead (tests/bench/run.sh).
+# HOST_INITRD=FILE boots another initramfs instead (tests/bench/run.sh);
+# HOST_CMDLINE_EXTRA adds kernel arguments (tests/inception/run.sh).
 #
 # -cpu max,lpa2=off: with LPA2 an L2 at EL2 dies at its first NV2-redirected
 # register write, and nested teardown is 10x slower. pauth-impdef=on: the
@@ -20,4 +21,4 @@ exec timeout --foreground -k 5 "$limit" qemu-system-aarch64 \
 	-smp 2 -m 3072 \
 	-display none -monitor none -serial stdio -no-reboot \
 	-kernel "$HOST_KERNEL" -initrd "${HOST_INITRD:-$IMAGES/host.cpio}" \
-	-append "console=ttyAMA0 kvm-arm.mode=nested quiet panic=-1 -- $*"
+	-append "console=ttyAMA0 kvm-arm.mode=nested quiet panic=-1 ${HOST_CMDLINE_EXTRA:-} -- $*"

@@ -1,0 +1,61 @@
+#!/bin/sh
+# One level of the inception chain, run by init at every level (level 0 is
+# the emulated host):
+#
+#   level.sh THIS LAST
+#
+# Below LAST it starts turtle for level THIS+1 with the same initramfs
+# (this level booted with retain_initrd, so it is /sys/firmware/initrd),
+# the same or a per-level kernel, and this script again. At LAST it runs the
+# payload. Markers for tests/inception/run.sh:
+#   INCEPTION-START Ln       turtle for level n is starting
+#   INCEPTION-END Ln status=S    and has exited with status S
+# Files in /chain: Image (the kernel), Image-Ln (a per-level kernel),
+# cmdline-Ln (extra kernel arguments for level n), cmd (the user's test),
+# cmd-at (all: run cmd at every level; default: only the deepest), mem-Ln.
+this=$1
+last=$2
+next=$((this + 1))
+
+facts() {
+	el=$(dmesg | grep -o 'started at EL[0-9]' | head -n1 | grep -o 'EL[0-9]')
+	kvm=no
+	[ -c /dev/kvm ] && kvm=yes
+	echo "L$this facts: kernel $(uname -r), CPUs started at ${el:-unknown}, /dev/kvm: $kvm"
+}
+
+user_cmd() {
+	[ -s /chain/cmd ] || return 0
+	echo "L$this running the test command"
+	sh /chain/cmd
+	echo "L$this test command status $?"
+}
+
+if [ "$this" -ge "$last" ]; then
+	echo "Hello from L$this"
+	facts
+	user_cmd
+	exit 0
+fi
+if [ "$this" -gt 0 ]; then
+	facts
+	[ "$(cat /chain/cmd-at 2>/dev/null)" = all ] && user_cmd
+fi
+
+kernel=/chain/Image
+[ -f /chain/Image-L$next ] && kernel=/chain/Image-L$next
+extra=$(cat /chain/cmdline-L$next 2>/dev/null)
+mem=$(cat /chain/mem-L$next 2>/dev/null)
+if [ -z "$mem" ]; then
+	case $next in
+	1) mem=1024 ;;
+	2) mem=512 ;;
+	*) mem=384 ;;
+	esac
+fi
+
+echo "INCEPTION-START L$next"
+turtle run --kernel "$kernel" --initrd /sys/firmware/initrd --mem "$mem" \
+	--nested --console-prefix "[L$next] " --stats \
+	--cmdline "console=ttyAMA0 quiet panic=-1 kvm-arm.mode=nested retain_initrd $extra -- /chain/level.sh $next $last"
+echo "INCEPTION-END L$next status=$?"

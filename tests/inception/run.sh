@@ -1,0 +1,109 @@
+#!/bin/bash
+# The inception chain: the emulated NV2 host (L0) runs turtle, which boots
+# L1 at EL2, whose turtle boots L2 at EL2, ... down to L<LEVELS>, which
+# prints "Hello from L<LEVELS>" and its facts. Every level's console lines
+# carry its tag ("[L1] [L2] ..."). At the end, one line per level: EL2,
+# seconds from its turtle's start to its init and to its poweroff.
+#
+#   tests/inception/run.sh [LEVELS]        (default 3; or LEVELS=N)
+#
+# Environment:
+#   KERNEL=Image          the kernel for every level (default: Debian's)
+#   KERNEL_L2=Image       a kernel for one level (any n)
+#   CMDLINE_L2="..."      extra kernel arguments for one level
+#   MEM_L2=MiB            RAM for one level (defaults 1024, 512, 384...)
+#   CMD="..."             a test command (run with sh) at the deepest level,
+#   CMD_AT=all            ... or at every level
+#   TIMEOUT=seconds       for the whole run (default 600 per level)
+# Exit status: 0 if every level booted and powered off cleanly.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tests/system/env.sh"
+
+levels=${1:-${LEVELS:-3}}
+case $levels in
+'' | *[!0-9]* | 0) echo "inception: LEVELS must be a number from 1" >&2; exit 2 ;;
+esac
+kernel=${KERNEL:-$GUEST_KERNEL}
+stage=$root/build/inception
+rm -rf "$stage"
+mkdir -p "$stage/chain"
+[ -x "$root/build/turtle" ] || { echo "inception: build/turtle missing (run make)" >&2; exit 1; }
+[ -f "$kernel" ] || { echo "inception: no kernel at $kernel" >&2; exit 1; }
+
+cp "$root/tests/inception/level.sh" "$stage/chain/level.sh"
+files=("$kernel:chain/Image" "$root/build/turtle:bin/turtle"
+	"$stage/chain/level.sh:chain/level.sh")
+for ((n = 1; n <= levels; n++)); do
+	k=KERNEL_L$n c=CMDLINE_L$n m=MEM_L$n
+	if [ -n "${!k:-}" ]; then
+		[ -f "${!k}" ] || { echo "inception: $k: no file ${!k}" >&2; exit 1; }
+		files+=("${!k}:chain/Image-L$n")
+	fi
+	if [ -n "${!c:-}" ]; then
+		printf '%s' "${!c}" >"$stage/chain/cmdline-L$n"
+		files+=("$stage/chain/cmdline-L$n:chain/cmdline-L$n")
+	fi
+	if [ -n "${!m:-}" ]; then
+		printf '%s' "${!m}" >"$stage/chain/mem-L$n"
+		files+=("$stage/chain/mem-L$n:chain/mem-L$n")
+	fi
+done
+if [ -n "${CMD:-}" ]; then
+	printf '%s\n' "$CMD" >"$stage/chain/cmd"
+	printf '%s' "${CMD_AT:-last}" >"$stage/chain/cmd-at"
+	files+=("$stage/chain/cmd:chain/cmd" "$stage/chain/cmd-at:chain/cmd-at")
+fi
+"$root/boot/init/mkinitramfs.sh" "$stage/chain.cpio" "${files[@]}"
+
+log=$root/build/inception-L$levels.log
+limit=${TIMEOUT:-$((600 * levels))}
+echo "inception: $levels level(s), chain image $(du -h "$stage/chain.cpio" | cut -f1), log $log"
+t0=$(date +%s.%N)
+HOST_INITRD=$stage/chain.cpio HOST_CMDLINE_EXTRA=retain_initrd \
+	"$root/tests/system/qemu-host.sh" "$limit" /chain/level.sh 0 "$levels" </dev/null 2>&1 |
+	while IFS= read -r line; do
+		line=${line//$'\r'/}
+		now=$(date +%s.%N)
+		printf '%8.2f %s\n' "$(awk -v a="$now" -v b="$t0" 'BEGIN { print a - b }')" "$line"
+	done | tee "$log"
+
+# The summary, from the stamped log.
+stamp() { grep -m1 -- "$1" "$log" | awk '{ print $1 }'; }
+echo
+printf '%-6s %-4s %12s %16s  %s\n' level EL2 "init (s)" "poweroff (s)" result
+failed=0
+for ((n = 1; n <= levels; n++)); do
+	start=$(stamp "INCEPTION-START L$n\$")
+	# This level's own lines: its tag is the last one.
+	init=$(grep -m1 -E "\[L$n\] (TURTLE-INIT|L$n facts|Hello from L$n)" "$log" | awk '{ print $1 }')
+	end_line=$(grep -m1 "INCEPTION-END L$n status=" "$log")
+	end=$(echo "$end_line" | awk '{ print $1 }')
+	status=$(echo "$end_line" | sed -n 's/.*status=\([0-9]*\).*/\1/p')
+	el2=$(grep -m1 "L$n facts:" "$log" | grep -q "started at EL2" && echo yes || echo no)
+	rel() {
+		if [ -n "$1" ] && [ -n "$start" ]; then
+			awk -v a="$1" -v b="$start" 'BEGIN { printf "%.1f", a - b }'
+		else
+			echo -
+		fi
+	}
+	if [ -z "$start" ]; then
+		result="FAIL: turtle for L$n never started"
+	elif [ -z "$init" ]; then
+		result="FAIL: L$n never reached its init"
+	elif [ -z "$end" ]; then
+		result="FAIL: L$n did not finish (timeout after ${limit}s?)"
+	elif [ "$status" != 0 ]; then
+		result="FAIL: turtle for L$n exited with status $status"
+	else
+		result=ok
+	fi
+	[ "$result" = ok ] || failed=1
+	printf '%-6s %-4s %12s %16s  %s\n' "L$n" "$el2" "$(rel "$init")" "$(rel "$end")" "$result"
+done
+if grep -q "\] Hello from L$levels\$" "$log" && [ $failed = 0 ]; then
+	echo "inception: Hello from L$levels"
+	exit 0
+fi
+exit 1
