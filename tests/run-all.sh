@@ -28,6 +28,35 @@ sfail=${srun#* }
 spass=${spass:-0}
 sfail=${sfail:-1}
 
+# The nested chain, L0 -> L1 -> L2 with EL2 at every level: each level
+# must boot and power off cleanly, and L2's own KVM must come up in
+# VHE+NV2 mode (so it could host L3).
+echo "== inception: L0 -> L1 -> L2, EL2 at every level"
+tests/inception/run.sh 2 >build/inception.out 2>&1
+irc=$?
+sed -n '/^level /,$p' build/inception.out
+ipass=0
+ifail=0
+for n in 1 2; do
+	if grep -qE "^L$n +yes .* ok\$" build/inception.out; then
+		ipass=$((ipass + 1))
+		echo "  PASS  inception-L$n"
+	else
+		ifail=$((ifail + 1))
+		echo "  FAIL  inception-L$n (log: build/inception-L2.log)"
+	fi
+done
+if grep -q "\[L2\] L2 facts: .*KVM: VHE+NV2 mode" build/inception-L2.log; then
+	ipass=$((ipass + 1))
+	echo "  PASS  inception-L2-nv2           L2's KVM reports VHE+NV2 mode"
+else
+	ifail=$((ifail + 1))
+	echo "  FAIL  inception-L2-nv2           L2's KVM did not report VHE+NV2 mode"
+fi
+[ $irc = 0 ] || [ $ifail -gt 0 ] || ifail=1
+spass=$((spass + ipass))
+sfail=$((sfail + ifail))
+
 echo "== $(( $(date +%s) - t0 ))s"
 echo "unit: $upass passed, $ubad failed"
 echo "system: $spass passed, $sfail failed"

@@ -245,6 +245,14 @@ static void reg_write(struct virtio_dev *vdev, uint64_t off, uint32_t v)
 	}
 }
 
+/* Whether [off, off + len) lies inside the device's config space. */
+static int config_in_bounds(const struct virtio_dev *vdev, uint64_t off,
+			    uint32_t len)
+{
+	return off < vdev->ops->config_size &&
+	       len <= vdev->ops->config_size - off;
+}
+
 static void virtio_mmio__read(void *dev, uint64_t off, uint8_t *data,
 			      uint32_t len)
 {
@@ -253,12 +261,11 @@ static void virtio_mmio__read(void *dev, uint64_t off, uint8_t *data,
 
 	if (off >= VIRTIO_MMIO_CONFIG) {
 		off -= VIRTIO_MMIO_CONFIG;
-		if (off < vdev->ops->config_size &&
-		    len <= vdev->ops->config_size - off && vdev->ops->config_read) {
-			pthread_mutex_lock(&vdev->lock);
-			vdev->ops->config_read(vdev, off, data, len);
-			pthread_mutex_unlock(&vdev->lock);
-		}
+		if (!vdev->ops->config_read || !config_in_bounds(vdev, off, len))
+			return;
+		pthread_mutex_lock(&vdev->lock);
+		vdev->ops->config_read(vdev, off, data, len);
+		pthread_mutex_unlock(&vdev->lock);
 		return;
 	}
 	if (len != 4 || (off & 3))
@@ -277,13 +284,11 @@ static void virtio_mmio__write(void *dev, uint64_t off, const uint8_t *data,
 
 	if (off >= VIRTIO_MMIO_CONFIG) {
 		off -= VIRTIO_MMIO_CONFIG;
-		if (off < vdev->ops->config_size &&
-		    len <= vdev->ops->config_size - off &&
-		    vdev->ops->config_write) {
-			pthread_mutex_lock(&vdev->lock);
-			vdev->ops->config_write(vdev, off, data, len);
-			pthread_mutex_unlock(&vdev->lock);
-		}
+		if (!vdev->ops->config_write || !config_in_bounds(vdev, off, len))
+			return;
+		pthread_mutex_lock(&vdev->lock);
+		vdev->ops->config_write(vdev, off, data, len);
+		pthread_mutex_unlock(&vdev->lock);
 		return;
 	}
 	if (len != 4 || (off & 3))

@@ -1,7 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "log.h"
 
+#include <time.h>
+
 int turtle_verbose;
+
+static double t_start = -1;
+
+/* Seconds since the first call: the start of turtle, in practice. */
+double turtle__elapsed(void)
+{
+	struct timespec ts;
+	double now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (t_start < 0)
+		t_start = now;
+	return now - t_start;
+}
 
 static void vlog(const char *fmt, va_list ap)
 {

@@ -13,6 +13,9 @@ void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Seconds since turtle started (the first call), for -v timings. */
+double turtle__elapsed(void);
+
 /*
  * An error message buffer that pure (testable) code fills in instead of
  * printing, so callers decide where it goes.

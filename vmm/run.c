@@ -266,6 +266,7 @@ int turtle__run(const struct run_opts *o)
 	int sfd, status;
 
 	turtle_verbose = o->verbose;
+	turtle__elapsed(); /* t = 0 */
 	if (loader__open(o->kernel, o->initrd, &files, err)) {
 		pr_err("%s", err);
 		return VM_EXIT_ERROR;
@@ -304,10 +305,13 @@ int turtle__run(const struct run_opts *o)
 
 	if (vm__create(&vm, layout.ram_size, o->nested))
 		goto fail;
+	pr_debug("t=%.3fs VM created", turtle__elapsed());
 	if (loader__load(&files, &layout, vm.ram, err)) {
 		pr_err("%s", err);
 		goto fail;
 	}
+	pr_debug("t=%.3fs kernel and initrd loaded (%llu MiB)", turtle__elapsed(),
+		 (unsigned long long)((files.img.file_size + files.initrd_size) >> 20));
 	loader__close(&files);
 
 	con.vm = &vm;
@@ -332,12 +336,14 @@ int turtle__run(const struct run_opts *o)
 		goto fail;
 
 	term__raw();
+	pr_debug("t=%.3fs starting the vCPUs", turtle__elapsed());
 	if (vcpu__start_all(&vm) == 0)
 		serve(&vm, &con, sfd);
 	vcpu__stop_all(&vm);
 	term__restore();
 
 	status = vm.exit_status;
+	pr_debug("t=%.3fs guest stopped", turtle__elapsed());
 	if (status == VM_EXIT_POWEROFF)
 		pr_debug("%s", vm.exit_reason);
 	else

@@ -19,9 +19,10 @@ next=$((this + 1))
 
 facts() {
 	el=$(dmesg | grep -o 'started at EL[0-9]' | head -n1 | grep -o 'EL[0-9]')
+	mode=$(dmesg | grep -o 'VHE+NV2 mode\|nVHE mode\|VHE mode\|Hyp mode' | head -n1)
 	kvm=no
 	[ -c /dev/kvm ] && kvm=yes
-	echo "L$this facts: kernel $(uname -r), CPUs started at ${el:-unknown}, /dev/kvm: $kvm"
+	echo "L$this facts: kernel $(uname -r), CPUs started at ${el:-unknown}, KVM: ${mode:-none}, /dev/kvm: $kvm"
 }
 
 user_cmd() {
@@ -56,6 +57,6 @@ fi
 
 echo "INCEPTION-START L$next"
 turtle run --kernel "$kernel" --initrd /sys/firmware/initrd --mem "$mem" \
-	--nested --console-prefix "[L$next] " --stats \
+	--nested --console-prefix "[L$next] " --stats -v \
 	--cmdline "console=ttyAMA0 quiet panic=-1 kvm-arm.mode=nested retain_initrd $extra -- /chain/level.sh $next $last"
 echo "INCEPTION-END L$next status=$?"
