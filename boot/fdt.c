@@ -19,13 +19,13 @@
 #define UART_CLOCK_HZ 24000000
 
 /* Every libfdt call returns <0 on error; bail out with the first one. */
-#define FDT_TRY(x)                          \
-	do {                                \
-		int __r = (x);              \
-		if (__r < 0) {              \
-			ret = __r;          \
-			goto fail;          \
-		}                           \
+#define FDT_TRY(x)                 \
+	do {                       \
+		int __r = (x);     \
+		if (__r < 0) {     \
+			ret = __r; \
+			goto fail; \
+		}                  \
 	} while (0)
 
 static int prop_reg(void *fdt, uint64_t base, uint64_t size)
@@ -62,7 +62,8 @@ static int node_cpus(void *fdt, const struct fdt_params *p)
 		FDT_TRY(fdt_property_string(fdt, "compatible", "arm,arm-v8"));
 		FDT_TRY(fdt_property_u32(fdt, "reg", mpidr));
 		if (p->ncpus > 1)
-			FDT_TRY(fdt_property_string(fdt, "enable-method", "psci"));
+			FDT_TRY(fdt_property_string(fdt, "enable-method",
+						    "psci"));
 		FDT_TRY(fdt_end_node(fdt));
 	}
 	FDT_TRY(fdt_end_node(fdt));
@@ -92,8 +93,10 @@ fail:
 static int node_gic(void *fdt, const struct fdt_params *p)
 {
 	fdt64_t reg[4] = {
-		cpu_to_fdt64(p->gic_dist_base), cpu_to_fdt64(p->gic_dist_size),
-		cpu_to_fdt64(p->gic_redist_base), cpu_to_fdt64(p->gic_redist_size),
+		cpu_to_fdt64(p->gic_dist_base),
+		cpu_to_fdt64(p->gic_dist_size),
+		cpu_to_fdt64(p->gic_redist_base),
+		cpu_to_fdt64(p->gic_redist_size),
 	};
 	char name[40];
 	int ret;
@@ -145,7 +148,8 @@ static int node_uart(void *fdt, const struct fdt_params *p, char *path,
 {
 	static const char compat[] = "arm,pl011\0arm,primecell";
 	static const char clk_names[] = "uartclk\0apb_pclk";
-	fdt32_t clks[2] = { cpu_to_fdt32(PHANDLE_CLK), cpu_to_fdt32(PHANDLE_CLK) };
+	fdt32_t clks[2] = { cpu_to_fdt32(PHANDLE_CLK),
+			    cpu_to_fdt32(PHANDLE_CLK) };
 	int ret;
 
 	FDT_TRY(fdt_begin_node(fdt, "apb-pclk"));
@@ -156,7 +160,8 @@ static int node_uart(void *fdt, const struct fdt_params *p, char *path,
 	FDT_TRY(fdt_property_u32(fdt, "phandle", PHANDLE_CLK));
 	FDT_TRY(fdt_end_node(fdt));
 
-	snprintf(path, pathlen, "/pl011@%llx", (unsigned long long)p->uart_base);
+	snprintf(path, pathlen, "/pl011@%llx",
+		 (unsigned long long)p->uart_base);
 	FDT_TRY(fdt_begin_node(fdt, path + 1));
 	FDT_TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
 	FDT_TRY(prop_reg(fdt, p->uart_base, p->uart_size));

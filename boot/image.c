@@ -30,15 +30,17 @@ int image__parse(const void *buf, size_t len, uint64_t file_size,
 	uint64_t flags;
 
 	if (len < sizeof(h) || file_size < sizeof(h)) {
-		errbuf_set(err,
-			   "not an arm64 Image: the file is %llu bytes, shorter than the %zu-byte header",
-			   (unsigned long long)file_size, sizeof(h));
+		errbuf_set(
+			err,
+			"not an arm64 Image: the file is %llu bytes, shorter than the %zu-byte header",
+			(unsigned long long)file_size, sizeof(h));
 		return -1;
 	}
 	memcpy(&h, buf, sizeof(h));
 	if (le32toh(h.magic) != ARM64_IMAGE_MAGIC) {
-		errbuf_set(err,
-			   "not an arm64 Image: no \"ARM\\x64\" magic at offset 56 (a compressed vmlinuz or an ELF vmlinux must be unpacked to Image first)");
+		errbuf_set(
+			err,
+			"not an arm64 Image: no \"ARM\\x64\" magic at offset 56 (a compressed vmlinuz or an ELF vmlinux must be unpacked to Image first)");
 		return -1;
 	}
 
@@ -48,16 +50,20 @@ int image__parse(const void *buf, size_t len, uint64_t file_size,
 	img->text_offset = le64toh(h.text_offset);
 	img->image_size = le64toh(h.image_size);
 	if (img->image_size == 0) {
-		/* Before Linux 3.17: fixed offset, size unknown beyond the file. */
+		/* Before Linux 3.17: fixed offset, size unknown beyond the
+		 * file. */
 		img->text_offset = ARM64_IMAGE_LEGACY_TEXT_OFFSET;
 		img->image_size = file_size;
 		flags = 0;
 	}
 	if (flags & ARM64_IMAGE_FLAG_BE) {
-		errbuf_set(err, "big-endian arm64 Image: turtle boots little-endian kernels only");
+		errbuf_set(
+			err,
+			"big-endian arm64 Image: turtle boots little-endian kernels only");
 		return -1;
 	}
-	switch ((flags & ARM64_IMAGE_FLAG_PAGE_SIZE_MASK) >> ARM64_IMAGE_FLAG_PAGE_SIZE_SHIFT) {
+	switch ((flags & ARM64_IMAGE_FLAG_PAGE_SIZE_MASK) >>
+		ARM64_IMAGE_FLAG_PAGE_SIZE_SHIFT) {
 	case 1:
 		img->page_size_kib = 4;
 		break;
@@ -73,19 +79,25 @@ int image__parse(const void *buf, size_t len, uint64_t file_size,
 	img->any_place = !!(flags & ARM64_IMAGE_FLAG_ANY_PLACE);
 
 	if (img->text_offset >= (1ULL << 21) || (img->text_offset & 0xfff)) {
-		errbuf_set(err, "arm64 Image: text_offset 0x%llx is not a page offset inside 2 MiB",
-			   (unsigned long long)img->text_offset);
+		errbuf_set(
+			err,
+			"arm64 Image: text_offset 0x%llx is not a page offset inside 2 MiB",
+			(unsigned long long)img->text_offset);
 		return -1;
 	}
 	if (img->image_size < file_size) {
-		errbuf_set(err, "arm64 Image: header image_size %llu is smaller than the file (%llu bytes)",
-			   (unsigned long long)img->image_size,
-			   (unsigned long long)file_size);
+		errbuf_set(
+			err,
+			"arm64 Image: header image_size %llu is smaller than the file (%llu bytes)",
+			(unsigned long long)img->image_size,
+			(unsigned long long)file_size);
 		return -1;
 	}
 	if (img->image_size > (1ULL << 32)) {
-		errbuf_set(err, "arm64 Image: header image_size %llu is implausibly large",
-			   (unsigned long long)img->image_size);
+		errbuf_set(
+			err,
+			"arm64 Image: header image_size %llu is implausibly large",
+			(unsigned long long)img->image_size);
 		return -1;
 	}
 	return 0;

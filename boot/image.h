@@ -18,7 +18,7 @@
 
 struct arm64_image {
 	uint64_t text_offset; /* load offset from a 2 MiB aligned base */
-	uint64_t image_size; /* bytes the kernel needs, including its bss */
+	uint64_t image_size;  /* bytes the kernel needs, including its bss */
 	uint64_t file_size;
 	unsigned int page_size_kib; /* 4, 16 or 64; 0 = unspecified */
 	int any_place; /* may sit anywhere in RAM, not just near its base */

@@ -40,9 +40,11 @@ int layout__plan(uint64_t ram_base, uint64_t ram_size,
 	initrd_start = l->dtb_addr;
 	if (initrd_size) {
 		if (initrd_size > l->dtb_addr - ram_base) {
-			errbuf_set(err, "initrd (%llu MiB) is larger than guest RAM (%llu MiB)",
-				   (unsigned long long)(initrd_size >> 20),
-				   (unsigned long long)(ram_size >> 20));
+			errbuf_set(
+				err,
+				"initrd (%llu MiB) is larger than guest RAM (%llu MiB)",
+				(unsigned long long)(initrd_size >> 20),
+				(unsigned long long)(ram_size >> 20));
 			return -1;
 		}
 		initrd_start = ALIGN_DOWN(l->dtb_addr - initrd_size, SZ_4K);
@@ -51,20 +53,22 @@ int layout__plan(uint64_t ram_base, uint64_t ram_size,
 	}
 
 	if (kernel_end > initrd_start || kernel_end > l->dtb_addr) {
-		errbuf_set(err,
-			   "guest RAM (%llu MiB) cannot hold the kernel (%llu MiB), the initrd (%llu MiB) and the device tree",
-			   (unsigned long long)(ram_size >> 20),
-			   (unsigned long long)(l->kernel_size >> 20),
-			   (unsigned long long)(initrd_size >> 20));
+		errbuf_set(
+			err,
+			"guest RAM (%llu MiB) cannot hold the kernel (%llu MiB), the initrd (%llu MiB) and the device tree",
+			(unsigned long long)(ram_size >> 20),
+			(unsigned long long)(l->kernel_size >> 20),
+			(unsigned long long)(initrd_size >> 20));
 		return -1;
 	}
 	free_bytes = initrd_start - kernel_end;
 	if (free_bytes < LAYOUT_MIN_FREE) {
-		errbuf_set(err,
-			   "guest RAM (%llu MiB) leaves only %llu MiB free after the kernel and initrd; at least %llu MiB is needed",
-			   (unsigned long long)(ram_size >> 20),
-			   (unsigned long long)(free_bytes >> 20),
-			   (unsigned long long)(LAYOUT_MIN_FREE >> 20));
+		errbuf_set(
+			err,
+			"guest RAM (%llu MiB) leaves only %llu MiB free after the kernel and initrd; at least %llu MiB is needed",
+			(unsigned long long)(ram_size >> 20),
+			(unsigned long long)(free_bytes >> 20),
+			(unsigned long long)(LAYOUT_MIN_FREE >> 20));
 		return -1;
 	}
 	return 0;

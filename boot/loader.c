@@ -74,7 +74,8 @@ int loader__open(const char *kernel, const char *initrd, struct boot_files *f,
 		goto fail;
 	}
 	if (initrd) {
-		f->initrd_fd = open_regular("initrd", initrd, &f->initrd_size, err);
+		f->initrd_fd =
+			open_regular("initrd", initrd, &f->initrd_size, err);
 		if (f->initrd_fd < 0)
 			goto fail;
 		if (f->initrd_size == 0) {
@@ -88,8 +89,8 @@ fail:
 	return -1;
 }
 
-int loader__load(struct boot_files *f, const struct mem_layout *l,
-		 uint8_t *ram, char *err)
+int loader__load(struct boot_files *f, const struct mem_layout *l, uint8_t *ram,
+		 char *err)
 {
 	if (read_full(f->kernel_fd, ram + (l->kernel_addr - l->ram_base),
 		      f->img.file_size, 0)) {

@@ -22,8 +22,8 @@ struct boot_files {
 int loader__open(const char *kernel, const char *initrd, struct boot_files *f,
 		 char *err);
 /* Copy the files to the places l gives; ram is the host view of RAM. */
-int loader__load(struct boot_files *f, const struct mem_layout *l,
-		 uint8_t *ram, char *err);
+int loader__load(struct boot_files *f, const struct mem_layout *l, uint8_t *ram,
+		 char *err);
 void loader__close(struct boot_files *f);
 
 #endif

@@ -164,7 +164,8 @@ size_t pl011__rx_push(struct pl011 *u, const uint8_t *buf, size_t len)
 
 	pthread_mutex_lock(&u->lock);
 	while (n < len && u->rx_count < PL011_FIFO_LEN) {
-		u->rx_fifo[(u->rx_head + u->rx_count) % PL011_FIFO_LEN] = buf[n++];
+		u->rx_fifo[(u->rx_head + u->rx_count) % PL011_FIFO_LEN] =
+			buf[n++];
 		u->rx_count++;
 	}
 	pl011__update(u);

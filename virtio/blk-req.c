@@ -71,8 +71,8 @@ static int rw_all(int fd, struct iovec *v, unsigned int n, off_t off,
 		  bool write)
 {
 	while (n) {
-		ssize_t r = write ? pwritev(fd, v, (int)n, off) :
-				    preadv(fd, v, (int)n, off);
+		ssize_t r = write ? pwritev(fd, v, (int)n, off)
+				  : preadv(fd, v, (int)n, off);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -125,8 +125,8 @@ static int write_zeroes(int fd, off_t off, off_t len)
 
 	for (; len; off += (off_t)v.iov_len, len -= (off_t)v.iov_len) {
 		v.iov_base = zero_buf;
-		v.iov_len = len < (off_t)sizeof(zero_buf) ? (size_t)len :
-							    sizeof(zero_buf);
+		v.iov_len = len < (off_t)sizeof(zero_buf) ? (size_t)len
+							  : sizeof(zero_buf);
 		if (rw_all(fd, &v, 1, off, true))
 			return -1;
 	}
@@ -160,9 +160,9 @@ static uint8_t blk_ranges(const struct blk_backend *b, const struct vq_chain *c,
 			  uint32_t type, uint64_t len)
 {
 	struct virtio_blk_discard_write_zeroes seg[BLK_MAX_DISCARD_SEG];
-	uint32_t allowed = type == VIRTIO_BLK_T_WRITE_ZEROES ?
-				   VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP :
-				   0;
+	uint32_t allowed = type == VIRTIO_BLK_T_WRITE_ZEROES
+				   ? VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP
+				   : 0;
 	unsigned int i, n = (unsigned int)(len / SEG_SIZE);
 
 	if (b->read_only || !len || len % SEG_SIZE || len > sizeof(seg))
@@ -246,8 +246,8 @@ int64_t blk__request(const struct blk_backend *b, const struct vq_chain *c)
 		break;
 	case VIRTIO_BLK_T_DISCARD:
 	case VIRTIO_BLK_T_WRITE_ZEROES:
-		status = blk_ranges(b, c, le32toh(hdr.type),
-				    out_len - HDR_SIZE);
+		status =
+			blk_ranges(b, c, le32toh(hdr.type), out_len - HDR_SIZE);
 		break;
 	default:
 		status = VIRTIO_BLK_S_UNSUPP;

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <linux/virtio_ids.h>
 #include <poll.h>
 #include <stdio.h>
@@ -142,7 +143,8 @@ static void blk__stop(struct virtio_dev *vdev)
 	unsigned int i;
 
 	if (write(b->stop_fd, &one, sizeof(one)) < 0)
-		pr_err("virtio-blk: cannot stop the workers: %s", strerror(errno));
+		pr_err("virtio-blk: cannot stop the workers: %s",
+		       strerror(errno));
 	for (i = 0; i < vdev->nr_queues; i++) {
 		if (b->workers[i].running)
 			pthread_join(b->workers[i].thread, NULL);
@@ -173,27 +175,33 @@ static int blk__open(const struct blk_opts *o, uint64_t *size, char *err)
 			   o->read_only ? "" : " for writing", strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))) {
-		errbuf_set(err, "disk '%s' is not a regular file or block device",
+	if (fstat(fd, &st) < 0 ||
+	    (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))) {
+		errbuf_set(err,
+			   "disk '%s' is not a regular file or block device",
 			   o->path);
 		goto fail;
 	}
 	if (S_ISBLK(st.st_mode)) {
-		if (ioctl(fd, _IOR(0x12, 114, size_t), size) < 0) { /* BLKGETSIZE64 */
-			errbuf_set(err, "disk '%s': cannot read its size", o->path);
+		if (ioctl(fd, BLKGETSIZE64, size) < 0) {
+			errbuf_set(err, "disk '%s': cannot read its size",
+				   o->path);
 			goto fail;
 		}
 	} else {
 		*size = (uint64_t)st.st_size;
 	}
 	if (*size == 0 || *size % BLK_SECTOR_SIZE) {
-		errbuf_set(err, "disk '%s': its size (%llu bytes) is not a non-zero multiple of 512",
-			   o->path, (unsigned long long)*size);
+		errbuf_set(
+			err,
+			"disk '%s': its size (%llu bytes) is not a non-zero multiple of 512",
+			o->path, (unsigned long long)*size);
 		goto fail;
 	}
 	/* Two VMs writing one image corrupt it: refuse to share a writer. */
 	if (flock(fd, (o->read_only ? LOCK_SH : LOCK_EX) | LOCK_NB) < 0) {
-		errbuf_set(err, "disk '%s' is in use by another process", o->path);
+		errbuf_set(err, "disk '%s' is in use by another process",
+			   o->path);
 		goto fail;
 	}
 	return fd;

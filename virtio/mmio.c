@@ -11,9 +11,8 @@
 #define VIRTIO_MMIO_MAGIC 0x74726976 /* "virt" */
 
 /* What the transport itself offers on top of the device's features. */
-#define TRANSPORT_FEATURES                                      \
-	((1ULL << VIRTIO_F_VERSION_1) |                         \
-	 (1ULL << VIRTIO_RING_F_EVENT_IDX) |                    \
+#define TRANSPORT_FEATURES                                                  \
+	((1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_RING_F_EVENT_IDX) | \
 	 (1ULL << VIRTIO_RING_F_INDIRECT_DESC))
 
 static uint64_t device_features(struct virtio_dev *vdev)
@@ -55,8 +54,9 @@ void virtio__needs_reset(struct virtio_dev *vdev)
 static uint32_t get_status(struct virtio_dev *vdev)
 {
 	return vdev->status |
-	       (__atomic_load_n(&vdev->needs_reset, __ATOMIC_SEQ_CST) ?
-			VIRTIO_CONFIG_S_NEEDS_RESET : 0);
+	       (__atomic_load_n(&vdev->needs_reset, __ATOMIC_SEQ_CST)
+			? VIRTIO_CONFIG_S_NEEDS_RESET
+			: 0);
 }
 
 /* Back to the state after power-on: the driver wrote 0 to Status. */
@@ -101,7 +101,8 @@ static void set_status(struct virtio_dev *vdev, uint32_t v)
 		    !virtio__has_feature(vdev, VIRTIO_F_VERSION_1))
 			v &= ~VIRTIO_CONFIG_S_FEATURES_OK;
 	}
-	v &= ~VIRTIO_CONFIG_S_NEEDS_RESET; /* the device's bit, not the driver's */
+	v &= ~VIRTIO_CONFIG_S_NEEDS_RESET; /* the device's bit, not the driver's
+					    */
 	if ((v & VIRTIO_CONFIG_S_DRIVER_OK) && !vdev->started &&
 	    !(get_status(vdev) & VIRTIO_CONFIG_S_NEEDS_RESET)) {
 		vdev->status = v;
@@ -136,8 +137,9 @@ static void queue_ready(struct virtio_dev *vdev, struct virtio_queue *q,
 
 static struct virtio_queue *cur_queue(struct virtio_dev *vdev)
 {
-	return vdev->queue_sel < vdev->nr_queues ?
-		       &vdev->queues[vdev->queue_sel] : NULL;
+	return vdev->queue_sel < vdev->nr_queues
+		       ? &vdev->queues[vdev->queue_sel]
+		       : NULL;
 }
 
 static uint32_t reg_read(struct virtio_dev *vdev, uint64_t off)
@@ -156,8 +158,9 @@ static uint32_t reg_read(struct virtio_dev *vdev, uint64_t off)
 		return VIRTIO_MMIO_VENDOR;
 	case VIRTIO_MMIO_DEVICE_FEATURES:
 		f = device_features(vdev);
-		return vdev->dev_features_sel == 0 ? (uint32_t)f :
-		       vdev->dev_features_sel == 1 ? (uint32_t)(f >> 32) : 0;
+		return vdev->dev_features_sel == 0   ? (uint32_t)f
+		       : vdev->dev_features_sel == 1 ? (uint32_t)(f >> 32)
+						     : 0;
 	case VIRTIO_MMIO_QUEUE_NUM_MAX:
 		return q ? vdev->queue_max : 0;
 	case VIRTIO_MMIO_QUEUE_READY:
@@ -261,7 +264,8 @@ static void virtio_mmio__read(void *dev, uint64_t off, uint8_t *data,
 
 	if (off >= VIRTIO_MMIO_CONFIG) {
 		off -= VIRTIO_MMIO_CONFIG;
-		if (!vdev->ops->config_read || !config_in_bounds(vdev, off, len))
+		if (!vdev->ops->config_read ||
+		    !config_in_bounds(vdev, off, len))
 			return;
 		pthread_mutex_lock(&vdev->lock);
 		vdev->ops->config_read(vdev, off, data, len);
@@ -284,7 +288,8 @@ static void virtio_mmio__write(void *dev, uint64_t off, const uint8_t *data,
 
 	if (off >= VIRTIO_MMIO_CONFIG) {
 		off -= VIRTIO_MMIO_CONFIG;
-		if (!vdev->ops->config_write || !config_in_bounds(vdev, off, len))
+		if (!vdev->ops->config_write ||
+		    !config_in_bounds(vdev, off, len))
 			return;
 		pthread_mutex_lock(&vdev->lock);
 		vdev->ops->config_write(vdev, off, data, len);
@@ -310,8 +315,8 @@ int virtio_mmio__init(struct virtio_dev *vdev, const struct virtio_dev_ops *ops,
 {
 	unsigned int i;
 
-	if (nr_queues == 0 || nr_queues > VIRTIO_MAX_QUEUES ||
-	    queue_max == 0 || queue_max > VQ_MAX_SIZE)
+	if (nr_queues == 0 || nr_queues > VIRTIO_MAX_QUEUES || queue_max == 0 ||
+	    queue_max > VQ_MAX_SIZE)
 		return -1;
 	memset(vdev, 0, sizeof(*vdev));
 	vdev->ops = ops;
@@ -324,7 +329,8 @@ int virtio_mmio__init(struct virtio_dev *vdev, const struct virtio_dev_ops *ops,
 	if (vdev->call_fd < 0)
 		return -1;
 	for (i = 0; i < nr_queues; i++) {
-		vdev->queues[i].kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		vdev->queues[i].kick_fd =
+			eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (vdev->queues[i].kick_fd < 0)
 			return -1;
 	}

@@ -58,7 +58,7 @@ struct virtio_queue {
 	uint32_t ready;
 	uint64_t desc, avail, used;
 	struct virtqueue vq; /* set up when the queue becomes ready */
-	int kick_fd; /* eventfd: the guest kicked this queue */
+	int kick_fd;	     /* eventfd: the guest kicked this queue */
 };
 
 struct virtio_dev {
@@ -67,8 +67,8 @@ struct virtio_dev {
 	struct guest_mem mem;
 
 	pthread_mutex_t lock; /* the register file */
-	uint32_t status; /* as the driver wrote it */
-	int needs_reset; /* atomic: the device saw a broken queue */
+	uint32_t status;      /* as the driver wrote it */
+	int needs_reset;      /* atomic: the device saw a broken queue */
 	uint32_t dev_features_sel, drv_features_sel;
 	uint64_t driver_features;
 	uint32_t queue_sel;

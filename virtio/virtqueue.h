@@ -38,28 +38,28 @@
 #include "guest-mem.h"
 
 #define VQ_MAX_SIZE 1024 /* largest queue size a device offers */
-#define VQ_MAX_SEGS 256 /* most buffers in one chain turtle accepts */
+#define VQ_MAX_SEGS 256	 /* most buffers in one chain turtle accepts */
 
 struct vq_chain {
-	uint16_t head; /* what vq__push() gives back */
+	uint16_t head;	    /* what vq__push() gives back */
 	unsigned int n_out; /* device-readable buffers: iov[0 .. n_out) */
-	unsigned int n_in; /* device-writable: iov[n_out .. n_out + n_in) */
+	unsigned int n_in;  /* device-writable: iov[n_out .. n_out + n_in) */
 	uint64_t out_len, in_len; /* total bytes of each kind */
 	struct iovec iov[VQ_MAX_SEGS];
 };
 
 struct virtqueue {
 	const struct guest_mem *mem;
-	uint16_t size; /* QueueNum: a power of 2, 1..VQ_MAX_SIZE */
+	uint16_t size;	/* QueueNum: a power of 2, 1..VQ_MAX_SIZE */
 	bool event_idx; /* VIRTIO_RING_F_EVENT_IDX negotiated */
-	bool indirect; /* VIRTIO_RING_F_INDIRECT_DESC negotiated */
+	bool indirect;	/* VIRTIO_RING_F_INDIRECT_DESC negotiated */
 
 	struct vring_desc *desc; /* host views, checked by vq__setup() */
 	struct vring_avail *avail;
 	struct vring_used *used;
 
-	uint16_t last_avail; /* next available ring entry to pop */
-	uint16_t used_idx; /* our copy of used->idx */
+	uint16_t last_avail;	 /* next available ring entry to pop */
+	uint16_t used_idx;	 /* our copy of used->idx */
 	uint16_t signalled_used; /* used_idx at the last interrupt */
 	bool signalled_valid;
 	bool broken; /* a bad chain was seen: the queue is dead until reset */

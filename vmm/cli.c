@@ -85,7 +85,9 @@ static int parse_mem(const char *s, uint64_t *mib, char *err)
 	if (*end)
 		goto bad;
 	if (v == 0) {
-		errbuf_set(err, "--mem: the guest needs some memory; 0 is not a size");
+		errbuf_set(
+			err,
+			"--mem: the guest needs some memory; 0 is not a size");
 		return -1;
 	}
 	if (v > CLI_MAX_MEM_MIB)
@@ -97,7 +99,9 @@ big:
 		   (unsigned long long)CLI_MAX_MEM_MIB);
 	return -1;
 bad:
-	errbuf_set(err, "--mem: '%s' is not a size in MiB (e.g. 512, 512M or 2G)", s);
+	errbuf_set(err,
+		   "--mem: '%s' is not a size in MiB (e.g. 512, 512M or 2G)",
+		   s);
 	return -1;
 }
 
@@ -108,9 +112,10 @@ static int parse_cpus(const char *s, unsigned int *n, char *err)
 
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (errno || *s < '0' || *s > '9' || *end || v < 1 || v > CLI_MAX_CPUS) {
-		errbuf_set(err, "--cpus: '%s' is not a vCPU count from 1 to %d", s,
-			   CLI_MAX_CPUS);
+	if (errno || *s < '0' || *s > '9' || *end || v < 1 ||
+	    v > CLI_MAX_CPUS) {
+		errbuf_set(err, "--cpus: '%s' is not a vCPU count from 1 to %d",
+			   s, CLI_MAX_CPUS);
 		return -1;
 	}
 	*n = (unsigned int)v;
@@ -144,15 +149,20 @@ static int parse_disk(const char *arg, struct run_opts *o, char *err)
 		} else if (!strncmp(opt, "queues=", 7)) {
 			errno = 0;
 			v = strtoul(opt + 7, &end, 10);
-			if (errno || *end || opt[7] < '1' || opt[7] > '9' || v > 8) {
-				errbuf_set(err, "--disk: queues must be 1 to 8, not '%s'",
-					   opt + 7);
+			if (errno || *end || opt[7] < '1' || opt[7] > '9' ||
+			    v > 8) {
+				errbuf_set(
+					err,
+					"--disk: queues must be 1 to 8, not '%s'",
+					opt + 7);
 				goto fail;
 			}
 			d->queues = (unsigned int)v;
 		} else {
-			errbuf_set(err, "--disk: unknown option '%s' (use ro or queues=N)",
-				   opt);
+			errbuf_set(
+				err,
+				"--disk: unknown option '%s' (use ro or queues=N)",
+				opt);
 			goto fail;
 		}
 	}
@@ -240,8 +250,10 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 			} else if (!strcmp(optarg, "e2h0")) {
 				o->nested = NESTED_E2H0;
 			} else {
-				errbuf_set(err, "--nested: unknown mode '%s' (use vhe or e2h0)",
-					   optarg);
+				errbuf_set(
+					err,
+					"--nested: unknown mode '%s' (use vhe or e2h0)",
+					optarg);
 				return CLI_ERROR;
 			}
 			break;
@@ -253,8 +265,10 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 			break;
 		case OPT_CONSOLE_PREFIX:
 			if (strlen(optarg) > CLI_MAX_PREFIX) {
-				errbuf_set(err, "--console-prefix: at most %d characters",
-					   CLI_MAX_PREFIX);
+				errbuf_set(
+					err,
+					"--console-prefix: at most %d characters",
+					CLI_MAX_PREFIX);
 				return CLI_ERROR;
 			}
 			o->console_prefix = optarg;
@@ -269,18 +283,23 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 				   opt_name(argv, optind, name, sizeof(name)));
 			return CLI_ERROR;
 		default:
-			errbuf_set(err, "unknown option '%s' (see turtle run --help)",
-				   opt_name(argv, optind, name, sizeof(name)));
+			errbuf_set(
+				err,
+				"unknown option '%s' (see turtle run --help)",
+				opt_name(argv, optind, name, sizeof(name)));
 			return CLI_ERROR;
 		}
 	}
 	if (optind < argc) {
-		errbuf_set(err, "unexpected argument '%s' (see turtle run --help)",
+		errbuf_set(err,
+			   "unexpected argument '%s' (see turtle run --help)",
 			   argv[optind]);
 		return CLI_ERROR;
 	}
 	if (!o->kernel) {
-		errbuf_set(err, "--kernel IMAGE is required (see turtle run --help)");
+		errbuf_set(
+			err,
+			"--kernel IMAGE is required (see turtle run --help)");
 		return CLI_ERROR;
 	}
 	return CLI_OK;

@@ -27,7 +27,7 @@ struct run_opts {
 	unsigned int cpus;
 	enum nested_mode nested;
 	int verbose;
-	int stats; /* print exit counters when the guest stops */
+	int stats;   /* print exit counters when the guest stops */
 	int seccomp; /* 1 unless --no-seccomp */
 	const char *console_prefix; /* put before each console line, or NULL */
 	unsigned int ndisks;
@@ -36,7 +36,7 @@ struct run_opts {
 
 enum cli_result {
 	CLI_OK = 0,
-	CLI_HELP = 1, /* --help: print the usage, exit 0 */
+	CLI_HELP = 1,	/* --help: print the usage, exit 0 */
 	CLI_ERROR = -1, /* message in err */
 };
 

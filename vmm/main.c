@@ -51,7 +51,8 @@ int main(int argc, char **argv)
 		printf("turtle %s\n", TURTLE_VERSION);
 		return 0;
 	}
-	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
+	    !strcmp(cmd, "-h")) {
 		fputs(usage, stdout);
 		return 0;
 	}

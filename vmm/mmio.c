@@ -17,7 +17,11 @@ int mmio__register(struct mmio_bus *bus, uint64_t base, uint64_t size,
 			return -1;
 	}
 	bus->regions[bus->nr++] = (struct mmio_region){
-		.base = base, .size = size, .ops = ops, .dev = dev, .name = name,
+		.base = base,
+		.size = size,
+		.ops = ops,
+		.dev = dev,
+		.name = name,
 	};
 	return 0;
 }

@@ -41,7 +41,7 @@ struct console {
 	size_t npending, pending_off;
 	int stdin_open;
 	const char *prefix; /* before each output line, or NULL */
-	int mid_line; /* the last byte written was not a newline */
+	int mid_line;	    /* the last byte written was not a newline */
 };
 
 static void console__set_irq(void *ctx, int level)
@@ -79,7 +79,8 @@ static void console__output(void *ctx, const uint8_t *buf, size_t len)
 		if (!c->mid_line) {
 			write_all(buf + start, i - start);
 			start = i;
-			write_all((const uint8_t *)c->prefix, strlen(c->prefix));
+			write_all((const uint8_t *)c->prefix,
+				  strlen(c->prefix));
 			c->mid_line = 1;
 		}
 		if (buf[i] == '\n')
@@ -148,7 +149,8 @@ static int virtio_create_devices(struct vm *vm, const struct run_opts *o)
 	unsigned int i;
 
 	for (i = 0; i < o->ndisks; i++) {
-		struct virtio_dev *vdev = blk__create(&o->disks[i], i, &mem, err);
+		struct virtio_dev *vdev =
+			blk__create(&o->disks[i], i, &mem, err);
 
 		if (!vdev) {
 			pr_err("%s", err);
@@ -215,7 +217,8 @@ static void serve(struct vm *vm, struct console *c, int sfd)
 
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (ep < 0) {
-		vm__stop(vm, VM_EXIT_ERROR, "epoll_create1: %s", strerror(errno));
+		vm__stop(vm, VM_EXIT_ERROR, "epoll_create1: %s",
+			 strerror(errno));
 		return;
 	}
 	ev = (struct epoll_event){ .events = EPOLLIN, .data.fd = vm->stop_efd };
@@ -242,13 +245,17 @@ static void serve(struct vm *vm, struct console *c, int sfd)
 				struct signalfd_siginfo si;
 
 				if (read(sfd, &si, sizeof(si)) == sizeof(si))
-					vm__stop(vm, VM_EXIT_SIGNAL + (int)si.ssi_signo,
-						 "stopped by %s", strsignal((int)si.ssi_signo));
+					vm__stop(vm,
+						 VM_EXIT_SIGNAL +
+							 (int)si.ssi_signo,
+						 "stopped by %s",
+						 strsignal((int)si.ssi_signo));
 			} else if (fd == STDIN_FILENO) {
 				if (c->pending_off < c->npending)
 					continue;
 				if (console__read_stdin(c))
-					epoll_ctl(ep, EPOLL_CTL_DEL, STDIN_FILENO, NULL);
+					epoll_ctl(ep, EPOLL_CTL_DEL,
+						  STDIN_FILENO, NULL);
 			}
 		}
 	}
@@ -277,14 +284,15 @@ int turtle__run(const struct run_opts *o)
 		loader__close(&files);
 		return VM_EXIT_ERROR;
 	}
-	pr_debug("RAM 0x%llx+%llu MiB, kernel 0x%llx (%llu KiB), initrd 0x%llx (%llu KiB), dtb 0x%llx",
-		 (unsigned long long)layout.ram_base,
-		 (unsigned long long)o->mem_mib,
-		 (unsigned long long)layout.kernel_addr,
-		 (unsigned long long)(layout.kernel_size >> 10),
-		 (unsigned long long)layout.initrd_addr,
-		 (unsigned long long)(layout.initrd_size >> 10),
-		 (unsigned long long)layout.dtb_addr);
+	pr_debug(
+		"RAM 0x%llx+%llu MiB, kernel 0x%llx (%llu KiB), initrd 0x%llx (%llu KiB), dtb 0x%llx",
+		(unsigned long long)layout.ram_base,
+		(unsigned long long)o->mem_mib,
+		(unsigned long long)layout.kernel_addr,
+		(unsigned long long)(layout.kernel_size >> 10),
+		(unsigned long long)layout.initrd_addr,
+		(unsigned long long)(layout.initrd_size >> 10),
+		(unsigned long long)layout.dtb_addr);
 
 	/*
 	 * Signals go to the signalfd; every thread inherits the mask. A
@@ -310,8 +318,11 @@ int turtle__run(const struct run_opts *o)
 		pr_err("%s", err);
 		goto fail;
 	}
-	pr_debug("t=%.3fs kernel and initrd loaded (%llu MiB)", turtle__elapsed(),
-		 (unsigned long long)((files.img.file_size + files.initrd_size) >> 20));
+	pr_debug("t=%.3fs kernel and initrd loaded (%llu MiB)",
+		 turtle__elapsed(),
+		 (unsigned long long)((files.img.file_size +
+				       files.initrd_size) >>
+				      20));
 	loader__close(&files);
 
 	con.vm = &vm;

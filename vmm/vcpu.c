@@ -16,8 +16,8 @@
 /* Sent to a vCPU thread to make KVM_RUN return. */
 #define SIG_VCPU_KICK SIGUSR2
 
-#define CORE_REG(name)                                                  \
-	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE |          \
+#define CORE_REG(name)                                         \
+	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
 	 (offsetof(struct kvm_regs, name) / sizeof(__u32)))
 
 uint64_t vcpu__mpidr(unsigned int id)
@@ -56,7 +56,8 @@ static int vcpu__init_one(struct vm *vm, struct vcpu *v,
 	v->run = mmap(NULL, vm->vcpu_mmap_size, PROT_READ | PROT_WRITE,
 		      MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED) {
-		pr_err("mmap of vCPU %u's run area: %s", v->id, strerror(errno));
+		pr_err("mmap of vCPU %u's run area: %s", v->id,
+		       strerror(errno));
 		return -1;
 	}
 	/* Secondaries wait, powered off, for the guest's PSCI CPU_ON. */
@@ -108,8 +109,9 @@ int vcpu__create_all(struct vm *vm, unsigned int nr, uint64_t entry,
 	}
 	pr_debug("%u vCPU%s, %s, entry 0x%llx, dtb 0x%llx", nr,
 		 nr > 1 ? "s" : "",
-		 vm->nested == NESTED_OFF ? "EL1" :
-		 vm->nested == NESTED_VHE ? "EL2 (VHE)" : "EL2 (E2H0, nVHE)",
+		 vm->nested == NESTED_OFF   ? "EL1"
+		 : vm->nested == NESTED_VHE ? "EL2 (VHE)"
+					    : "EL2 (E2H0, nVHE)",
 		 (unsigned long long)entry, (unsigned long long)dtb);
 	return 0;
 }
@@ -132,8 +134,9 @@ static void vcpu__handle_system_event(struct vcpu *v)
 		vm__stop(vm, VM_EXIT_POWEROFF, "guest powered off");
 		break;
 	case KVM_SYSTEM_EVENT_RESET:
-		vm__stop(vm, VM_EXIT_RESET,
-			 "guest requested a reset (reboot, or a panic with panic=N)");
+		vm__stop(
+			vm, VM_EXIT_RESET,
+			"guest requested a reset (reboot, or a panic with panic=N)");
 		break;
 	case KVM_SYSTEM_EVENT_CRASH:
 		vm__stop(vm, VM_EXIT_ERROR, "guest reported a crash (PSCI)");
@@ -184,8 +187,10 @@ static void *vcpu__thread(void *arg)
 		case KVM_EXIT_INTR:
 			break;
 		case KVM_EXIT_FAIL_ENTRY:
-			snprintf(what, sizeof(what), "entry failed (reason 0x%llx)",
-				 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+			snprintf(what, sizeof(what),
+				 "entry failed (reason 0x%llx)",
+				 (unsigned long long)run->fail_entry
+					 .hardware_entry_failure_reason);
 			vcpu__fail(v, what);
 			break;
 		case KVM_EXIT_INTERNAL_ERROR:
@@ -194,8 +199,8 @@ static void *vcpu__thread(void *arg)
 			vcpu__fail(v, what);
 			break;
 		default:
-			snprintf(what, sizeof(what), "unexpected exit reason %u",
-				 run->exit_reason);
+			snprintf(what, sizeof(what),
+				 "unexpected exit reason %u", run->exit_reason);
 			vcpu__fail(v, what);
 		}
 	}

@@ -20,7 +20,7 @@ struct vcpu {
 	int started;
 
 	/* Counters, written by this vCPU's thread only. */
-	uint64_t runs; /* KVM_RUN calls */
+	uint64_t runs;			   /* KVM_RUN calls */
 	uint64_t exits[VCPU_EXIT_REASONS]; /* by kvm_run->exit_reason */
 	uint64_t mmio_unhandled;
 };

@@ -57,10 +57,12 @@ static int vm__map_ram(struct vm *vm)
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED) {
 		pr_err("cannot allocate %llu MiB of guest RAM: %s",
-		       (unsigned long long)(vm->ram_size >> 20), strerror(errno));
+		       (unsigned long long)(vm->ram_size >> 20),
+		       strerror(errno));
 		return -1;
 	}
-	vm->ram = (uint8_t *)(((uintptr_t)p + slack - 1) & ~(uintptr_t)(slack - 1));
+	vm->ram = (uint8_t *)(((uintptr_t)p + slack - 1) &
+			      ~(uintptr_t)(slack - 1));
 	madvise(vm->ram, vm->ram_size, MADV_HUGEPAGE);
 
 	region = (struct kvm_userspace_memory_region){
@@ -134,12 +136,14 @@ int vm__create(struct vm *vm, uint64_t ram_size, enum nested_mode nested)
 		 max_ipa);
 
 	if (nested != NESTED_OFF) {
-		if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_EL2) <= 0) {
+		if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_EL2) <=
+		    0) {
 			pr_err("--nested: this host's KVM cannot run a guest at EL2 (KVM_CAP_ARM_EL2 is 0); it needs a CPU with FEAT_NV2 and a host kernel booted with kvm-arm.mode=nested");
 			return -1;
 		}
 		if (nested == NESTED_E2H0 &&
-		    ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_EL2_E2H0) <= 0) {
+		    ioctl(vm->vm_fd, KVM_CHECK_EXTENSION,
+			  KVM_CAP_ARM_EL2_E2H0) <= 0) {
 			pr_err("--nested=e2h0: this host's KVM cannot run an nVHE guest hypervisor (KVM_CAP_ARM_EL2_E2H0 is 0); use --nested=vhe");
 			return -1;
 		}
@@ -158,8 +162,8 @@ int vm__create(struct vm *vm, uint64_t ram_size, enum nested_mode nested)
 	return vm__map_ram(vm);
 }
 
-static int gic_set_attr(struct vm *vm, uint32_t group, uint64_t attr,
-			void *val, const char *what)
+static int gic_set_attr(struct vm *vm, uint32_t group, uint64_t attr, void *val,
+			const char *what)
 {
 	struct kvm_device_attr a = {
 		.group = group,
@@ -187,7 +191,8 @@ int vm__gic_create(struct vm *vm, unsigned int nr_vcpus)
 	vm->gic_fd = dev.fd;
 	(void)nr_vcpus;
 	if (gic_set_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR,
-			 KVM_VGIC_V3_ADDR_TYPE_DIST, &dist, "distributor base") ||
+			 KVM_VGIC_V3_ADDR_TYPE_DIST, &dist,
+			 "distributor base") ||
 	    gic_set_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR,
 			 KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist,
 			 "redistributor base"))
@@ -221,15 +226,18 @@ void vm__set_counter_offset(struct vm *vm)
 	 * shares one timeline (timestamps compare across levels), and no
 	 * per-vCPU CNTVOFF has to be computed and kept in step.
 	 */
-	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COUNTER_OFFSET) <= 0) {
-		pr_debug("no KVM_CAP_COUNTER_OFFSET: KVM keeps per-vCPU counter offsets");
+	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COUNTER_OFFSET) <=
+	    0) {
+		pr_debug(
+			"no KVM_CAP_COUNTER_OFFSET: KVM keeps per-vCPU counter offsets");
 		return;
 	}
 	if (ioctl(vm->vm_fd, KVM_ARM_SET_COUNTER_OFFSET, &off) < 0)
 		pr_err("KVM_ARM_SET_COUNTER_OFFSET: %s (continuing)",
 		       strerror(errno));
 	else
-		pr_debug("counter offset 0: the guest shares the host's timeline");
+		pr_debug(
+			"counter offset 0: the guest shares the host's timeline");
 }
 
 int vm__irq_line(struct vm *vm, unsigned int spi, int level)

@@ -78,7 +78,8 @@ int main(int argc, char **argv)
 			if (n > 0) {
 				fwrite(buf, 1, (size_t)n, stdout);
 				fflush(stdout);
-				if (!typed && seen_len + (size_t)n < sizeof(seen)) {
+				if (!typed &&
+				    seen_len + (size_t)n < sizeof(seen)) {
 					memcpy(seen + seen_len, buf, (size_t)n);
 					seen_len += (size_t)n;
 					seen[seen_len] = '\0';
@@ -87,7 +88,8 @@ int main(int argc, char **argv)
 		}
 		if (!typed && strstr(seen, marker)) {
 			tcgetattr(slave, &during);
-			raw = !(during.c_lflag & ICANON) && !(during.c_lflag & ECHO);
+			raw = !(during.c_lflag & ICANON) &&
+			      !(during.c_lflag & ECHO);
 			if (write(master, "\x03", 1) != 1)
 				perror("ptyrun: typing Ctrl-C");
 			typed = 1;
@@ -97,8 +99,10 @@ int main(int argc, char **argv)
 	}
 	tcgetattr(slave, &after);
 	printf("\nPTYRUN raw-while-running %s\n", raw ? "yes" : "no");
-	printf("PTYRUN restored %s\n", same_modes(&before, &after) ? "yes" : "no");
-	printf("PTYRUN status %d\n", WIFEXITED(status) ? WEXITSTATUS(status) :
-		128 + WTERMSIG(status));
+	printf("PTYRUN restored %s\n",
+	       same_modes(&before, &after) ? "yes" : "no");
+	printf("PTYRUN status %d\n", WIFEXITED(status)
+					     ? WEXITSTATUS(status)
+					     : 128 + WTERMSIG(status));
 	return 0;
 }

@@ -11,9 +11,9 @@
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-		image_suite, layout_suite, fdt_suite, cli_suite,
-		mmio_suite, pl011_suite, loader_suite,
-		virtqueue_suite, blk_suite, virtio_mmio_suite,
+		image_suite, layout_suite,	fdt_suite,    cli_suite,
+		mmio_suite,  pl011_suite,	loader_suite, virtqueue_suite,
+		blk_suite,   virtio_mmio_suite,
 	};
 	SRunner *sr;
 	unsigned int i;

@@ -18,9 +18,9 @@ Suite *blk_suite(void);
 Suite *virtio_mmio_suite(void);
 
 /* The error message err mentions the text s. */
-#define ck_assert_err_has(err, s)                                    \
-	ck_assert_msg(strstr((err), (s)) != NULL,                    \
-		      "error message \"%s\" does not mention \"%s\"", \
-		      (err), (s))
+#define ck_assert_err_has(err, s)                                            \
+	ck_assert_msg(strstr((err), (s)) != NULL,                            \
+		      "error message \"%s\" does not mention \"%s\"", (err), \
+		      (s))
 
 #endif

@@ -243,8 +243,9 @@ START_TEST(test_blk_read_past_eof_zero_fills)
 
 	ck_assert_int_eq(ftruncate(be.fd, DISK_SIZE / 2), 0);
 	memset(buf, 0xff, sizeof(buf));
-	ck_assert_int_eq(rw(VIRTIO_BLK_T_IN, DISK_SECTORS / 2 - 1, buf,
-			    sizeof(buf)), 1025);
+	ck_assert_int_eq(
+		rw(VIRTIO_BLK_T_IN, DISK_SECTORS / 2 - 1, buf, sizeof(buf)),
+		1025);
 	ck_assert_uint_eq(status, VIRTIO_BLK_S_OK);
 	fill_pattern(want, DISK_SIZE / 2 - 512, sizeof(want));
 	ck_assert_mem_eq(buf, want, 512);
@@ -387,8 +388,8 @@ START_TEST(test_blk_read_past_end_ioerr)
 {
 	uint8_t buf[1024];
 
-	ck_assert_int_eq(rw(VIRTIO_BLK_T_IN, DISK_SECTORS - 1, buf,
-			    sizeof(buf)), 1);
+	ck_assert_int_eq(
+		rw(VIRTIO_BLK_T_IN, DISK_SECTORS - 1, buf, sizeof(buf)), 1);
 	ck_assert_uint_eq(status, VIRTIO_BLK_S_IOERR);
 }
 END_TEST
@@ -398,8 +399,8 @@ START_TEST(test_blk_write_past_end_ioerr_unchanged)
 	uint8_t buf[1024];
 
 	memset(buf, 0xab, sizeof(buf));
-	ck_assert_int_eq(rw(VIRTIO_BLK_T_OUT, DISK_SECTORS - 1, buf,
-			    sizeof(buf)), 1);
+	ck_assert_int_eq(
+		rw(VIRTIO_BLK_T_OUT, DISK_SECTORS - 1, buf, sizeof(buf)), 1);
 	ck_assert_uint_eq(status, VIRTIO_BLK_S_IOERR);
 	ck_assert(file_unchanged());
 }
@@ -408,8 +409,8 @@ END_TEST
 /* Sectors whose byte offset or end wraps around 64 bits. */
 START_TEST(test_blk_sector_overflow_ioerr)
 {
-	static const uint64_t bad[] = { UINT64_MAX, UINT64_MAX - 1,
-					1ULL << 55, (1ULL << 55) - 1 };
+	static const uint64_t bad[] = { UINT64_MAX, UINT64_MAX - 1, 1ULL << 55,
+					(1ULL << 55) - 1 };
 	uint8_t buf[1024];
 	unsigned int i;
 
@@ -417,13 +418,13 @@ START_TEST(test_blk_sector_overflow_ioerr)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&ch, 0, sizeof(ch));
 		status = 0xee;
-		ck_assert_int_eq(rw(VIRTIO_BLK_T_OUT, bad[i], buf,
-				    sizeof(buf)), 1);
+		ck_assert_int_eq(rw(VIRTIO_BLK_T_OUT, bad[i], buf, sizeof(buf)),
+				 1);
 		ck_assert_uint_eq(status, VIRTIO_BLK_S_IOERR);
 		memset(&ch, 0, sizeof(ch));
 		status = 0xee;
-		ck_assert_int_eq(rw(VIRTIO_BLK_T_IN, bad[i], buf,
-				    sizeof(buf)), 1);
+		ck_assert_int_eq(rw(VIRTIO_BLK_T_IN, bad[i], buf, sizeof(buf)),
+				 1);
 		ck_assert_uint_eq(status, VIRTIO_BLK_S_IOERR);
 	}
 	ck_assert(file_unchanged());
@@ -515,8 +516,9 @@ START_TEST(test_blk_discard_too_many_segments_ioerr)
 
 	for (i = 0; i < BLK_MAX_DISCARD_SEG + 1; i++)
 		set_seg(&seg[i], i, 1, 0);
-	ck_assert_int_eq(ranges(VIRTIO_BLK_T_WRITE_ZEROES, seg,
-				BLK_MAX_DISCARD_SEG + 1), 1);
+	ck_assert_int_eq(
+		ranges(VIRTIO_BLK_T_WRITE_ZEROES, seg, BLK_MAX_DISCARD_SEG + 1),
+		1);
 	ck_assert_uint_eq(status, VIRTIO_BLK_S_IOERR);
 	ck_assert(file_unchanged());
 }

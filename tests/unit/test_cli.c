@@ -58,11 +58,11 @@ START_TEST(test_cli_all_long_options)
 	struct run_opts o;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(parse(&o, err, "--kernel", "Image",
-			       "--initrd", "initrd.cpio",
-			       "--cmdline", "console=ttyAMA0 quiet",
-			       "--mem", "1024", "--cpus", "4", "--nested",
-			       "--stats", "--no-seccomp", "--verbose"),
+	ck_assert_int_eq(parse(&o, err, "--kernel", "Image", "--initrd",
+			       "initrd.cpio", "--cmdline",
+			       "console=ttyAMA0 quiet", "--mem", "1024",
+			       "--cpus", "4", "--nested", "--stats",
+			       "--no-seccomp", "--verbose"),
 			 CLI_OK);
 	ck_assert_str_eq(o.kernel, "Image");
 	ck_assert_str_eq(o.initrd, "initrd.cpio");
@@ -139,8 +139,9 @@ START_TEST(test_cli_last_option_wins)
 	struct run_opts o;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(parse(&o, err, "-k", "a", "-m", "1G", "-k", "b",
-			       "-m", "3G"), CLI_OK);
+	ck_assert_int_eq(
+		parse(&o, err, "-k", "a", "-m", "1G", "-k", "b", "-m", "3G"),
+		CLI_OK);
 	ck_assert_str_eq(o.kernel, "b");
 	ck_assert_uint_eq(o.mem_mib, 3072);
 }
@@ -226,8 +227,9 @@ START_TEST(test_cli_mem_huge_rejected)
 	struct run_opts o;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--mem",
-			       "999999999999"), CLI_ERROR);
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--mem", "999999999999"),
+		CLI_ERROR);
 	ck_assert_err_has(err, "999999999999");
 	ck_assert_int_eq(mem("1048577"), -1);
 	ck_assert_int_eq(mem("1025G"), -1);
@@ -278,8 +280,9 @@ START_TEST(test_cli_cpus_not_a_number_rejected)
 	ck_assert_int_eq(parse(&o, err, "-k", "k", "--cpus", ""), CLI_ERROR);
 	ck_assert_int_eq(parse(&o, err, "-k", "k", "--cpus", "4x"), CLI_ERROR);
 	ck_assert_int_eq(parse(&o, err, "-k", "k", "--cpus", "-1"), CLI_ERROR);
-	ck_assert_int_eq(parse(&o, err, "-k", "k", "--cpus",
-			       "18446744073709551617"), CLI_ERROR);
+	ck_assert_int_eq(
+		parse(&o, err, "-k", "k", "--cpus", "18446744073709551617"),
+		CLI_ERROR);
 }
 END_TEST
 
@@ -467,7 +470,8 @@ START_TEST(test_cli_parse_twice_resets_state)
 	char err[ERRBUF_LEN] = "";
 
 	ck_assert_int_eq(parse(&o, err, "--kernel", "a", "--mem", "64", "-v",
-			       "--nested"), CLI_OK);
+			       "--nested"),
+			 CLI_OK);
 	ck_assert_int_eq(parse(&o, err, "--kernel", "b", "-n", "2"), CLI_OK);
 	ck_assert_str_eq(o.kernel, "b");
 	ck_assert_uint_eq(o.mem_mib, 512);
@@ -496,7 +500,8 @@ START_TEST(test_cli_disk_plain)
 	struct run_opts o;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--disk", "a.img"), CLI_OK);
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--disk", "a.img"),
+			 CLI_OK);
 	ck_assert_uint_eq(o.ndisks, 1);
 	ck_assert_str_eq(o.disks[0].path, "a.img");
 	ck_assert_int_eq(o.disks[0].read_only, 0);
@@ -510,7 +515,8 @@ START_TEST(test_cli_disk_options_and_repeat)
 	char err[ERRBUF_LEN] = "";
 
 	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--disk", "a.img,ro",
-			       "-d", "b.img,queues=4,ro"), CLI_OK);
+			       "-d", "b.img,queues=4,ro"),
+			 CLI_OK);
 	ck_assert_uint_eq(o.ndisks, 2);
 	ck_assert_str_eq(o.disks[0].path, "a.img");
 	ck_assert_int_eq(o.disks[0].read_only, 1);
@@ -541,8 +547,9 @@ START_TEST(test_cli_disk_bad_queues_rejected)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
-		ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--disk", bad[i]),
-				 CLI_ERROR);
+		ck_assert_int_eq(
+			parse(&o, err, "--kernel", "k", "--disk", bad[i]),
+			CLI_ERROR);
 		ck_assert_err_has(err, "queues must be 1 to 8");
 	}
 }
@@ -579,8 +586,9 @@ START_TEST(test_cli_console_prefix)
 
 	ck_assert_int_eq(parse(&o, err, "--kernel", "k"), CLI_OK);
 	ck_assert_ptr_null(o.console_prefix);
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--console-prefix",
-			       "[L2] "), CLI_OK);
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--console-prefix", "[L2] "),
+		CLI_OK);
 	ck_assert_str_eq(o.console_prefix, "[L2] ");
 }
 END_TEST
@@ -593,8 +601,9 @@ START_TEST(test_cli_console_prefix_too_long_rejected)
 
 	memset(longp, 'x', sizeof(longp) - 1);
 	longp[sizeof(longp) - 1] = '\0';
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--console-prefix",
-			       longp), CLI_ERROR);
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--console-prefix", longp),
+		CLI_ERROR);
 	ck_assert_err_has(err, "--console-prefix");
 }
 END_TEST

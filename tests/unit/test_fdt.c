@@ -156,7 +156,8 @@ static int count_subnodes(const void *fdt, int parent, const char *prefix)
 {
 	int node, n = 0;
 
-	fdt_for_each_subnode(node, fdt, parent) {
+	fdt_for_each_subnode(node, fdt, parent)
+	{
 		if (!strncmp(fdt_get_name(fdt, node, NULL), prefix,
 			     strlen(prefix)))
 			n++;
@@ -221,10 +222,8 @@ START_TEST(test_fdt_smp_cpus_use_psci_enable_method)
 {
 	const void *fdt = build_el1();
 
-	assert_prop_str(fdt, path(fdt, "/cpus/cpu@0"), "enable-method",
-			"psci");
-	assert_prop_str(fdt, path(fdt, "/cpus/cpu@1"), "enable-method",
-			"psci");
+	assert_prop_str(fdt, path(fdt, "/cpus/cpu@0"), "enable-method", "psci");
+	assert_prop_str(fdt, path(fdt, "/cpus/cpu@1"), "enable-method", "psci");
 }
 END_TEST
 
@@ -365,8 +364,8 @@ START_TEST(test_fdt_pl011_clocks_reference_fixed_clock)
 	const void *clocks = fdt_getprop(fdt, uart, "clocks", &len);
 
 	ck_assert_uint_ne(phandle, 0);
-	ck_assert_uint_ne(phandle, fdt_get_phandle(fdt, compatible(fdt,
-						    "arm,gic-v3")));
+	ck_assert_uint_ne(phandle,
+			  fdt_get_phandle(fdt, compatible(fdt, "arm,gic-v3")));
 	ck_assert_ptr_nonnull(clocks);
 	ck_assert_int_gt(len, 0);
 	ck_assert_int_eq(len % 4, 0);
@@ -399,8 +398,8 @@ END_TEST
 START_TEST(test_fdt_chosen_stdout_path_is_pl011)
 {
 	const void *fdt = build_el1();
-	const char *stdout_path = prop(fdt, path(fdt, "/chosen"),
-				       "stdout-path", -1);
+	const char *stdout_path =
+		prop(fdt, path(fdt, "/chosen"), "stdout-path", -1);
 	int node = fdt_path_offset(fdt, stdout_path);
 	int uart = compatible(fdt, "arm,pl011");
 	char uart_path[64];
@@ -420,10 +419,10 @@ START_TEST(test_fdt_chosen_initrd_range)
 	const void *fdt = build_el1();
 	int chosen = path(fdt, "/chosen");
 
-	ck_assert_uint_eq(cell64(prop(fdt, chosen, "linux,initrd-start", 8),
-				 0), INITRD_START);
-	ck_assert_uint_eq(cell64(prop(fdt, chosen, "linux,initrd-end", 8),
-				 0), INITRD_END);
+	ck_assert_uint_eq(cell64(prop(fdt, chosen, "linux,initrd-start", 8), 0),
+			  INITRD_START);
+	ck_assert_uint_eq(cell64(prop(fdt, chosen, "linux,initrd-end", 8), 0),
+			  INITRD_END);
 }
 END_TEST
 
@@ -437,8 +436,8 @@ START_TEST(test_fdt_chosen_without_initrd_has_no_initrd_props)
 	p.initrd_start = p.initrd_end = 0;
 	fdt = build(&p);
 	chosen = path(fdt, "/chosen");
-	ck_assert_ptr_null(fdt_getprop(fdt, chosen, "linux,initrd-start",
-				       &len));
+	ck_assert_ptr_null(
+		fdt_getprop(fdt, chosen, "linux,initrd-start", &len));
 	ck_assert_int_eq(len, -FDT_ERR_NOTFOUND);
 	ck_assert_ptr_null(fdt_getprop(fdt, chosen, "linux,initrd-end", &len));
 	ck_assert_int_eq(len, -FDT_ERR_NOTFOUND);

@@ -28,8 +28,8 @@ static void put_le64(uint8_t *p, uint64_t v)
 }
 
 /* A header laid out byte by byte, whatever the host's endianness. */
-static void make_header(uint8_t *buf, uint64_t text_offset,
-			uint64_t image_size, uint64_t flags, uint32_t magic)
+static void make_header(uint8_t *buf, uint64_t text_offset, uint64_t image_size,
+			uint64_t flags, uint32_t magic)
 {
 	memset(buf, 0, ARM64_IMAGE_HEADER_SIZE);
 	put_le32(buf + 0, 0x91005a4d); /* code0: "MZ" + add x13, x18, #0x16 */
@@ -82,8 +82,8 @@ START_TEST(test_image_nonzero_text_offset_kept)
 	struct arm64_image img;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(parse(0x80000, IMAGE_SIZE, FLAGS_4K, FILE_SIZE, &img,
-			       err), 0);
+	ck_assert_int_eq(
+		parse(0x80000, IMAGE_SIZE, FLAGS_4K, FILE_SIZE, &img, err), 0);
 	ck_assert_uint_eq(img.text_offset, 0x80000);
 }
 END_TEST
@@ -95,7 +95,8 @@ START_TEST(test_image_any_place_flag)
 
 	ck_assert_int_eq(parse(0, IMAGE_SIZE,
 			       FLAGS_4K | ARM64_IMAGE_FLAG_ANY_PLACE, FILE_SIZE,
-			       &img, err), 0);
+			       &img, err),
+			 0);
 	ck_assert_int_eq(img.any_place, 1);
 	ck_assert_uint_eq(img.page_size_kib, 4);
 }
@@ -204,7 +205,8 @@ START_TEST(test_image_big_endian_rejected)
 	char err[ERRBUF_LEN] = "";
 
 	ck_assert_int_eq(parse(0, IMAGE_SIZE, FLAGS_4K | ARM64_IMAGE_FLAG_BE,
-			       FILE_SIZE, &img, err), -1);
+			       FILE_SIZE, &img, err),
+			 -1);
 	ck_assert_err_has(err, "big-endian");
 }
 END_TEST
@@ -228,9 +230,11 @@ START_TEST(test_image_legacy_ignores_reserved_fields)
 	char err[ERRBUF_LEN] = "";
 
 	/* Before 3.17 these fields were reserved: whatever they hold. */
-	ck_assert_int_eq(parse(0x1234, 0, ARM64_IMAGE_FLAG_BE | FLAGS_64K |
-			       ARM64_IMAGE_FLAG_ANY_PLACE, FILE_SIZE, &img,
-			       err), 0);
+	ck_assert_int_eq(parse(0x1234, 0,
+			       ARM64_IMAGE_FLAG_BE | FLAGS_64K |
+				       ARM64_IMAGE_FLAG_ANY_PLACE,
+			       FILE_SIZE, &img, err),
+			 0);
 	ck_assert_uint_eq(img.text_offset, 0x80000);
 	ck_assert_uint_eq(img.page_size_kib, 0);
 	ck_assert_int_eq(img.any_place, 0);
@@ -253,8 +257,8 @@ START_TEST(test_image_size_smaller_than_file_rejected)
 	struct arm64_image img;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(parse(0, FILE_SIZE - 1, FLAGS_4K, FILE_SIZE, &img,
-			       err), -1);
+	ck_assert_int_eq(
+		parse(0, FILE_SIZE - 1, FLAGS_4K, FILE_SIZE, &img, err), -1);
 	ck_assert_err_has(err, "smaller than the file");
 }
 END_TEST
@@ -264,8 +268,8 @@ START_TEST(test_image_size_above_4g_rejected)
 	struct arm64_image img;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(parse(0, (1ULL << 32) + 1, FLAGS_4K, FILE_SIZE, &img,
-			       err), -1);
+	ck_assert_int_eq(
+		parse(0, (1ULL << 32) + 1, FLAGS_4K, FILE_SIZE, &img, err), -1);
 	ck_assert_err_has(err, "image_size");
 }
 END_TEST
@@ -275,8 +279,8 @@ START_TEST(test_image_text_offset_not_page_aligned_rejected)
 	struct arm64_image img;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(parse(0x80100, IMAGE_SIZE, FLAGS_4K, FILE_SIZE, &img,
-			       err), -1);
+	ck_assert_int_eq(
+		parse(0x80100, IMAGE_SIZE, FLAGS_4K, FILE_SIZE, &img, err), -1);
 	ck_assert_err_has(err, "text_offset");
 }
 END_TEST
@@ -286,8 +290,9 @@ START_TEST(test_image_text_offset_2m_rejected)
 	struct arm64_image img;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(parse(2ULL << 20, IMAGE_SIZE, FLAGS_4K, FILE_SIZE,
-			       &img, err), -1);
+	ck_assert_int_eq(
+		parse(2ULL << 20, IMAGE_SIZE, FLAGS_4K, FILE_SIZE, &img, err),
+		-1);
 	ck_assert_err_has(err, "text_offset");
 }
 END_TEST
@@ -298,7 +303,8 @@ START_TEST(test_image_text_offset_last_page_below_2m_accepted)
 	char err[ERRBUF_LEN] = "";
 
 	ck_assert_int_eq(parse((2ULL << 20) - 0x1000, IMAGE_SIZE, FLAGS_4K,
-			       FILE_SIZE, &img, err), 0);
+			       FILE_SIZE, &img, err),
+			 0);
 	ck_assert_uint_eq(img.text_offset, 0x1ff000);
 }
 END_TEST

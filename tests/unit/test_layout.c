@@ -61,8 +61,8 @@ START_TEST(test_layout_dtb_at_top_of_ram)
 	struct mem_layout l;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(layout__plan(RAM_BASE, MiB(512), &img, MiB(8), &l,
-				      err), 0);
+	ck_assert_int_eq(
+		layout__plan(RAM_BASE, MiB(512), &img, MiB(8), &l, err), 0);
 	ck_assert_uint_eq(l.dtb_addr, RAM_BASE + MiB(512) - LAYOUT_DTB_MAX);
 	ck_assert_uint_eq(l.dtb_max, LAYOUT_DTB_MAX);
 	ck_assert_uint_eq(l.dtb_addr % 8, 0);
@@ -77,8 +77,9 @@ START_TEST(test_layout_initrd_aligned_between_kernel_and_dtb)
 	struct mem_layout l;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(layout__plan(RAM_BASE, MiB(512), &img, initrd_size,
-				      &l, err), 0);
+	ck_assert_int_eq(
+		layout__plan(RAM_BASE, MiB(512), &img, initrd_size, &l, err),
+		0);
 	ck_assert_uint_eq(l.initrd_size, initrd_size);
 	ck_assert_uint_eq(l.initrd_addr % SZ_4K, 0);
 	ck_assert_uint_le(l.initrd_addr + l.initrd_size, l.dtb_addr);
@@ -94,8 +95,9 @@ START_TEST(test_layout_initrd_ends_within_a_page_of_dtb)
 	char err[ERRBUF_LEN] = "";
 
 	/* The gap left for the kernel is as large as it can be. */
-	ck_assert_int_eq(layout__plan(RAM_BASE, MiB(512), &img, initrd_size,
-				      &l, err), 0);
+	ck_assert_int_eq(
+		layout__plan(RAM_BASE, MiB(512), &img, initrd_size, &l, err),
+		0);
 	ck_assert_uint_gt(l.initrd_addr + l.initrd_size + SZ_4K, l.dtb_addr);
 }
 END_TEST
@@ -118,8 +120,8 @@ START_TEST(test_layout_ram_too_small_for_kernel_and_initrd)
 	struct mem_layout l;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(layout__plan(RAM_BASE, MiB(64), &img, MiB(30), &l,
-				      err), -1);
+	ck_assert_int_eq(
+		layout__plan(RAM_BASE, MiB(64), &img, MiB(30), &l, err), -1);
 	ck_assert_err_has(err, "cannot hold");
 }
 END_TEST
@@ -142,8 +144,8 @@ START_TEST(test_layout_less_than_min_free_rejected)
 	char err[ERRBUF_LEN] = "";
 
 	/* 64 MiB - 64 KiB - 30 MiB initrd - 20 MiB kernel < 16 MiB */
-	ck_assert_int_eq(layout__plan(RAM_BASE, MiB(64), &img, MiB(30), &l,
-				      err), -1);
+	ck_assert_int_eq(
+		layout__plan(RAM_BASE, MiB(64), &img, MiB(30), &l, err), -1);
 	ck_assert_err_has(err, "free");
 }
 END_TEST
@@ -181,8 +183,9 @@ START_TEST(test_layout_initrd_larger_than_ram_rejected)
 	struct mem_layout l;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(layout__plan(RAM_BASE, MiB(256), &img, MiB(256) + 1,
-				      &l, err), -1);
+	ck_assert_int_eq(
+		layout__plan(RAM_BASE, MiB(256), &img, MiB(256) + 1, &l, err),
+		-1);
 	ck_assert_err_has(err, "larger than guest RAM");
 }
 END_TEST
@@ -193,8 +196,8 @@ START_TEST(test_layout_initrd_as_large_as_ram_rejected)
 	struct mem_layout l;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(layout__plan(RAM_BASE, MiB(256), &img, MiB(256), &l,
-				      err), -1);
+	ck_assert_int_eq(
+		layout__plan(RAM_BASE, MiB(256), &img, MiB(256), &l, err), -1);
 	ck_assert_str_ne(err, "");
 }
 END_TEST
@@ -226,8 +229,8 @@ START_TEST(test_layout_unaligned_ram_base_rejected)
 	struct mem_layout l;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(layout__plan(RAM_BASE + SZ_4K, MiB(512), &img, 0, &l,
-				      err), -1);
+	ck_assert_int_eq(
+		layout__plan(RAM_BASE + SZ_4K, MiB(512), &img, 0, &l, err), -1);
 	ck_assert_err_has(err, "not 2 MiB aligned");
 }
 END_TEST
@@ -295,8 +298,8 @@ START_TEST(test_layout_nothing_overlaps_for_many_sizes)
 		MiB(32), MiB(64), MiB(100), MiB(512), MiB(3072), MiB(65536),
 	};
 	static const uint64_t initrds[] = {
-		0, 1, SZ_4K - 1, SZ_4K, SZ_4K + 1, MiB(1) + 123, MiB(10),
-		MiB(30), MiB(200),
+		0,	 1,	  SZ_4K - 1, SZ_4K, SZ_4K + 1, MiB(1) + 123,
+		MiB(10), MiB(30), MiB(200),
 	};
 	static const uint64_t kernels[] = { MiB(2), MiB(20) + 1, MiB(40) };
 	unsigned int r, i, k, planned = 0;

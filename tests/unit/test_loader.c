@@ -290,7 +290,8 @@ START_TEST(test_loader_load_copies_kernel_and_initrd)
 	initrd_file(ipath);
 	ck_assert_int_eq(loader__open(kpath, ipath, &f, err), 0);
 	ck_assert_msg(layout__plan(RAM_BASE, RAM_SIZE, &f.img, f.initrd_size,
-				   &l, err) == 0, "layout__plan: %s", err);
+				   &l, err) == 0,
+		      "layout__plan: %s", err);
 	ram = calloc(1, RAM_SIZE);
 	ck_assert_ptr_nonnull(ram);
 

@@ -37,8 +37,7 @@ static void fake_write(void *dev, uint64_t offset, const uint8_t *data,
 }
 
 /* A device whose read handler leaves the buffer alone. */
-static void silent_read(void *dev, uint64_t offset, uint8_t *data,
-			uint32_t len)
+static void silent_read(void *dev, uint64_t offset, uint8_t *data, uint32_t len)
 {
 	struct fake_dev *d = dev;
 
@@ -75,10 +74,12 @@ static void setup_two_devices(void)
 	memset(&dev_b, 0, sizeof(dev_b));
 	memcpy(dev_a.rdata, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
 	memcpy(dev_b.rdata, "\x11\x12\x13\x14\x15\x16\x17\x18", 8);
-	ck_assert_int_eq(mmio__register(&bus, A_BASE, A_SIZE, &fake_ops,
-					&dev_a, "a"), 0);
-	ck_assert_int_eq(mmio__register(&bus, B_BASE, B_SIZE, &fake_ops,
-					&dev_b, "b"), 0);
+	ck_assert_int_eq(
+		mmio__register(&bus, A_BASE, A_SIZE, &fake_ops, &dev_a, "a"),
+		0);
+	ck_assert_int_eq(
+		mmio__register(&bus, B_BASE, B_SIZE, &fake_ops, &dev_b, "b"),
+		0);
 }
 
 static int reg(uint64_t base, uint64_t size)
@@ -89,8 +90,9 @@ static int reg(uint64_t base, uint64_t size)
 START_TEST(test_mmio_register_records_region)
 {
 	memset(&bus, 0, sizeof(bus));
-	ck_assert_int_eq(mmio__register(&bus, A_BASE, A_SIZE, &fake_ops,
-					&dev_a, "uart"), 0);
+	ck_assert_int_eq(
+		mmio__register(&bus, A_BASE, A_SIZE, &fake_ops, &dev_a, "uart"),
+		0);
 	ck_assert_uint_eq(bus.nr, 1);
 	ck_assert_uint_eq(bus.regions[0].base, A_BASE);
 	ck_assert_uint_eq(bus.regions[0].size, A_SIZE);
@@ -154,9 +156,10 @@ END_TEST
 START_TEST(test_mmio_register_adjacent_ranges_accepted)
 {
 	ck_assert_int_eq(reg(A_BASE + A_SIZE, 0x10), 0); /* just above a */
-	ck_assert_int_eq(reg(A_BASE - 0x10, 0x10), 0); /* just below a */
-	ck_assert_int_eq(reg(A_BASE + A_SIZE + 0x10, B_BASE - A_BASE - A_SIZE -
-			     0x10), 0); /* fills the hole up to b */
+	ck_assert_int_eq(reg(A_BASE - 0x10, 0x10), 0);	 /* just below a */
+	ck_assert_int_eq(
+		reg(A_BASE + A_SIZE + 0x10, B_BASE - A_BASE - A_SIZE - 0x10),
+		0); /* fills the hole up to b */
 	ck_assert_uint_eq(bus.nr, 5);
 }
 END_TEST
@@ -196,8 +199,8 @@ START_TEST(test_mmio_read_sizes)
 	for (i = 0; i < 4; i++) {
 		uint8_t data[8] = { 0 };
 
-		ck_assert_int_eq(mmio__access(&bus, A_BASE + 8, data, lens[i],
-					      0), 0);
+		ck_assert_int_eq(
+			mmio__access(&bus, A_BASE + 8, data, lens[i], 0), 0);
 		ck_assert_uint_eq(dev_a.len, lens[i]);
 		ck_assert_uint_eq(dev_a.offset, 8);
 		ck_assert_mem_eq(data, dev_a.rdata, lens[i]);
@@ -245,8 +248,9 @@ START_TEST(test_mmio_read_zero_fills_before_device)
 	struct fake_dev d = { 0 };
 	uint8_t data[8];
 
-	ck_assert_int_eq(mmio__register(&bus, 0x9000, 0x10, &silent_ops, &d,
-					"silent"), 0);
+	ck_assert_int_eq(
+		mmio__register(&bus, 0x9000, 0x10, &silent_ops, &d, "silent"),
+		0);
 	memset(data, 0xff, sizeof(data));
 	ck_assert_int_eq(mmio__access(&bus, 0x9000, data, 8, 0), 0);
 	ck_assert_uint_eq(d.reads, 1);
@@ -258,8 +262,8 @@ START_TEST(test_mmio_missing_handlers_are_harmless)
 {
 	uint8_t data[4];
 
-	ck_assert_int_eq(mmio__register(&bus, 0x9000, 0x10, &no_ops, NULL,
-					"none"), 0);
+	ck_assert_int_eq(
+		mmio__register(&bus, 0x9000, 0x10, &no_ops, NULL, "none"), 0);
 	memset(data, 0xff, sizeof(data));
 	ck_assert_int_eq(mmio__access(&bus, 0x9000, data, 4, 0), 0);
 	ck_assert_mem_eq(data, "\0\0\0\0", 4);

@@ -55,7 +55,7 @@ static uint32_t rd(uint64_t off)
 static void wr(uint64_t off, uint32_t v)
 {
 	uint8_t data[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16),
-			     (uint8_t)(v >> 24) };
+			    (uint8_t)(v >> 24) };
 
 	pl011__mmio_ops.write(&uart, off, data, 4);
 }

@@ -38,9 +38,9 @@
 #define S_NEEDS_RESET VIRTIO_CONFIG_S_NEEDS_RESET
 
 /* Every feature the transport offers with the fake device. */
-#define OFFERED                                                    \
-	((1ULL << DEV_BIT) | (1ULL << VIRTIO_F_VERSION_1) |        \
-	 (1ULL << VIRTIO_RING_F_EVENT_IDX) |                       \
+#define OFFERED                                             \
+	((1ULL << DEV_BIT) | (1ULL << VIRTIO_F_VERSION_1) | \
+	 (1ULL << VIRTIO_RING_F_EVENT_IDX) |                \
 	 (1ULL << VIRTIO_RING_F_INDIRECT_DESC))
 
 /* What the transport did to the fake device. */
@@ -59,8 +59,8 @@ static uint64_t fake_features(struct virtio_dev *d)
 	return 1ULL << DEV_BIT;
 }
 
-static void fake_config_read(struct virtio_dev *d, uint64_t off,
-			     uint8_t *data, uint32_t len)
+static void fake_config_read(struct virtio_dev *d, uint64_t off, uint8_t *data,
+			     uint32_t len)
 {
 	(void)d;
 	ck_assert_uint_le(off, CFG_SIZE);
@@ -183,8 +183,8 @@ static uint32_t negotiate(uint64_t features)
 }
 
 /* Program queue q's size and rings, then write QueueReady = 1. */
-static void queue_setup(uint32_t q, uint32_t num, uint64_t desc,
-			uint64_t avail, uint64_t used)
+static void queue_setup(uint32_t q, uint32_t num, uint64_t desc, uint64_t avail,
+			uint64_t used)
 {
 	wr(VIRTIO_MMIO_QUEUE_SEL, q);
 	wr(VIRTIO_MMIO_QUEUE_NUM, num);
@@ -248,19 +248,16 @@ START_TEST(test_vmmio_device_features_low)
 {
 	ck_assert_uint_eq(device_features(0), (uint32_t)OFFERED);
 	ck_assert_uint_ne(device_features(0) & (1U << DEV_BIT), 0);
-	ck_assert_uint_ne(device_features(0) &
-				  (1U << VIRTIO_RING_F_EVENT_IDX),
+	ck_assert_uint_ne(device_features(0) & (1U << VIRTIO_RING_F_EVENT_IDX),
 			  0);
-	ck_assert_uint_ne(device_features(0) &
-				  (1U << VIRTIO_RING_F_INDIRECT_DESC),
-			  0);
+	ck_assert_uint_ne(
+		device_features(0) & (1U << VIRTIO_RING_F_INDIRECT_DESC), 0);
 }
 END_TEST
 
 START_TEST(test_vmmio_device_features_high_has_version_1)
 {
-	ck_assert_uint_eq(device_features(1),
-			  1U << (VIRTIO_F_VERSION_1 - 32));
+	ck_assert_uint_eq(device_features(1), 1U << (VIRTIO_F_VERSION_1 - 32));
 }
 END_TEST
 
