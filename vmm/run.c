@@ -209,6 +209,22 @@ static int build_fdt(struct vm *vm, const struct run_opts *o,
 	return 0;
 }
 
+/* SIGUSR1 asks the vCPUs where they are; the others stop the VM. */
+static void handle_signal(struct vm *vm, int sfd)
+{
+	struct signalfd_siginfo si;
+	int sig;
+
+	if (read(sfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	sig = (int)si.ssi_signo;
+	if (sig == SIGUSR1)
+		vcpu__report_all(vm);
+	else
+		vm__stop(vm, VM_EXIT_SIGNAL + sig, "stopped by %s",
+			 strsignal(sig));
+}
+
 /* The main thread's loop; returns when the VM has stopped. */
 static void serve(struct vm *vm, struct console *c, int sfd)
 {
@@ -242,14 +258,7 @@ static void serve(struct vm *vm, struct console *c, int sfd)
 			int fd = evs[i].data.fd;
 
 			if (fd == sfd) {
-				struct signalfd_siginfo si;
-
-				if (read(sfd, &si, sizeof(si)) == sizeof(si))
-					vm__stop(vm,
-						 VM_EXIT_SIGNAL +
-							 (int)si.ssi_signo,
-						 "stopped by %s",
-						 strsignal((int)si.ssi_signo));
+				handle_signal(vm, sfd);
 			} else if (fd == STDIN_FILENO) {
 				if (c->pending_off < c->npending)
 					continue;
@@ -301,10 +310,12 @@ int turtle__run(const struct run_opts *o)
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
+	signal(SIGUSR1, SIG_DFL);
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGUSR1);
 	sigaddset(&sigs, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	sigdelset(&sigs, SIGUSR2);

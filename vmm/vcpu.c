@@ -153,6 +153,54 @@ static void vcpu__fail(struct vcpu *v, const char *what)
 		 (unsigned long long)vcpu__get_reg(v, CORE_REG(regs.pc)));
 }
 
+static const char *pstate_mode(uint64_t pstate)
+{
+	switch (pstate & 0xf) { /* PSTATE.M[3:0], AArch64 */
+	case 0x0:
+		return "EL0t";
+	case 0x4:
+		return "EL1t";
+	case 0x5:
+		return "EL1h";
+	case 0x8:
+		return "EL2t";
+	case 0x9:
+		return "EL2h";
+	default:
+		return "?";
+	}
+}
+
+static void vcpu__report(struct vcpu *v)
+{
+	uint64_t pc = vcpu__get_reg(v, CORE_REG(regs.pc));
+	uint64_t pstate = vcpu__get_reg(v, CORE_REG(regs.pstate));
+	unsigned int r;
+	uint64_t exits = 0;
+
+	for (r = 0; r < VCPU_EXIT_REASONS; r++)
+		exits += v->exits[r];
+	pr_info("t=%.1fs vcpu%u: pc=0x%llx pstate=0x%llx (%s) runs=%llu exits=%llu mmio=%llu",
+		turtle__elapsed(), v->id, (unsigned long long)pc,
+		(unsigned long long)pstate, pstate_mode(pstate),
+		(unsigned long long)v->runs, (unsigned long long)exits,
+		(unsigned long long)v->exits[KVM_EXIT_MMIO]);
+}
+
+void vcpu__report_all(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		if (!v->started)
+			continue;
+		__atomic_store_n(&v->report, 1, __ATOMIC_RELEASE);
+		pthread_kill(v->thread, SIG_VCPU_KICK);
+	}
+}
+
 static void *vcpu__thread(void *arg)
 {
 	struct vcpu *v = arg;
@@ -165,6 +213,8 @@ static void *vcpu__thread(void *arg)
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 
 	while (!__atomic_load_n(&v->vm->stopping, __ATOMIC_ACQUIRE)) {
+		if (__atomic_exchange_n(&v->report, 0, __ATOMIC_ACQ_REL))
+			vcpu__report(v);
 		v->runs++;
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)

@@ -23,6 +23,7 @@ struct vcpu {
 	uint64_t runs;			   /* KVM_RUN calls */
 	uint64_t exits[VCPU_EXIT_REASONS]; /* by kvm_run->exit_reason */
 	uint64_t mmio_unhandled;
+	int report; /* atomic: print where this vCPU is at its next exit */
 };
 
 /* Create and initialise every vCPU; vCPU 0 starts at entry with x0 = dtb. */
@@ -32,6 +33,12 @@ int vcpu__start_all(struct vm *vm);
 /* Kick every vCPU out of KVM_RUN and join the threads. */
 void vcpu__stop_all(struct vm *vm);
 void vcpu__print_stats(struct vm *vm);
+/*
+ * Have every vCPU print its PC, PSTATE and counters (on SIGUSR1): each is
+ * kicked out of KVM_RUN and reports from its own thread, since a vCPU's
+ * registers cannot be read while it runs.
+ */
+void vcpu__report_all(struct vm *vm);
 /* MPIDR affinity KVM gives vCPU id (the device tree's cpu reg). */
 uint64_t vcpu__mpidr(unsigned int id);
 

@@ -58,5 +58,18 @@ fi
 echo "INCEPTION-START L$next"
 turtle run --kernel "$kernel" --initrd /sys/firmware/initrd --mem "$mem" \
 	--nested --console-prefix "[L$next] " --stats -v \
-	--cmdline "console=ttyAMA0 quiet panic=-1 kvm-arm.mode=nested retain_initrd $extra -- /chain/level.sh $next $last"
-echo "INCEPTION-END L$next status=$?"
+	--cmdline "console=ttyAMA0 quiet panic=-1 kvm-arm.mode=nested retain_initrd $extra -- /chain/level.sh $next $last" &
+pid=$!
+# Every few minutes, have turtle say where the next level's vCPU is, so a
+# level that seems stuck shows whether it moves (SIGUSR1).
+every=$(cat /chain/report-every 2>/dev/null)
+(
+	while sleep "${every:-120}"; do
+		kill -USR1 $pid 2>/dev/null || exit 0
+	done
+) &
+watch=$!
+wait $pid
+rc=$?
+kill $watch 2>/dev/null
+echo "INCEPTION-END L$next status=$rc"

@@ -15,6 +15,8 @@
 #   CMD="..."             a test command (run with sh) at the deepest level,
 #   CMD_AT=all            ... or at every level
 #   TIMEOUT=seconds       for the whole run (default 600 per level)
+#   REPORT_EVERY=seconds  how often each turtle prints where its vCPU is
+#                         (default 120)
 # Exit status: 0 if every level booted and powered off cleanly.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -49,6 +51,10 @@ for ((n = 1; n <= levels; n++)); do
 		files+=("$stage/chain/mem-L$n:chain/mem-L$n")
 	fi
 done
+if [ -n "${REPORT_EVERY:-}" ]; then
+	printf '%s' "$REPORT_EVERY" >"$stage/chain/report-every"
+	files+=("$stage/chain/report-every:chain/report-every")
+fi
 if [ -n "${CMD:-}" ]; then
 	printf '%s\n' "$CMD" >"$stage/chain/cmd"
 	printf '%s' "${CMD_AT:-last}" >"$stage/chain/cmd-at"

@@ -2,6 +2,7 @@
 # How a guest's life ends, and the console's input direction:
 #  - console input: keystrokes on turtle's stdin reach the guest's shell;
 #  - a guest reboot, and a guest panic (panic=-1), end turtle with status 3;
+#  - SIGUSR1 makes each vCPU report its PC and PSTATE, the guest runs on;
 #  - SIGTERM and SIGINT stop the guest; turtle exits 128+N with a message;
 #  - Ctrl-C typed at a terminal stops it too, and the terminal is restored.
 . /tests/lib.sh
@@ -62,6 +63,9 @@ signal() {
 		sleep 0.2
 		i=$((i + 1))
 	done
+	# SIGUSR1 first: each vCPU says where it is, and the guest runs on.
+	kill -USR1 $pid
+	sleep 2
 	kill -$sig $pid
 	wait $pid
 	rc=$?
@@ -70,6 +74,8 @@ signal() {
 		fail stop-by-sig$sig "turtle exited $rc, expected $want"
 	elif ! has "stopped by" /tmp/out; then
 		fail stop-by-sig$sig "no message about the signal"
+	elif ! grep -q "vcpu0: pc=0x[0-9a-f]* pstate=0x[0-9a-f]* (EL[01][th])" /tmp/out; then
+		fail stop-by-sig$sig "SIGUSR1 did not make the vCPU report where it is"
 	else
 		pass stop-by-sig$sig
 	fi

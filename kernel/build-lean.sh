@@ -1,0 +1,77 @@
+#!/bin/bash
+# Build turtle's lean arm64 guest kernel from Debian's linux-source package
+# (the same version as the cached cloud kernel's series), cross-compiled,
+# with allnoconfig plus kernel/lean.config. The Image is cached:
+#
+#   kernel/build-lean.sh            -> prints the Image's path
+#
+# Environment: TURTLE_CACHE (default /var/cache/turtle), JOBS (default nproc).
+# Use it with: make inception KERNEL=$(kernel/build-lean.sh)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${TURTLE_CACHE:-/var/cache/turtle}
+jobs=${JOBS:-$(nproc)}
+log() { echo "build-lean: $*" >&2; }
+
+# The source series follows the cached kernel (e.g. 7.3 for 7.3.4+deb13).
+kver=$(readlink "$cache/kernel/current" 2>/dev/null || true)
+[ -n "$kver" ] || { log "no cached kernel: run make deps first"; exit 1; }
+series=$(echo "$kver" | cut -d. -f1,2)
+pkg=linux-source-$series
+
+cfg_sum=$(sha256sum "$here/lean.config" | cut -c1-12)
+out=$cache/lean/$series-$cfg_sum
+if [ -f "$out/Image" ]; then
+	echo "$out/Image"
+	exit 0
+fi
+
+need=""
+for p in bc bison flex libssl-dev libelf-dev; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
+done
+if [ -n "$need" ]; then
+	log "installing the kernel build tools:$need"
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need >/dev/null
+fi
+
+src=$cache/lean/src-$series
+if [ ! -f "$src/.done" ]; then
+	log "fetching $pkg from trixie-backports"
+	rm -rf "$src"
+	mkdir -p "$src"
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg/trixie-backports" >/dev/null)
+	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" ./usr/src
+	tar -xf "$tmp"/usr/src/linux-source-*.tar.xz -C "$src" --strip-components=1
+	rm -rf "$tmp"
+	touch "$src/.done"
+fi
+
+build=$cache/lean/build-$series-$cfg_sum
+mkdir -p "$build"
+mk() { make -C "$src" O="$build" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- "$@"; }
+t0=$(date +%s)
+log "configuring (allnoconfig + lean.config)"
+mk -s allnoconfig >/dev/null
+"$src/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" "$here/lean.config" >/dev/null
+mk -s olddefconfig >/dev/null
+# Kconfig drops options whose dependencies are missing: check they stuck.
+missing=$(grep -E '^CONFIG_[A-Z0-9_]+=y' "$here/lean.config" | while read -r l; do
+	grep -qx "$l" "$build/.config" || echo "${l%=y}"
+done)
+if [ -n "$missing" ]; then
+	log "these options did not survive olddefconfig:" $missing
+	exit 1
+fi
+log "building Image with $jobs jobs (log: $build/build.log)"
+if ! mk -j"$jobs" Image >"$build/build.log" 2>&1; then
+	tail -n 30 "$build/build.log" >&2
+	exit 1
+fi
+mkdir -p "$out"
+cp "$build/arch/arm64/boot/Image" "$out/Image"
+cp "$build/.config" "$out/config"
+log "built $(du -h "$out/Image" | cut -f1) Image in $(( $(date +%s) - t0 ))s"
+echo "$out/Image"
