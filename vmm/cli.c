@@ -37,6 +37,10 @@ const char cli__run_usage[] =
 	"                         start every line of the guest's console output\n"
 	"                         with STR (e.g. \"[L2] \" to tell nested levels\n"
 	"                         apart)\n"
+	"      --ipa-bits N       guest physical address size, 32 to 52 (default:\n"
+	"                         the smallest that holds RAM: fewest stage-2\n"
+	"                         levels)\n"
+	"      --no-hugepages     back RAM with small pages only (no THP)\n"
 	"      --stats            print vCPU exit counters when the guest stops\n"
 	"      --no-seccomp       do not install the seccomp system call filter\n"
 	"  -v, --verbose          print the memory layout and setup steps\n"
@@ -174,7 +178,14 @@ fail:
 	return -1;
 }
 
-enum { OPT_NESTED = 256, OPT_STATS, OPT_NO_SECCOMP, OPT_CONSOLE_PREFIX };
+enum {
+	OPT_NESTED = 256,
+	OPT_STATS,
+	OPT_NO_SECCOMP,
+	OPT_CONSOLE_PREFIX,
+	OPT_IPA_BITS,
+	OPT_NO_HUGEPAGES,
+};
 
 static const struct option run_options[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -187,6 +198,8 @@ static const struct option run_options[] = {
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "console-prefix", required_argument, NULL, OPT_CONSOLE_PREFIX },
+	{ "ipa-bits", required_argument, NULL, OPT_IPA_BITS },
+	{ "no-hugepages", no_argument, NULL, OPT_NO_HUGEPAGES },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -217,6 +230,7 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 	o->mem_mib = CLI_DEFAULT_MEM_MIB;
 	o->cpus = 1;
 	o->seccomp = 1;
+	o->hugepages = 1;
 	o->cmdline = "console=ttyAMA0";
 
 	optind = 0; /* glibc: restart scanning, so parsing can repeat */
@@ -263,6 +277,23 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 			break;
 		case OPT_NO_SECCOMP:
 			o->seccomp = 0;
+			break;
+		case OPT_IPA_BITS: {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || v < 32 || v > 52) {
+				errbuf_set(err, "--ipa-bits: '%s' is not a size from 32 to 52",
+					   optarg);
+				return CLI_ERROR;
+			}
+			o->ipa_bits = (unsigned int)v;
+			break;
+		}
+		case OPT_NO_HUGEPAGES:
+			o->hugepages = 0;
 			break;
 		case OPT_CONSOLE_PREFIX:
 			if (strlen(optarg) > CLI_MAX_PREFIX) {

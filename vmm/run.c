@@ -322,7 +322,8 @@ int turtle__run(const struct run_opts *o)
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (vm__create(&vm, layout.ram_size, o->nested))
+	if (vm__create(&vm, layout.ram_size, o->nested, o->ipa_bits,
+		       o->hugepages))
 		goto fail;
 	pr_debug("t=%.3fs VM created", turtle__elapsed());
 	if (loader__load(&files, &layout, vm.ram, err)) {

@@ -63,7 +63,8 @@ static int vm__map_ram(struct vm *vm)
 	}
 	vm->ram = (uint8_t *)(((uintptr_t)p + slack - 1) &
 			      ~(uintptr_t)(slack - 1));
-	madvise(vm->ram, vm->ram_size, MADV_HUGEPAGE);
+	if (vm->hugepages)
+		madvise(vm->ram, vm->ram_size, MADV_HUGEPAGE);
 
 	region = (struct kvm_userspace_memory_region){
 		.slot = 0,
@@ -80,7 +81,8 @@ static int vm__map_ram(struct vm *vm)
 	return 0;
 }
 
-int vm__create(struct vm *vm, uint64_t ram_size, enum nested_mode nested)
+int vm__create(struct vm *vm, uint64_t ram_size, enum nested_mode nested,
+	       unsigned int ipa_bits, int hugepages)
 {
 	unsigned int max_ipa, need;
 	unsigned long type = 0;
@@ -91,6 +93,7 @@ int vm__create(struct vm *vm, uint64_t ram_size, enum nested_mode nested)
 	vm->ram_base = RAM_BASE;
 	vm->ram_size = ram_size;
 	vm->nested = nested;
+	vm->hugepages = hugepages;
 
 	if (vm__check_host_ram(ram_size))
 		return -1;
@@ -109,6 +112,14 @@ int vm__create(struct vm *vm, uint64_t ram_size, enum nested_mode nested)
 	}
 
 	need = bits_for(vm->ram_base + vm->ram_size);
+	if (ipa_bits) {
+		if (ipa_bits < need) {
+			pr_err("--ipa-bits %u: guest RAM needs at least %u bits",
+			       ipa_bits, need);
+			return -1;
+		}
+		need = ipa_bits;
+	}
 	ret = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
 	max_ipa = ret > 0 ? (unsigned int)ret : IPA_BITS_DEFAULT;
 	if (need > max_ipa) {

@@ -25,6 +25,7 @@ struct vm {
 	int gic_fd;
 	unsigned int ipa_bits;
 	enum nested_mode nested;
+	int hugepages;
 
 	uint8_t *ram; /* host view of guest RAM */
 	uint64_t ram_base;
@@ -43,8 +44,12 @@ struct vm {
 	char exit_reason[160];
 };
 
-/* Open /dev/kvm, create the VM with a fitting IPA size, map RAM. */
-int vm__create(struct vm *vm, uint64_t ram_size, enum nested_mode nested);
+/*
+ * Open /dev/kvm, create the VM and map RAM. ipa_bits 0: the smallest IPA
+ * size that fits RAM; hugepages: back RAM with transparent huge pages.
+ */
+int vm__create(struct vm *vm, uint64_t ram_size, enum nested_mode nested,
+	       unsigned int ipa_bits, int hugepages);
 /* Create the in-kernel GICv3 (before the vCPUs) and initialise it (after). */
 int vm__gic_create(struct vm *vm, unsigned int nr_vcpus);
 int vm__gic_init(struct vm *vm);

@@ -11,7 +11,8 @@
 #   INCEPTION-START Ln       turtle for level n is starting
 #   INCEPTION-END Ln status=S    and has exited with status S
 # Files in /chain: Image (the kernel), Image-Ln (a per-level kernel),
-# cmdline-Ln (extra kernel arguments for level n), cmd (the user's test),
+# cmdline-Ln (extra kernel arguments for level n), turtle-args-Ln (extra
+# turtle options for level n), cmd (the user's test),
 # cmd-at (all: run cmd at every level; default: only the deepest), mem-Ln.
 this=$1
 last=$2
@@ -46,6 +47,7 @@ fi
 kernel=/chain/Image
 [ -f /chain/Image-L$next ] && kernel=/chain/Image-L$next
 extra=$(cat /chain/cmdline-L$next 2>/dev/null)
+targs=$(cat /chain/turtle-args-L$next 2>/dev/null)
 mem=$(cat /chain/mem-L$next 2>/dev/null)
 if [ -z "$mem" ]; then
 	case $next in
@@ -57,7 +59,7 @@ fi
 
 echo "INCEPTION-START L$next"
 turtle run --kernel "$kernel" --initrd /sys/firmware/initrd --mem "$mem" \
-	--nested --console-prefix "[L$next] " --stats -v \
+	--nested --console-prefix "[L$next] " --stats -v $targs \
 	--cmdline "console=ttyAMA0 quiet panic=-1 kvm-arm.mode=nested retain_initrd $extra -- /chain/level.sh $next $last" &
 pid=$!
 # Every few minutes, have turtle say where the next level's vCPU is, so a

@@ -12,6 +12,8 @@
 #   KERNEL_L2=Image       a kernel for one level (any n)
 #   CMDLINE_L2="..."      extra kernel arguments for one level
 #   MEM_L2=MiB            RAM for one level (defaults 1024, 512, 384...)
+#   TURTLE_ARGS_L2="..."  extra turtle options for the turtle that starts
+#                         one level (e.g. "--ipa-bits 40 --no-hugepages")
 #   CMD="..."             a test command (run with sh) at the deepest level,
 #   CMD_AT=all            ... or at every level
 #   TIMEOUT=seconds       for the whole run (default 600 per level)
@@ -37,7 +39,7 @@ cp "$root/tests/inception/level.sh" "$stage/chain/level.sh"
 files=("$kernel:chain/Image" "$root/build/turtle:bin/turtle"
 	"$stage/chain/level.sh:chain/level.sh")
 for ((n = 1; n <= levels; n++)); do
-	k=KERNEL_L$n c=CMDLINE_L$n m=MEM_L$n
+	k=KERNEL_L$n c=CMDLINE_L$n m=MEM_L$n a=TURTLE_ARGS_L$n
 	if [ -n "${!k:-}" ]; then
 		[ -f "${!k}" ] || { echo "inception: $k: no file ${!k}" >&2; exit 1; }
 		files+=("${!k}:chain/Image-L$n")
@@ -45,6 +47,10 @@ for ((n = 1; n <= levels; n++)); do
 	if [ -n "${!c:-}" ]; then
 		printf '%s' "${!c}" >"$stage/chain/cmdline-L$n"
 		files+=("$stage/chain/cmdline-L$n:chain/cmdline-L$n")
+	fi
+	if [ -n "${!a:-}" ]; then
+		printf '%s' "${!a}" >"$stage/chain/turtle-args-L$n"
+		files+=("$stage/chain/turtle-args-L$n:chain/turtle-args-L$n")
 	fi
 	if [ -n "${!m:-}" ]; then
 		printf '%s' "${!m}" >"$stage/chain/mem-L$n"

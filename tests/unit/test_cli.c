@@ -608,6 +608,39 @@ START_TEST(test_cli_console_prefix_too_long_rejected)
 }
 END_TEST
 
+START_TEST(test_cli_ipa_bits_and_hugepages)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k"), CLI_OK);
+	ck_assert_uint_eq(o.ipa_bits, 0);
+	ck_assert_int_eq(o.hugepages, 1);
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--ipa-bits", "40",
+			       "--no-hugepages"),
+			 CLI_OK);
+	ck_assert_uint_eq(o.ipa_bits, 40);
+	ck_assert_int_eq(o.hugepages, 0);
+}
+END_TEST
+
+START_TEST(test_cli_ipa_bits_out_of_range_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+	const char *bad[] = { "31", "53", "x", "", "40x" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--ipa-bits",
+				       bad[i]),
+				 CLI_ERROR);
+		ck_assert_err_has(err, "--ipa-bits");
+	}
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -676,6 +709,8 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_cli_disk_too_many_rejected);
 	tcase_add_test(tc, test_cli_console_prefix);
 	tcase_add_test(tc, test_cli_console_prefix_too_long_rejected);
+	tcase_add_test(tc, test_cli_ipa_bits_and_hugepages);
+	tcase_add_test(tc, test_cli_ipa_bits_out_of_range_rejected);
 	suite_add_tcase(s, tc);
 
 	return s;
