@@ -58,9 +58,21 @@ if [ -z "$mem" ]; then
 fi
 
 echo "INCEPTION-START L$next"
+# The deepest level may run at EL1 (/chain/el1-last): it hosts nothing,
+# and the level above it then needs only plain VHE KVM, not nested mode.
+nested="--nested"
+kvmmode="kvm-arm.mode=nested"
+if [ -f /chain/el1-last ]; then
+	if [ "$next" = "$last" ]; then
+		nested=""
+		kvmmode=""
+	elif [ "$next" = $((last - 1)) ]; then
+		kvmmode=""
+	fi
+fi
 turtle run --kernel "$kernel" --initrd /sys/firmware/initrd --mem "$mem" \
-	--nested --console-prefix "[L$next] " --stats -v $targs \
-	--cmdline "console=ttyAMA0 quiet panic=-1 kvm-arm.mode=nested retain_initrd $extra -- /chain/level.sh $next $last" &
+	$nested --console-prefix "[L$next] " --stats -v $targs \
+	--cmdline "console=ttyAMA0 quiet panic=-1 $kvmmode retain_initrd $extra -- /chain/level.sh $next $last" &
 pid=$!
 # Every few minutes, have turtle say where the next level's vCPU is, so a
 # level that seems stuck shows whether it moves (SIGUSR1).

@@ -17,6 +17,8 @@
 #   CMD="..."             a test command (run with sh) at the deepest level,
 #   CMD_AT=all            ... or at every level
 #   TIMEOUT=seconds       for the whole run (default 600 per level)
+#   EL1_LAST=1            the deepest level at EL1 (it hosts nothing), and
+#                         the level above it with plain VHE KVM
 #   REPORT_EVERY=seconds  how often each turtle prints where its vCPU is
 #                         (default 120)
 # Exit status: 0 if every level booted and powered off cleanly.
@@ -38,33 +40,27 @@ mkdir -p "$stage/chain"
 cp "$root/tests/inception/level.sh" "$stage/chain/level.sh"
 files=("$kernel:chain/Image" "$root/build/turtle:bin/turtle"
 	"$stage/chain/level.sh:chain/level.sh")
+# chain_file NAME VALUE: put VALUE in /chain/NAME of the chain image.
+chain_file() {
+	printf '%s' "$2" >"$stage/chain/$1"
+	files+=("$stage/chain/$1:chain/$1")
+}
 for ((n = 1; n <= levels; n++)); do
 	k=KERNEL_L$n c=CMDLINE_L$n m=MEM_L$n a=TURTLE_ARGS_L$n
 	if [ -n "${!k:-}" ]; then
 		[ -f "${!k}" ] || { echo "inception: $k: no file ${!k}" >&2; exit 1; }
 		files+=("${!k}:chain/Image-L$n")
 	fi
-	if [ -n "${!c:-}" ]; then
-		printf '%s' "${!c}" >"$stage/chain/cmdline-L$n"
-		files+=("$stage/chain/cmdline-L$n:chain/cmdline-L$n")
-	fi
-	if [ -n "${!a:-}" ]; then
-		printf '%s' "${!a}" >"$stage/chain/turtle-args-L$n"
-		files+=("$stage/chain/turtle-args-L$n:chain/turtle-args-L$n")
-	fi
-	if [ -n "${!m:-}" ]; then
-		printf '%s' "${!m}" >"$stage/chain/mem-L$n"
-		files+=("$stage/chain/mem-L$n:chain/mem-L$n")
-	fi
+	[ -z "${!c:-}" ] || chain_file cmdline-L$n "${!c}"
+	[ -z "${!a:-}" ] || chain_file turtle-args-L$n "${!a}"
+	[ -z "${!m:-}" ] || chain_file mem-L$n "${!m}"
 done
-if [ -n "${REPORT_EVERY:-}" ]; then
-	printf '%s' "$REPORT_EVERY" >"$stage/chain/report-every"
-	files+=("$stage/chain/report-every:chain/report-every")
-fi
+[ "${EL1_LAST:-0}" != 1 ] || chain_file el1-last ""
+[ -z "${REPORT_EVERY:-}" ] || chain_file report-every "$REPORT_EVERY"
 if [ -n "${CMD:-}" ]; then
-	printf '%s\n' "$CMD" >"$stage/chain/cmd"
-	printf '%s' "${CMD_AT:-last}" >"$stage/chain/cmd-at"
-	files+=("$stage/chain/cmd:chain/cmd" "$stage/chain/cmd-at:chain/cmd-at")
+	chain_file cmd "$CMD
+"
+	chain_file cmd-at "${CMD_AT:-last}"
 fi
 "$root/boot/init/mkinitramfs.sh" "$stage/chain.cpio" "${files[@]}"
 
