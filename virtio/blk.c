@@ -164,7 +164,8 @@ static const struct virtio_dev_ops blk_ops = {
 	.stop = blk__stop,
 };
 
-static int blk__open(const struct blk_opts *o, uint64_t *size, char *err)
+static int blk__open(const struct blk_opts *o, uint64_t *size, ino_t *ino,
+		     char *err)
 {
 	struct stat st;
 	int fd;
@@ -182,6 +183,7 @@ static int blk__open(const struct blk_opts *o, uint64_t *size, char *err)
 			   o->path);
 		goto fail;
 	}
+	*ino = st.st_ino;
 	if (S_ISBLK(st.st_mode)) {
 		if (ioctl(fd, BLKGETSIZE64, size) < 0) {
 			errbuf_set(err, "disk '%s': cannot read its size",
@@ -216,8 +218,8 @@ struct virtio_dev *blk__create(const struct blk_opts *o, unsigned int index,
 	unsigned int nq = o->queues ? o->queues : 1;
 	struct virtio_blk_config *c;
 	struct blk_dev *b;
-	struct stat st;
 	uint64_t size;
+	ino_t ino;
 	int fd;
 
 	if (nq > BLK_MAX_QUEUES) {
@@ -225,7 +227,7 @@ struct virtio_dev *blk__create(const struct blk_opts *o, unsigned int index,
 			   BLK_MAX_QUEUES);
 		return NULL;
 	}
-	fd = blk__open(o, &size, err);
+	fd = blk__open(o, &size, &ino, err);
 	if (fd < 0)
 		return NULL;
 	b = calloc(1, sizeof(*b));
@@ -234,9 +236,8 @@ struct virtio_dev *blk__create(const struct blk_opts *o, unsigned int index,
 	b->be.fd = fd;
 	b->be.capacity = size / BLK_SECTOR_SIZE;
 	b->be.read_only = o->read_only;
-	fstat(fd, &st);
 	snprintf(b->be.serial, sizeof(b->be.serial), "turtle%u-%llx", index,
-		 (unsigned long long)st.st_ino);
+		 (unsigned long long)ino);
 
 	b->features = (1ULL << VIRTIO_BLK_F_SEG_MAX) |
 		      (1ULL << VIRTIO_BLK_F_BLK_SIZE) |

@@ -285,8 +285,10 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 			errno = 0;
 			v = strtoul(optarg, &end, 10);
 			if (errno || *end || v < 32 || v > 52) {
-				errbuf_set(err, "--ipa-bits: '%s' is not a size from 32 to 52",
-					   optarg);
+				errbuf_set(
+					err,
+					"--ipa-bits: '%s' is not a size from 32 to 52",
+					optarg);
 				return CLI_ERROR;
 			}
 			o->ipa_bits = (unsigned int)v;

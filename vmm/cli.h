@@ -30,8 +30,8 @@ struct run_opts {
 	int stats;   /* print exit counters when the guest stops */
 	int seccomp; /* 1 unless --no-seccomp */
 	const char *console_prefix; /* put before each console line, or NULL */
-	unsigned int ipa_bits; /* 0: the smallest that fits */
-	int hugepages; /* 1 unless --no-hugepages */
+	unsigned int ipa_bits;	    /* 0: the smallest that fits */
+	int hugepages;		    /* 1 unless --no-hugepages */
 	unsigned int ndisks;
 	struct blk_opts disks[CLI_MAX_DISKS];
 };

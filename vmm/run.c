@@ -144,13 +144,12 @@ static int virtio_attach(struct vm *vm, struct virtio_dev *vdev)
 
 static int virtio_create_devices(struct vm *vm, const struct run_opts *o)
 {
-	struct guest_mem mem = { vm->ram, vm->ram_base, vm->ram_size };
 	char err[ERRBUF_LEN];
 	unsigned int i;
 
 	for (i = 0; i < o->ndisks; i++) {
 		struct virtio_dev *vdev =
-			blk__create(&o->disks[i], i, &mem, err);
+			blk__create(&o->disks[i], i, &vm->mem, err);
 
 		if (!vdev) {
 			pr_err("%s", err);
@@ -201,7 +200,7 @@ static int build_fdt(struct vm *vm, const struct run_opts *o,
 		p.virtio[i].spi = virtio_devs[i]->spi;
 	}
 	p.nvirtio = nr_virtio;
-	if (fdt__build(&p, vm__gpa_to_host(vm, l->dtb_addr, l->dtb_max),
+	if (fdt__build(&p, guest_mem__ptr(&vm->mem, l->dtb_addr, l->dtb_max),
 		       l->dtb_max, err)) {
 		pr_err("%s", err);
 		return -1;
@@ -326,7 +325,7 @@ int turtle__run(const struct run_opts *o)
 		       o->hugepages))
 		goto fail;
 	pr_debug("t=%.3fs VM created", turtle__elapsed());
-	if (loader__load(&files, &layout, vm.ram, err)) {
+	if (loader__load(&files, &layout, vm.mem.host, err)) {
 		pr_err("%s", err);
 		goto fail;
 	}
@@ -346,7 +345,7 @@ int turtle__run(const struct run_opts *o)
 
 	if (virtio_create_devices(&vm, o))
 		goto fail;
-	if (vm__gic_create(&vm, o->cpus))
+	if (vm__gic_create(&vm))
 		goto fail;
 	vm__set_counter_offset(&vm);
 	if (vcpu__create_all(&vm, o->cpus, layout.kernel_addr, layout.dtb_addr))

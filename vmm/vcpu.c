@@ -20,12 +20,6 @@
 	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
 	 (offsetof(struct kvm_regs, name) / sizeof(__u32)))
 
-uint64_t vcpu__mpidr(unsigned int id)
-{
-	/* KVM's reset_mpidr(): 16 vCPUs per Aff0 cluster. */
-	return (id & 0xf) | (((uint64_t)(id >> 4) & 0xff) << 8);
-}
-
 static int vcpu__set_reg(struct vcpu *v, uint64_t id, uint64_t val)
 {
 	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
@@ -120,9 +114,9 @@ static void vcpu__handle_mmio(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
 
-	if (mmio__access(&v->vm->bus, run->mmio.phys_addr, run->mmio.data,
-			 run->mmio.len, run->mmio.is_write))
-		v->mmio_unhandled++;
+	/* Accesses to no device are counted by the bus itself. */
+	mmio__access(&v->vm->bus, run->mmio.phys_addr, run->mmio.data,
+		     run->mmio.len, run->mmio.is_write);
 }
 
 static void vcpu__handle_system_event(struct vcpu *v)
@@ -320,7 +314,7 @@ static const char *exit_name(unsigned int r)
 	case KVM_EXIT_INTERNAL_ERROR:
 		return "internal_error";
 	default:
-		return "other";
+		return NULL;
 	}
 }
 
@@ -335,11 +329,21 @@ void vcpu__print_stats(struct vm *vm)
 
 		n = snprintf(line, sizeof(line), "stats: vcpu%u runs=%llu", i,
 			     (unsigned long long)v->runs);
-		for (r = 0; r < VCPU_EXIT_REASONS && n < (int)sizeof(line); r++)
-			if (v->exits[r])
+		for (r = 0; r < VCPU_EXIT_REASONS && n < (int)sizeof(line);
+		     r++) {
+			const char *name = exit_name(r);
+
+			if (!v->exits[r])
+				continue;
+			if (name)
 				n += snprintf(line + n, sizeof(line) - n,
-					      " %s=%llu", exit_name(r),
+					      " %s=%llu", name,
 					      (unsigned long long)v->exits[r]);
+			else
+				n += snprintf(line + n, sizeof(line) - n,
+					      " exit%u=%llu", r,
+					      (unsigned long long)v->exits[r]);
+		}
 		pr_info("%s", line);
 	}
 	pr_info("stats: mmio accesses to no device: %llu",

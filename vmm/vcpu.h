@@ -22,7 +22,6 @@ struct vcpu {
 	/* Counters, written by this vCPU's thread only. */
 	uint64_t runs;			   /* KVM_RUN calls */
 	uint64_t exits[VCPU_EXIT_REASONS]; /* by kvm_run->exit_reason */
-	uint64_t mmio_unhandled;
 	int report; /* atomic: print where this vCPU is at its next exit */
 };
 
@@ -39,7 +38,5 @@ void vcpu__print_stats(struct vm *vm);
  * registers cannot be read while it runs.
  */
 void vcpu__report_all(struct vm *vm);
-/* MPIDR affinity KVM gives vCPU id (the device tree's cpu reg). */
-uint64_t vcpu__mpidr(unsigned int id);
 
 #endif

@@ -53,29 +53,29 @@ static int vm__map_ram(struct vm *vm)
 	uint64_t slack = SZ_2M;
 
 	/* 2 MiB alignment lets THP back guest RAM with block mappings. */
-	p = mmap(NULL, vm->ram_size + slack, PROT_READ | PROT_WRITE,
+	p = mmap(NULL, vm->mem.size + slack, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED) {
 		pr_err("cannot allocate %llu MiB of guest RAM: %s",
-		       (unsigned long long)(vm->ram_size >> 20),
+		       (unsigned long long)(vm->mem.size >> 20),
 		       strerror(errno));
 		return -1;
 	}
-	vm->ram = (uint8_t *)(((uintptr_t)p + slack - 1) &
-			      ~(uintptr_t)(slack - 1));
+	vm->mem.host = (uint8_t *)(((uintptr_t)p + slack - 1) &
+				   ~(uintptr_t)(slack - 1));
 	if (vm->hugepages)
-		madvise(vm->ram, vm->ram_size, MADV_HUGEPAGE);
+		madvise(vm->mem.host, vm->mem.size, MADV_HUGEPAGE);
 
 	region = (struct kvm_userspace_memory_region){
 		.slot = 0,
-		.guest_phys_addr = vm->ram_base,
-		.memory_size = vm->ram_size,
-		.userspace_addr = (uintptr_t)vm->ram,
+		.guest_phys_addr = vm->mem.base,
+		.memory_size = vm->mem.size,
+		.userspace_addr = (uintptr_t)vm->mem.host,
 	};
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
 		pr_err("KVM_SET_USER_MEMORY_REGION (%llu MiB at 0x%llx): %s",
-		       (unsigned long long)(vm->ram_size >> 20),
-		       (unsigned long long)vm->ram_base, strerror(errno));
+		       (unsigned long long)(vm->mem.size >> 20),
+		       (unsigned long long)vm->mem.base, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -90,8 +90,8 @@ int vm__create(struct vm *vm, uint64_t ram_size, enum nested_mode nested,
 
 	memset(vm, 0, sizeof(*vm));
 	vm->kvm_fd = vm->vm_fd = vm->gic_fd = vm->stop_efd = -1;
-	vm->ram_base = RAM_BASE;
-	vm->ram_size = ram_size;
+	vm->mem.base = RAM_BASE;
+	vm->mem.size = ram_size;
 	vm->nested = nested;
 	vm->hugepages = hugepages;
 
@@ -111,7 +111,7 @@ int vm__create(struct vm *vm, uint64_t ram_size, enum nested_mode nested,
 		return -1;
 	}
 
-	need = bits_for(vm->ram_base + vm->ram_size);
+	need = bits_for(vm->mem.base + vm->mem.size);
 	if (ipa_bits) {
 		if (ipa_bits < need) {
 			pr_err("--ipa-bits %u: guest RAM needs at least %u bits",
@@ -125,7 +125,7 @@ int vm__create(struct vm *vm, uint64_t ram_size, enum nested_mode nested,
 	if (need > max_ipa) {
 		pr_err("--mem %llu MiB: guest RAM would end at 0x%llx, beyond this host's %u-bit guest physical address space",
 		       (unsigned long long)(ram_size >> 20),
-		       (unsigned long long)(vm->ram_base + vm->ram_size),
+		       (unsigned long long)(vm->mem.base + vm->mem.size),
 		       max_ipa);
 		return -1;
 	}
@@ -189,7 +189,7 @@ static int gic_set_attr(struct vm *vm, uint32_t group, uint64_t attr, void *val,
 	return 0;
 }
 
-int vm__gic_create(struct vm *vm, unsigned int nr_vcpus)
+int vm__gic_create(struct vm *vm)
 {
 	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
 	uint64_t dist = GIC_DIST_BASE, redist = GIC_REDIST_BASE;
@@ -200,7 +200,6 @@ int vm__gic_create(struct vm *vm, unsigned int nr_vcpus)
 		return -1;
 	}
 	vm->gic_fd = dev.fd;
-	(void)nr_vcpus;
 	if (gic_set_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR,
 			 KVM_VGIC_V3_ADDR_TYPE_DIST, &dist,
 			 "distributor base") ||
@@ -290,14 +289,6 @@ int vm__irqfd(struct vm *vm, unsigned int spi, int fd)
 		return -1;
 	}
 	return 0;
-}
-
-void *vm__gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
-{
-	if (gpa < vm->ram_base || gpa - vm->ram_base > vm->ram_size ||
-	    len > vm->ram_size - (gpa - vm->ram_base))
-		return NULL;
-	return vm->ram + (gpa - vm->ram_base);
 }
 
 void vm__stop(struct vm *vm, int status, const char *fmt, ...)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "../virtio/guest-mem.h"
 #include "mmio.h"
 
 struct vcpu;
@@ -27,9 +28,7 @@ struct vm {
 	enum nested_mode nested;
 	int hugepages;
 
-	uint8_t *ram; /* host view of guest RAM */
-	uint64_t ram_base;
-	uint64_t ram_size;
+	struct guest_mem mem; /* guest RAM: host view, base, size */
 
 	struct mmio_bus bus;
 
@@ -51,7 +50,7 @@ struct vm {
 int vm__create(struct vm *vm, uint64_t ram_size, enum nested_mode nested,
 	       unsigned int ipa_bits, int hugepages);
 /* Create the in-kernel GICv3 (before the vCPUs) and initialise it (after). */
-int vm__gic_create(struct vm *vm, unsigned int nr_vcpus);
+int vm__gic_create(struct vm *vm);
 int vm__gic_init(struct vm *vm);
 /* Put the guest's counters on the host's timeline (VM-wide offset 0). */
 void vm__set_counter_offset(struct vm *vm);
@@ -61,8 +60,6 @@ int vm__irq_line(struct vm *vm, unsigned int spi, int level);
 int vm__ioeventfd(struct vm *vm, uint64_t addr, uint32_t datamatch, int fd);
 /* Signalling fd raises SPI number spi (0-based) as an edge. */
 int vm__irqfd(struct vm *vm, unsigned int spi, int fd);
-/* Guest physical -> host pointer, or NULL if [gpa, gpa+len) is not RAM. */
-void *vm__gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len);
 /* Ask the VM to stop; the first caller's status and reason win. */
 void vm__stop(struct vm *vm, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

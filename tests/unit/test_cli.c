@@ -633,9 +633,9 @@ START_TEST(test_cli_ipa_bits_out_of_range_rejected)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
-		ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--ipa-bits",
-				       bad[i]),
-				 CLI_ERROR);
+		ck_assert_int_eq(
+			parse(&o, err, "--kernel", "k", "--ipa-bits", bad[i]),
+			CLI_ERROR);
 		ck_assert_err_has(err, "--ipa-bits");
 	}
 }
