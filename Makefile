@@ -31,7 +31,7 @@ PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
 DEVICE_SRCS   := virtio/mmio.c virtio/blk.c
 # Code that talks to arm64 KVM.
 KVM_SRCS      := vmm/main.c vmm/run.c vmm/vm.c vmm/vcpu.c vmm/term.c \
-		 vmm/seccomp.c
+		 vmm/seccomp.c vmm/kvm-stats.c
 TURTLE_SRCS   := $(PORTABLE_SRCS) $(DEVICE_SRCS) $(KVM_SRCS)
 
 UNIT_SRCS     := $(wildcard tests/unit/*.c)

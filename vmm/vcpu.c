@@ -47,6 +47,7 @@ static int vcpu__init_one(struct vm *vm, struct vcpu *v,
 		pr_err("KVM_CREATE_VCPU %u: %s", v->id, strerror(errno));
 		return -1;
 	}
+	kvm_stats__open(&v->kstats, v->fd);
 	v->run = mmap(NULL, vm->vcpu_mmap_size, PROT_READ | PROT_WRITE,
 		      MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED) {
@@ -171,14 +172,16 @@ static void vcpu__report(struct vcpu *v)
 	uint64_t pstate = vcpu__get_reg(v, CORE_REG(regs.pstate));
 	unsigned int r;
 	uint64_t exits = 0;
+	char kvm[256];
 
 	for (r = 0; r < VCPU_EXIT_REASONS; r++)
 		exits += v->exits[r];
-	pr_info("t=%.1fs vcpu%u: pc=0x%llx pstate=0x%llx (%s) runs=%llu exits=%llu mmio=%llu",
+	kvm_stats__format(&v->kstats, kvm, sizeof(kvm));
+	pr_info("t=%.1fs vcpu%u: pc=0x%llx pstate=0x%llx (%s) runs=%llu exits=%llu mmio=%llu; in KVM: %s",
 		turtle__elapsed(), v->id, (unsigned long long)pc,
 		(unsigned long long)pstate, pstate_mode(pstate),
 		(unsigned long long)v->runs, (unsigned long long)exits,
-		(unsigned long long)v->exits[KVM_EXIT_MMIO]);
+		(unsigned long long)v->exits[KVM_EXIT_MMIO], kvm);
 }
 
 void vcpu__report_all(struct vm *vm)
@@ -345,6 +348,9 @@ void vcpu__print_stats(struct vm *vm)
 					      (unsigned long long)v->exits[r]);
 		}
 		pr_info("%s", line);
+		kvm_stats__format(&v->kstats, line, sizeof(line));
+		if (line[0])
+			pr_info("stats: vcpu%u in KVM: %s", i, line);
 	}
 	pr_info("stats: mmio accesses to no device: %llu",
 		(unsigned long long)vm->bus.unhandled);

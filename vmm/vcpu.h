@@ -7,6 +7,8 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "kvm-stats.h"
+
 struct vm;
 
 #define VCPU_EXIT_REASONS 64
@@ -23,6 +25,7 @@ struct vcpu {
 	uint64_t runs;			   /* KVM_RUN calls */
 	uint64_t exits[VCPU_EXIT_REASONS]; /* by kvm_run->exit_reason */
 	int report; /* atomic: print where this vCPU is at its next exit */
+	struct kvm_stats kstats; /* the kernel's own counters */
 };
 
 /* Create and initialise every vCPU; vCPU 0 starts at entry with x0 = dtb. */

@@ -26,6 +26,27 @@ facts() {
 	echo "L$this facts: kernel $(uname -r), CPUs started at ${el:-unknown}, KVM: ${mode:-none}, /dev/kvm: $kvm"
 }
 
+# Three seconds of this level's KVM tracepoints, summarised: the most
+# frequent events with their arguments (needs a kernel with tracing, such
+# as Debian's; the lean kernel has none).
+kvm_trace() {
+	t=/sys/kernel/tracing
+	[ -d $t/events ] || mount -t tracefs nodev $t 2>/dev/null
+	if [ ! -d $t/events/kvm ]; then
+		echo "L$this KVM trace: this kernel has no KVM tracepoints"
+		return
+	fi
+	echo 0 >$t/tracing_on
+	echo >$t/trace
+	echo 1 >$t/events/kvm/enable
+	echo 1 >$t/tracing_on
+	sleep 3
+	echo 0 >$t/tracing_on
+	echo "L$this KVM trace, 3 s: $(grep -c ': kvm_' $t/trace) events; the most frequent:"
+	sed -n 's/^.*: \(kvm_[a-z0-9_]*: .*\)$/\1/p' $t/trace | sort | uniq -c |
+		sort -rn | head -n 25
+}
+
 user_cmd() {
 	[ -s /chain/cmd ] || return 0
 	echo "L$this running the test command"
@@ -75,11 +96,13 @@ turtle run --kernel "$kernel" --initrd /sys/firmware/initrd --mem "$mem" \
 	--cmdline "console=ttyAMA0 quiet panic=-1 $kvmmode retain_initrd $extra -- /chain/level.sh $next $last" &
 pid=$!
 # Every few minutes, have turtle say where the next level's vCPU is, so a
-# level that seems stuck shows whether it moves (SIGUSR1).
+# level that seems stuck shows whether it moves (SIGUSR1), and with
+# /chain/trace, what this level's KVM is doing.
 every=$(cat /chain/report-every 2>/dev/null)
 (
 	while sleep "${every:-120}"; do
 		kill -USR1 $pid 2>/dev/null || exit 0
+		[ -f /chain/trace ] && kvm_trace
 	done
 ) &
 watch=$!

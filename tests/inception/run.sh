@@ -21,6 +21,9 @@
 #                         the level above it with plain VHE KVM
 #   REPORT_EVERY=seconds  how often each turtle prints where its vCPU is
 #                         (default 120)
+#   TRACE=1               at each report, every level whose kernel has
+#                         tracing (Debian's) also prints a 3-second summary
+#                         of its KVM tracepoints
 # Exit status: 0 if every level booted and powered off cleanly.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -57,6 +60,7 @@ for ((n = 1; n <= levels; n++)); do
 done
 [ "${EL1_LAST:-0}" != 1 ] || chain_file el1-last ""
 [ -z "${REPORT_EVERY:-}" ] || chain_file report-every "$REPORT_EVERY"
+[ "${TRACE:-0}" != 1 ] || chain_file trace ""
 if [ -n "${CMD:-}" ]; then
 	chain_file cmd "$CMD
 "
