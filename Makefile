@@ -27,6 +27,12 @@ CFLAGS  := -std=gnu11 -O2 -g $(WARN) -pthread -D_GNU_SOURCE \
 PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
 		 vmm/cli.c vmm/mmio.c vmm/log.c devices/pl011.c \
 		 virtio/virtqueue.c virtio/blk-req.c
+# `turtle exec` and the exec protocol it shares with the guest agent.
+PORTABLE_SRCS += fuse-vsock/exec-proto.c vmm/exec.c vmm/exec-cli.c
+# turtle-agent, run inside guests; all but main.c is in the unit build.
+AGENT_SRCS    := fuse-vsock/agent/exec.c
+AGENT_OBJS    := $(patsubst %.c,$(B)/aarch64/%.o,fuse-vsock/agent/main.c \
+		 $(AGENT_SRCS) fuse-vsock/exec-proto.c vmm/log.c)
 # Device models (portable too, so in the unit build as well).
 DEVICE_SRCS   := virtio/mmio.c virtio/blk.c
 # Code that talks to arm64 KVM.
@@ -43,7 +49,7 @@ XINC := $(B)/cross-include
 XLIB := /usr/lib/aarch64-linux-gnu
 XFDT := $(TURTLE_CACHE)/arm64/usr/lib/aarch64-linux-gnu/libfdt.a
 
-all: $(B)/turtle
+all: $(B)/turtle $(B)/turtle-agent $(B)/vsock-tool
 
 $(XINC)/.done:
 	@command -v $(CC_CROSS) >/dev/null && [ -f $(XFDT) ] || { \
@@ -61,8 +67,16 @@ $(B)/aarch64/%.o: %.c $(XINC)/.done
 $(B)/turtle: $(TURTLE_SRCS:%.c=$(B)/aarch64/%.o)
 	$(CC_CROSS) -static -pthread -o $@ $^ $(XFDT) $(XLIB)/libseccomp.a
 
+# The guest agent (`turtle exec`'s other end), static like turtle.
+$(B)/turtle-agent: $(AGENT_OBJS)
+	$(CC_CROSS) -static -pthread -o $@ $^
+
 # Test helpers that run inside the emulated host.
 $(B)/ptyrun: tests/system/ptyrun.c
+	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
+
+# vsock echo, throughput and latency tool, in both images.
+$(B)/vsock-tool: tests/system/vsock-tool.c
 	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
 
 # The block benchmark, in both images (make bench).
@@ -73,7 +87,7 @@ $(B)/native/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) $(CFLAGS) $(shell pkg-config --cflags check) -MMD -MP -c $< -o $@
 
-$(B)/unit-tests: $(PORTABLE_SRCS:%.c=$(B)/native/%.o) $(DEVICE_SRCS:%.c=$(B)/native/%.o) $(UNIT_SRCS:%.c=$(B)/native/%.o)
+$(B)/unit-tests: $(PORTABLE_SRCS:%.c=$(B)/native/%.o) $(DEVICE_SRCS:%.c=$(B)/native/%.o) $(AGENT_SRCS:%.c=$(B)/native/%.o) $(UNIT_SRCS:%.c=$(B)/native/%.o)
 	$(CC_NATIVE) -pthread -o $@ $^ -lfdt $(shell pkg-config --libs check)
 
 unit: $(B)/unit-tests
@@ -83,7 +97,8 @@ deps:
 	@scripts/deps.sh
 
 # Everything that goes into the guest and host images.
-IMAGE_BINS := $(B)/turtle $(B)/ptyrun $(B)/blkbench
+IMAGE_BINS := $(B)/turtle $(B)/ptyrun $(B)/blkbench $(B)/turtle-agent \
+	      $(B)/vsock-tool
 
 images: $(IMAGE_BINS)
 	@tests/system/mkimages.sh

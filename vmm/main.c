@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "exec.h"
 #include "log.h"
 #include "run.h"
 
@@ -16,6 +17,7 @@ static const char usage[] =
 	"\n"
 	"Commands:\n"
 	"  run       boot a Linux guest (turtle run --help)\n"
+	"  exec      run a command in a running guest (turtle exec --help)\n"
 	"  version   print turtle's version\n"
 	"  help      this text\n";
 
@@ -47,6 +49,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "exec"))
+		return exec__main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("turtle %s\n", TURTLE_VERSION);
 		return 0;
