@@ -35,6 +35,8 @@ AGENT_OBJS    := $(patsubst %.c,$(B)/aarch64/%.o,fuse-vsock/agent/main.c \
 		 $(AGENT_SRCS) fuse-vsock/exec-proto.c vmm/log.c)
 # Device models (portable too, so in the unit build as well).
 DEVICE_SRCS   := virtio/mmio.c virtio/blk.c
+DEVICE_SRCS   += virtio/vsock.c virtio/vsock-conn.c virtio/vsock-unix.c \
+		 virtio/vsock-svc.c
 # Code that talks to arm64 KVM.
 KVM_SRCS      := vmm/main.c vmm/run.c vmm/vm.c vmm/vcpu.c vmm/term.c \
 		 vmm/seccomp.c vmm/kvm-stats.c

@@ -28,6 +28,13 @@ const char cli__run_usage[] =
 	"                         (size a multiple of 512); ro: read-only;\n"
 	"                         queues: 1 to 8 request queues (default 1).\n"
 	"                         Repeatable, up to 8 disks: /dev/vda, vdb, ...\n"
+	"      --vsock CID[,PATH] a virtio-vsock device; the guest's CID is 3 to\n"
+	"                         4294967294. With PATH, host programs reach\n"
+	"                         guest port P by connecting to the Unix socket\n"
+	"                         PATH and writing \"CONNECT P\\n\" (answer:\n"
+	"                         \"OK <host port>\\n\"), and a guest connecting to\n"
+	"                         host (CID 2) port P reaches the Unix socket\n"
+	"                         PATH_P (Firecracker's scheme)\n"
 	"      --nested[=MODE]    start the vCPUs at virtual EL2 so the guest can\n"
 	"                         run KVM itself (needs FEAT_NV2 and a host booted\n"
 	"                         with kvm-arm.mode=nested). MODE is vhe (the\n"
@@ -178,6 +185,37 @@ fail:
 	return -1;
 }
 
+/* --vsock CID[,PATH] */
+static int parse_vsock(const char *arg, struct run_opts *o, char *err)
+{
+	const char *comma = strchr(arg, ',');
+	unsigned long long cid;
+	char *end;
+
+	if (o->has_vsock) {
+		errbuf_set(err, "--vsock: only one vsock device");
+		return -1;
+	}
+	errno = 0;
+	cid = strtoull(arg, &end, 10);
+	if (errno || *arg < '0' || *arg > '9' ||
+	    end != (comma ? comma : arg + strlen(arg)) || cid < 3 ||
+	    cid > 0xfffffffeULL) {
+		errbuf_set(err,
+			   "--vsock: '%s' does not start with a guest CID from 3 to 4294967294",
+			   arg);
+		return -1;
+	}
+	if (comma && !comma[1]) {
+		errbuf_set(err, "--vsock: '%s' has an empty socket path", arg);
+		return -1;
+	}
+	o->vsock.guest_cid = cid;
+	o->vsock.uds_path = comma ? comma + 1 : NULL;
+	o->has_vsock = 1;
+	return 0;
+}
+
 enum {
 	OPT_NESTED = 256,
 	OPT_STATS,
@@ -185,6 +223,7 @@ enum {
 	OPT_CONSOLE_PREFIX,
 	OPT_IPA_BITS,
 	OPT_NO_HUGEPAGES,
+	OPT_VSOCK,
 };
 
 static const struct option run_options[] = {
@@ -200,6 +239,7 @@ static const struct option run_options[] = {
 	{ "console-prefix", required_argument, NULL, OPT_CONSOLE_PREFIX },
 	{ "ipa-bits", required_argument, NULL, OPT_IPA_BITS },
 	{ "no-hugepages", no_argument, NULL, OPT_NO_HUGEPAGES },
+	{ "vsock", required_argument, NULL, OPT_VSOCK },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -296,6 +336,10 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 		}
 		case OPT_NO_HUGEPAGES:
 			o->hugepages = 0;
+			break;
+		case OPT_VSOCK:
+			if (parse_vsock(optarg, o, err))
+				return CLI_ERROR;
 			break;
 		case OPT_CONSOLE_PREFIX:
 			if (strlen(optarg) > CLI_MAX_PREFIX) {

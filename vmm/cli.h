@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "../virtio/blk.h"
+#include "../virtio/vsock.h"
 
 enum nested_mode {
 	NESTED_OFF = 0,
@@ -34,6 +35,8 @@ struct run_opts {
 	int hugepages;		    /* 1 unless --no-hugepages */
 	unsigned int ndisks;
 	struct blk_opts disks[CLI_MAX_DISKS];
+	int has_vsock; /* --vsock given */
+	struct vsock_opts vsock;
 };
 
 enum cli_result {

@@ -26,6 +26,7 @@
 #include "../devices/pl011.h"
 #include "../virtio/blk.h"
 #include "../virtio/mmio.h"
+#include "../virtio/vsock.h"
 #include "cli.h"
 #include "log.h"
 #include "platform.h"
@@ -142,6 +143,12 @@ static int virtio_attach(struct vm *vm, struct virtio_dev *vdev)
 	return 0;
 }
 
+/*
+ * The vsock device (--vsock), or NULL. In-VMM services bind their ports
+ * on it with vsock__bind_service() before the vCPUs start.
+ */
+static struct virtio_dev *vsock_dev;
+
 static int virtio_create_devices(struct vm *vm, const struct run_opts *o)
 {
 	char err[ERRBUF_LEN];
@@ -156,6 +163,15 @@ static int virtio_create_devices(struct vm *vm, const struct run_opts *o)
 			return -1;
 		}
 		if (virtio_attach(vm, vdev))
+			return -1;
+	}
+	if (o->has_vsock) {
+		vsock_dev = vsock__create(&o->vsock, &vm->mem, err);
+		if (!vsock_dev) {
+			pr_err("%s", err);
+			return -1;
+		}
+		if (virtio_attach(vm, vsock_dev))
 			return -1;
 	}
 	return 0;

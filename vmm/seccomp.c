@@ -59,6 +59,13 @@ static const int allowed[] = {
 	SCMP_SYS(fsync),
 	SCMP_SYS(fdatasync),
 	SCMP_SYS(eventfd2),
+	/* virtio-vsock's host Unix sockets */
+	SCMP_SYS(socket),
+	SCMP_SYS(connect),
+	SCMP_SYS(accept4),
+	SCMP_SYS(sendmsg),
+	SCMP_SYS(shutdown),
+	SCMP_SYS(getsockopt),
 };
 
 /* SIGSYS: name the forbidden call instead of dying silently. */

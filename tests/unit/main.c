@@ -14,6 +14,7 @@ int main(void)
 		image_suite, layout_suite,	fdt_suite,    cli_suite,
 		mmio_suite,  pl011_suite,	loader_suite, virtqueue_suite,
 		blk_suite,   virtio_mmio_suite,
+		vsock_conn_suite,
 		exec_proto_suite, exec_cli_suite, exec_suite, agent_exec_suite,
 	};
 	SRunner *sr;

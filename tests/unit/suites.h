@@ -16,6 +16,7 @@ Suite *loader_suite(void);
 Suite *virtqueue_suite(void);
 Suite *blk_suite(void);
 Suite *virtio_mmio_suite(void);
+Suite *vsock_conn_suite(void);
 Suite *exec_proto_suite(void);
 Suite *exec_cli_suite(void);
 Suite *exec_suite(void);

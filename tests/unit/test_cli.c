@@ -641,6 +641,103 @@ START_TEST(test_cli_ipa_bits_out_of_range_rejected)
 }
 END_TEST
 
+START_TEST(test_cli_vsock_cid_and_path)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k"), CLI_OK);
+	ck_assert_int_eq(o.has_vsock, 0);
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--vsock",
+			       "3,/tmp/v.sock"),
+			 CLI_OK);
+	ck_assert_int_eq(o.has_vsock, 1);
+	ck_assert_uint_eq(o.vsock.guest_cid, 3);
+	ck_assert_str_eq(o.vsock.uds_path, "/tmp/v.sock");
+}
+END_TEST
+
+/* Without PATH the guest reaches only in-VMM services. */
+START_TEST(test_cli_vsock_without_path)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--vsock",
+			       "4294967294"),
+			 CLI_OK);
+	ck_assert_uint_eq(o.vsock.guest_cid, 4294967294ULL);
+	ck_assert_ptr_null(o.vsock.uds_path);
+}
+END_TEST
+
+/* Everything after the first comma is the path, commas included. */
+START_TEST(test_cli_vsock_path_with_comma)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--vsock", "7,a,b"),
+			 CLI_OK);
+	ck_assert_str_eq(o.vsock.uds_path, "a,b");
+}
+END_TEST
+
+START_TEST(test_cli_vsock_bad_cid_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+	const char *bad[] = { "0",	    "1",	  "2",
+			      "4294967295", "99999999999999999999",
+			      "-3",	    "+3",	  "x",
+			      "",	    ",/tmp/v",	  "3x,/tmp/v",
+			      " 3",	    "0x10" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		ck_assert_msg(parse(&o, err, "--kernel", "k", "--vsock",
+				    bad[i]) == CLI_ERROR,
+			      "accepted --vsock '%s'", bad[i]);
+		ck_assert_err_has(err, "guest CID");
+	}
+}
+END_TEST
+
+START_TEST(test_cli_vsock_empty_path_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--vsock", "3,"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "empty socket path");
+}
+END_TEST
+
+START_TEST(test_cli_vsock_twice_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--vsock", "3",
+			       "--vsock", "4"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "only one vsock device");
+}
+END_TEST
+
+START_TEST(test_cli_vsock_missing_value_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--vsock"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "--vsock");
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -711,6 +808,16 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_cli_console_prefix_too_long_rejected);
 	tcase_add_test(tc, test_cli_ipa_bits_and_hugepages);
 	tcase_add_test(tc, test_cli_ipa_bits_out_of_range_rejected);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("vsock");
+	tcase_add_test(tc, test_cli_vsock_cid_and_path);
+	tcase_add_test(tc, test_cli_vsock_without_path);
+	tcase_add_test(tc, test_cli_vsock_path_with_comma);
+	tcase_add_test(tc, test_cli_vsock_bad_cid_rejected);
+	tcase_add_test(tc, test_cli_vsock_empty_path_rejected);
+	tcase_add_test(tc, test_cli_vsock_twice_rejected);
+	tcase_add_test(tc, test_cli_vsock_missing_value_rejected);
 	suite_add_tcase(s, tc);
 
 	return s;
