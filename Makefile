@@ -37,6 +37,12 @@ AGENT_OBJS    := $(patsubst %.c,$(B)/aarch64/%.o,fuse-vsock/agent/main.c \
 DEVICE_SRCS   := virtio/mmio.c virtio/blk.c
 DEVICE_SRCS   += virtio/vsock.c virtio/vsock-conn.c virtio/vsock-unix.c \
 		 virtio/vsock-svc.c
+# The shared filesystem's server (FUSE over vsock, --share).
+FUSE_SRCS     := fuse-vsock/server.c fuse-vsock/inode.c \
+		 fuse-vsock/server-entry.c fuse-vsock/server-file.c \
+		 fuse-vsock/server-dir.c fuse-vsock/server-xattr.c \
+		 fuse-vsock/server-lock.c
+DEVICE_SRCS   += $(FUSE_SRCS)
 # Code that talks to arm64 KVM.
 KVM_SRCS      := vmm/main.c vmm/run.c vmm/vm.c vmm/vcpu.c vmm/term.c \
 		 vmm/seccomp.c vmm/kvm-stats.c

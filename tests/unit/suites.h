@@ -21,6 +21,7 @@ Suite *exec_proto_suite(void);
 Suite *exec_cli_suite(void);
 Suite *exec_suite(void);
 Suite *agent_exec_suite(void);
+Suite *fuse_server_suite(void);
 
 /* The error message err mentions the text s. */
 #define ck_assert_err_has(err, s)                                            \

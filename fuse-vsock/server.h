@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The FUSE passthrough server: executes the guest kernel's FUSE requests
+ * (linux/fuse.h messages) on a host directory. Synchronous and
+ * thread-safe: any number of threads may call fuse_server__handle() at
+ * once (session.c runs it on a pool). See server.c for how it works.
+ */
+#ifndef TURTLE_FUSE_VSOCK_SERVER_H
+#define TURTLE_FUSE_VSOCK_SERVER_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* WRITE payloads the server accepts (init_out.max_write). */
+#define FUSE_SERVER_MAX_WRITE (1u << 20)
+/* The largest request message: a WRITE with its headers, with room. */
+#define FUSE_SERVER_MAX_MSG (FUSE_SERVER_MAX_WRITE + 4096)
+/*
+ * A reply buffer starts this big; READ (max_pages of the guest's page
+ * size: up to 16 MiB with 64 KiB pages) may grow it up to MAX_REPLY.
+ */
+#define FUSE_SERVER_BUF_SIZE (FUSE_SERVER_MAX_WRITE + 4096)
+#define FUSE_SERVER_MAX_REPLY ((16u << 20) + 4096)
+
+struct fuse_share_opts {
+	const char *dir; /* the host directory; must exist */
+	const char *tag; /* what the guest names it by (proto.h) */
+	int read_only;
+};
+
+struct fuse_server;
+
+/*
+ * A reply buffer, at least FUSE_SERVER_BUF_MIN bytes (malloc'ed): the
+ * server may grow it (realloc) up to MAX_REPLY.
+ */
+#define FUSE_SERVER_BUF_MIN 4096
+struct fuse_buf {
+	void *p;
+	size_t cap;
+};
+
+/* How the caller talks to a request while it runs. */
+struct fuse_req_ctl {
+	/* Set (by another thread) when the guest interrupted the request. */
+	atomic_int interrupted;
+	/*
+	 * Called with 1 before the request waits for a lock for longer than
+	 * a moment, with 0 after: the pool can add a worker meanwhile.
+	 */
+	void (*waiting)(void *priv, int begin);
+	void *priv;
+};
+
+struct fuse_server *fuse_server__create(const struct fuse_share_opts *o,
+					char *err);
+void fuse_server__destroy(struct fuse_server *s);
+const char *fuse_server__tag(const struct fuse_server *s);
+int fuse_server__read_only(const struct fuse_server *s);
+
+/*
+ * A connection to the share starts (after its hello) or has ended (after
+ * its last reply). When the last one ends, the guest kernel that knew the
+ * nodeids and file handles is gone: they are all dropped.
+ */
+void fuse_server__attach(struct fuse_server *s);
+void fuse_server__detach(struct fuse_server *s);
+
+/*
+ * Every thread that calls fuse_server__handle() calls this once first:
+ * it gives the thread its own umask (unshare(CLONE_FS)), set to 0.
+ */
+int fuse_server__thread_init(void);
+
+/*
+ * Execute one whole request message (msg, len: fuse_in_header.len bytes).
+ * The reply, fuse_out_header first, goes in out; returns its length, or 0
+ * when the request takes no reply (FORGET, BATCH_FORGET, INTERRUPT).
+ * Never fails: a malformed request gets an error reply. ctl may be NULL.
+ */
+size_t fuse_server__handle(struct fuse_server *s, const void *msg, size_t len,
+			   struct fuse_buf *out, struct fuse_req_ctl *ctl);
+
+#endif
