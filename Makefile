@@ -41,7 +41,8 @@ DEVICE_SRCS   += virtio/vsock.c virtio/vsock-conn.c virtio/vsock-unix.c \
 FUSE_SRCS     := fuse-vsock/server.c fuse-vsock/inode.c \
 		 fuse-vsock/server-entry.c fuse-vsock/server-file.c \
 		 fuse-vsock/server-dir.c fuse-vsock/server-xattr.c \
-		 fuse-vsock/server-lock.c
+		 fuse-vsock/server-lock.c fuse-vsock/pool.c \
+		 fuse-vsock/session.c fuse-vsock/service.c
 DEVICE_SRCS   += $(FUSE_SRCS)
 # Code that talks to arm64 KVM.
 KVM_SRCS      := vmm/main.c vmm/run.c vmm/vm.c vmm/vcpu.c vmm/term.c \

@@ -17,11 +17,13 @@ Suite *virtqueue_suite(void);
 Suite *blk_suite(void);
 Suite *virtio_mmio_suite(void);
 Suite *vsock_conn_suite(void);
+Suite *vsock_suite(void);
 Suite *exec_proto_suite(void);
 Suite *exec_cli_suite(void);
 Suite *exec_suite(void);
 Suite *agent_exec_suite(void);
 Suite *fuse_server_suite(void);
+Suite *fuse_session_suite(void);
 
 /* The error message err mentions the text s. */
 #define ck_assert_err_has(err, s)                                            \

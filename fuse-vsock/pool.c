@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The worker pool (see pool.h). One mutex and condition guard the queue
+ * and the counts; workers never exit before fuse_pool__destroy, and the
+ * threads added for waiters stay (at most max).
+ */
+#include "pool.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../vmm/log.h"
+
+struct fuse_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct fuse_job *head, *tail;
+	unsigned int n, max;
+	unsigned int nthreads, waiting;
+	bool stop;
+	pthread_t *threads;
+};
+
+static void *worker(void *arg)
+{
+	struct fuse_pool *p = arg;
+	struct fuse_buf buf = { .cap = FUSE_SERVER_BUF_SIZE };
+	struct fuse_job *job;
+	sigset_t all;
+
+	/* Signals are the VMM's main thread's business. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	if (fuse_server__thread_init())
+		pr_err("fuse: worker: unshare(CLONE_FS) failed: the umask is shared");
+	buf.p = malloc(buf.cap);
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (!p->head && !p->stop)
+			pthread_cond_wait(&p->cond, &p->lock);
+		job = p->head;
+		if (!job)
+			break; /* stopping, queue empty */
+		p->head = job->next;
+		if (!p->head)
+			p->tail = NULL;
+		pthread_mutex_unlock(&p->lock);
+		if (buf.p) {
+			job->run(job, &buf);
+		} else {
+			/* No reply buffer: try again for this one job. */
+			buf.p = malloc(buf.cap);
+			if (buf.p)
+				job->run(job, &buf);
+			else
+				pr_err("fuse: out of memory: request dropped");
+		}
+		pthread_mutex_lock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	free(buf.p);
+	return NULL;
+}
+
+/* With p->lock held. */
+static int add_thread(struct fuse_pool *p)
+{
+	if (p->nthreads >= p->max)
+		return -1;
+	if (pthread_create(&p->threads[p->nthreads], NULL, worker, p))
+		return -1;
+	p->nthreads++;
+	return 0;
+}
+
+struct fuse_pool *fuse_pool__create(unsigned int n, unsigned int max, char *err)
+{
+	struct fuse_pool *p = calloc(1, sizeof(*p));
+	unsigned int i;
+
+	if (n < 1)
+		n = 1;
+	if (max < n)
+		max = n;
+	if (!p || !(p->threads = calloc(max, sizeof(*p->threads)))) {
+		free(p);
+		errbuf_set(err, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	p->n = n;
+	p->max = max;
+	pthread_mutex_lock(&p->lock);
+	for (i = 0; i < n; i++) {
+		if (add_thread(p)) {
+			pthread_mutex_unlock(&p->lock);
+			errbuf_set(err, "cannot start the FUSE worker threads");
+			fuse_pool__destroy(p);
+			return NULL;
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+	return p;
+}
+
+void fuse_pool__destroy(struct fuse_pool *p)
+{
+	unsigned int i, n;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	n = p->nthreads;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	/* No thread is added once stop is set (fuse_pool__waiting). */
+	for (i = 0; i < n; i++)
+		pthread_join(p->threads[i], NULL);
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
+	free(p->threads);
+	free(p);
+}
+
+void fuse_pool__submit(struct fuse_pool *p, struct fuse_job *job)
+{
+	job->next = NULL;
+	pthread_mutex_lock(&p->lock);
+	if (p->tail)
+		p->tail->next = job;
+	else
+		p->head = job;
+	p->tail = job;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void fuse_pool__waiting(void *pool, int begin)
+{
+	struct fuse_pool *p = pool;
+
+	pthread_mutex_lock(&p->lock);
+	if (begin) {
+		p->waiting++;
+		/* Keep n workers free for everything else. */
+		while (p->nthreads - p->waiting < p->n && !p->stop)
+			if (add_thread(p))
+				break;
+	} else {
+		p->waiting--;
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+unsigned int fuse_pool__threads(struct fuse_pool *p)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&p->lock);
+	n = p->nthreads;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The adapter between the vsock device's in-VMM service interface
+ * (virtio/vsock.h) and fuse-vsock sessions: accept makes a session, recv
+ * feeds it, closed closes it; when its last request is done the session
+ * calls done, which drops the stream.
+ */
+#include "service.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../virtio/vsock.h"
+#include "../vmm/log.h"
+#include "pool.h"
+#include "ports.h"
+#include "session.h"
+
+struct fuse_vsock {
+	struct fuse_pool *pool;
+	struct fuse_server **shares;
+	unsigned int n;
+};
+
+struct fuse_vsock_conn {
+	struct fuse_vsock *fv;
+	struct vsock_stream *stream;
+	struct fuse_session *session;
+};
+
+static struct fuse_server *conn_pick(void *ctx, const char *tag)
+{
+	struct fuse_vsock_conn *c = ctx;
+	unsigned int i;
+
+	for (i = 0; i < c->fv->n; i++)
+		if (!strcmp(fuse_server__tag(c->fv->shares[i]), tag))
+			return c->fv->shares[i];
+	return NULL;
+}
+
+static int conn_send(void *ctx, const struct iovec *iov, int iovcnt)
+{
+	struct fuse_vsock_conn *c = ctx;
+
+	return vsock_stream__send(c->stream, iov, iovcnt);
+}
+
+static void conn_done(void *ctx)
+{
+	struct fuse_vsock_conn *c = ctx;
+
+	vsock_stream__put(c->stream);
+	free(c);
+}
+
+static const struct fuse_session_ops session_ops = {
+	.pick = conn_pick,
+	.send = conn_send,
+	.done = conn_done,
+};
+
+static void *svc_accept(void *svc, struct vsock_stream *s)
+{
+	struct fuse_vsock_conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->fv = svc;
+	c->stream = s;
+	c->session = fuse_session__create(c->fv->pool, &session_ops, c);
+	if (!c->session) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static int svc_recv(void *conn, const void *buf, size_t len)
+{
+	struct fuse_vsock_conn *c = conn;
+
+	return fuse_session__recv(c->session, buf, len);
+}
+
+static void svc_closed(void *conn)
+{
+	struct fuse_vsock_conn *c = conn;
+
+	fuse_session__close(c->session); /* conn_done follows, maybe later */
+}
+
+static const struct vsock_service_ops service_ops = {
+	.accept = svc_accept,
+	.recv = svc_recv,
+	.closed = svc_closed,
+};
+
+struct fuse_vsock *fuse_vsock__serve(struct virtio_dev *vsock,
+				     struct fuse_server **shares,
+				     unsigned int n, char *err)
+{
+	struct fuse_vsock *fv = calloc(1, sizeof(*fv));
+
+	if (!fv) {
+		errbuf_set(err, "out of memory");
+		return NULL;
+	}
+	fv->shares = shares;
+	fv->n = n;
+	fv->pool = fuse_pool__create(FUSE_POOL_THREADS, FUSE_POOL_MAX_THREADS,
+				     err);
+	if (!fv->pool) {
+		free(fv);
+		return NULL;
+	}
+	if (vsock__bind_service(vsock, FUSE_VSOCK_PORT, &service_ops, fv)) {
+		errbuf_set(err,
+			   "vsock port %u for the shared directories is taken",
+			   FUSE_VSOCK_PORT);
+		fuse_pool__destroy(fv->pool);
+		free(fv);
+		return NULL;
+	}
+	return fv;
+}
+
+void fuse_vsock__destroy(struct fuse_vsock *fv)
+{
+	if (!fv)
+		return;
+	fuse_pool__destroy(fv->pool);
+	free(fv);
+}
