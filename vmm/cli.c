@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "../fuse-vsock/proto.h"
 #include "log.h"
 #include "platform.h"
 
@@ -35,6 +37,11 @@ const char cli__run_usage[] =
 	"                         \"OK <host port>\\n\"), and a guest connecting to\n"
 	"                         host (CID 2) port P reaches the Unix socket\n"
 	"                         PATH_P (Firecracker's scheme)\n"
+	"      --share DIR[,tag=NAME][,ro]\n"
+	"                         share the host directory DIR with the guest\n"
+	"                         (FUSE over vsock: needs --vsock); the guest\n"
+	"                         mounts it by NAME (default \"share\"); ro:\n"
+	"                         read-only. Repeatable, up to 8, tags unique\n"
 	"      --nested[=MODE]    start the vCPUs at virtual EL2 so the guest can\n"
 	"                         run KVM itself (needs FEAT_NV2 and a host booted\n"
 	"                         with kvm-arm.mode=nested). MODE is vhe (the\n"
@@ -216,6 +223,75 @@ static int parse_vsock(const char *arg, struct run_opts *o, char *err)
 	return 0;
 }
 
+/* --share DIR[,tag=NAME][,ro] */
+static int parse_share(const char *arg, struct run_opts *o, char *err)
+{
+	struct fuse_share_opts *sh;
+	char *copy, *opt, *save = NULL;
+	struct stat st;
+	unsigned int i;
+
+	if (o->nshares >= CLI_MAX_SHARES) {
+		errbuf_set(err, "--share: at most %d shared directories",
+			   CLI_MAX_SHARES);
+		return -1;
+	}
+	copy = strdup(arg);
+	if (!copy)
+		return -1;
+	sh = &o->shares[o->nshares];
+	memset(sh, 0, sizeof(*sh));
+	sh->tag = CLI_DEFAULT_SHARE_TAG;
+	sh->dir = strtok_r(copy, ",", &save);
+	if (!sh->dir || arg[0] == ',') {
+		errbuf_set(err, "--share: '%s' has no directory", arg);
+		goto fail;
+	}
+	while ((opt = strtok_r(NULL, ",", &save))) {
+		if (!strcmp(opt, "ro")) {
+			sh->read_only = 1;
+		} else if (!strncmp(opt, "tag=", 4)) {
+			sh->tag = opt + 4;
+			if (!*sh->tag ||
+			    strlen(sh->tag) >= FUSE_VSOCK_TAG_MAX) {
+				errbuf_set(
+					err,
+					"--share: a tag is 1 to %d characters, not '%s'",
+					FUSE_VSOCK_TAG_MAX - 1, sh->tag);
+				goto fail;
+			}
+		} else {
+			errbuf_set(
+				err,
+				"--share: unknown option '%s' (use tag=NAME or ro)",
+				opt);
+			goto fail;
+		}
+	}
+	for (i = 0; i < o->nshares; i++) {
+		if (!strcmp(o->shares[i].tag, sh->tag)) {
+			errbuf_set(
+				err,
+				"--share: two shares are tagged '%s' (give each its own tag=NAME)",
+				sh->tag);
+			goto fail;
+		}
+	}
+	if (stat(sh->dir, &st) < 0) {
+		errbuf_set(err, "--share: %s: %s", sh->dir, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		errbuf_set(err, "--share: %s is not a directory", sh->dir);
+		goto fail;
+	}
+	o->nshares++;
+	return 0;
+fail:
+	free(copy);
+	return -1;
+}
+
 enum {
 	OPT_NESTED = 256,
 	OPT_STATS,
@@ -224,6 +300,7 @@ enum {
 	OPT_IPA_BITS,
 	OPT_NO_HUGEPAGES,
 	OPT_VSOCK,
+	OPT_SHARE,
 };
 
 static const struct option run_options[] = {
@@ -240,6 +317,7 @@ static const struct option run_options[] = {
 	{ "ipa-bits", required_argument, NULL, OPT_IPA_BITS },
 	{ "no-hugepages", no_argument, NULL, OPT_NO_HUGEPAGES },
 	{ "vsock", required_argument, NULL, OPT_VSOCK },
+	{ "share", required_argument, NULL, OPT_SHARE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -339,6 +417,10 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 			break;
 		case OPT_VSOCK:
 			if (parse_vsock(optarg, o, err))
+				return CLI_ERROR;
+			break;
+		case OPT_SHARE:
+			if (parse_share(optarg, o, err))
 				return CLI_ERROR;
 			break;
 		case OPT_CONSOLE_PREFIX:

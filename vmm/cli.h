@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "../fuse-vsock/server.h"
 #include "../virtio/blk.h"
 #include "../virtio/vsock.h"
 
@@ -19,6 +20,8 @@ enum nested_mode {
 #define CLI_MAX_CPUS 64
 #define CLI_MAX_DISKS 8
 #define CLI_MAX_PREFIX 64
+#define CLI_MAX_SHARES 8
+#define CLI_DEFAULT_SHARE_TAG "share"
 
 struct run_opts {
 	const char *kernel;
@@ -37,6 +40,8 @@ struct run_opts {
 	struct blk_opts disks[CLI_MAX_DISKS];
 	int has_vsock; /* --vsock given */
 	struct vsock_opts vsock;
+	unsigned int nshares; /* --share: host directories for the guest */
+	struct fuse_share_opts shares[CLI_MAX_SHARES];
 };
 
 enum cli_result {

@@ -738,6 +738,107 @@ START_TEST(test_cli_vsock_missing_value_rejected)
 }
 END_TEST
 
+/* --share: /tmp and / are directories everywhere; /dev/null is not. */
+START_TEST(test_cli_share_default_tag)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k"), CLI_OK);
+	ck_assert_uint_eq(o.nshares, 0);
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", "/tmp"),
+			 CLI_OK);
+	ck_assert_uint_eq(o.nshares, 1);
+	ck_assert_str_eq(o.shares[0].dir, "/tmp");
+	ck_assert_str_eq(o.shares[0].tag, "share");
+	ck_assert_int_eq(o.shares[0].read_only, 0);
+}
+END_TEST
+
+START_TEST(test_cli_share_tag_ro_and_repeat)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share",
+			       "/tmp,tag=scratch", "--share", "/,ro,tag=host"),
+			 CLI_OK);
+	ck_assert_uint_eq(o.nshares, 2);
+	ck_assert_str_eq(o.shares[0].tag, "scratch");
+	ck_assert_int_eq(o.shares[0].read_only, 0);
+	ck_assert_str_eq(o.shares[1].dir, "/");
+	ck_assert_str_eq(o.shares[1].tag, "host");
+	ck_assert_int_eq(o.shares[1].read_only, 1);
+}
+END_TEST
+
+START_TEST(test_cli_share_duplicate_tag_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", "/tmp",
+			       "--share", "/"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "two shares are tagged 'share'");
+}
+END_TEST
+
+START_TEST(test_cli_share_missing_dir_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share",
+			       "/nonexistent-turtle-dir"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "/nonexistent-turtle-dir");
+	ck_assert_err_has(err, "No such file");
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--share", "/dev/null"),
+		CLI_ERROR);
+	ck_assert_err_has(err, "/dev/null is not a directory");
+}
+END_TEST
+
+START_TEST(test_cli_share_bad_options_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", "/tmp,rw"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "unknown option 'rw'");
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--share", "/tmp,tag="),
+		CLI_ERROR);
+	ck_assert_err_has(err, "tag");
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--share",
+		      "/tmp,tag=0123456789012345678901234567890123456789012345678901234567890123"),
+		CLI_ERROR);
+	ck_assert_err_has(err, "1 to 63 characters");
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", ",ro"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "no directory");
+}
+END_TEST
+
+START_TEST(test_cli_share_too_many_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", "/,tag=a",
+			       "--share", "/,tag=b", "--share", "/,tag=c",
+			       "--share", "/,tag=d", "--share", "/,tag=e",
+			       "--share", "/,tag=f", "--share", "/,tag=g",
+			       "--share", "/,tag=h", "--share", "/,tag=i"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "at most 8 shared directories");
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -818,6 +919,15 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_cli_vsock_empty_path_rejected);
 	tcase_add_test(tc, test_cli_vsock_twice_rejected);
 	tcase_add_test(tc, test_cli_vsock_missing_value_rejected);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("share");
+	tcase_add_test(tc, test_cli_share_default_tag);
+	tcase_add_test(tc, test_cli_share_tag_ro_and_repeat);
+	tcase_add_test(tc, test_cli_share_duplicate_tag_rejected);
+	tcase_add_test(tc, test_cli_share_missing_dir_rejected);
+	tcase_add_test(tc, test_cli_share_bad_options_rejected);
+	tcase_add_test(tc, test_cli_share_too_many_rejected);
 	suite_add_tcase(s, tc);
 
 	return s;
