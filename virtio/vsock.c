@@ -94,8 +94,8 @@ static void vsock__broken(struct vsock_dev *d, const char *what)
 {
 	pr_err("virtio-vsock: %s; the device needs a reset", what);
 	d->broken = true;
-	vsock_conns__reset_all(&d->conns);
 	virtio__needs_reset(&d->vdev);
+	vsock_conns__reset_all(&d->conns);
 }
 
 /* The guest asks for a host port: a service, else PATH_P. */
