@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The vsock ports turtle's pieces meet on. Shared by the VMM (host side),
+ * the guest agent and the tests, so that they cannot disagree.
+ */
+#ifndef TURTLE_FUSE_VSOCK_PORTS_H
+#define TURTLE_FUSE_VSOCK_PORTS_H
+
+/* turtle-agent listens here in the guest; `turtle exec` connects to it. */
+#define TURTLE_EXEC_PORT 7000
+/*
+ * The shared filesystem: a service inside turtle's vsock device (host CID 2).
+ * The guest agent connects to it, never a Unix socket.
+ */
+#define FUSE_VSOCK_PORT 7001
+
+#endif
