@@ -974,6 +974,75 @@ START_TEST(test_vsock_service_send_after_close_fails)
 }
 END_TEST
 
+static double cpu_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * The host program writes and hangs up while the guest has no credit
+ * left: the hang-up (reported whatever the interest) must not make the
+ * device spin, and the rest arrives once the guest makes room.
+ */
+START_TEST(test_vsock_hangup_while_stalled)
+{
+	uint8_t buf[RX_DATA], data[8192], want[RX_DATA];
+	struct virtio_vsock_hdr h;
+	uint32_t hport;
+	double cpu;
+	int fd;
+
+	g_buf_alloc = 4096;
+	driver_up();
+	fd = host_connects(52, &hport);
+	fill(data, sizeof(data), 0);
+	ck_assert_int_eq(write(fd, data, sizeof(data)), (ssize_t)sizeof(data));
+	close(fd);
+	h = guest_expect(OP_RW, buf);
+	ck_assert_uint_eq(le32toh(h.len), 4096);
+	cpu = cpu_seconds();
+	guest_expect_nothing(); /* 100 ms with no credit */
+	usleep(200 * 1000);
+	ck_assert_msg(cpu_seconds() - cpu < 0.1, "the device spins: %.3f s",
+		      cpu_seconds() - cpu);
+	g_fwd_cnt = 4096;
+	guest_send(OP_CREDIT_UPDATE, 52, hport, 0, NULL, 0);
+	h = guest_expect(OP_RW, buf);
+	ck_assert_uint_eq(le32toh(h.len), 4096);
+	fill(want, 4096, 4096);
+	ck_assert_mem_eq(buf, want, 4096);
+	/* Like Linux, the guest returns credit once it read everything. */
+	g_fwd_cnt = 8192;
+	guest_send(OP_CREDIT_UPDATE, 52, hport, 0, NULL, 0);
+	h = guest_expect(OP_SHUTDOWN, NULL);
+	ck_assert_uint_eq(le32toh(h.flags), VIRTIO_VSOCK_SHUTDOWN_SEND);
+}
+END_TEST
+
+/* Without PATH: services answer, every other port is refused. */
+START_TEST(test_vsock_no_path_services_only)
+{
+	struct vsock_opts o = { .guest_cid = GUEST_CID };
+	char err[ERRBUF_LEN] = "";
+
+	wr(VIRTIO_MMIO_STATUS, 0);
+	vdev = vsock__create(&o, &mem, err);
+	ck_assert_ptr_nonnull(vdev);
+	memset(&svc, 0, sizeof(svc));
+	ck_assert_int_eq(vsock__bind_service(vdev, SVC_PORT, &svc_ops, NULL),
+			 0);
+	driver_up();
+	guest_send(OP_REQUEST, GPORT, 1234, 0, NULL, 0);
+	guest_expect(OP_RST, NULL);
+	guest_send(OP_REQUEST, GPORT, SVC_PORT, 0, NULL, 0);
+	guest_expect(OP_RESPONSE, NULL);
+	ck_assert_int_eq(svc.accepts, 1);
+}
+END_TEST
+
 /* A sender blocks while a MiB waits for the guest; all arrives in order. */
 struct sender {
 	int done;
@@ -1068,6 +1137,8 @@ Suite *vsock_suite(void)
 	tcase_add_test(tc, test_vsock_service_recv_error_resets);
 	tcase_add_test(tc, test_vsock_service_send_after_close_fails);
 	tcase_add_test(tc, test_vsock_service_send_backpressure);
+	tcase_add_test(tc, test_vsock_no_path_services_only);
+	tcase_add_test(tc, test_vsock_hangup_while_stalled);
 	suite_add_tcase(s, tc);
 
 	return s;
