@@ -208,9 +208,10 @@ static int parse_vsock(const char *arg, struct run_opts *o, char *err)
 	if (errno || *arg < '0' || *arg > '9' ||
 	    end != (comma ? comma : arg + strlen(arg)) || cid < 3 ||
 	    cid > 0xfffffffeULL) {
-		errbuf_set(err,
-			   "--vsock: '%s' does not start with a guest CID from 3 to 4294967294",
-			   arg);
+		errbuf_set(
+			err,
+			"--vsock: '%s' does not start with a guest CID from 3 to 4294967294",
+			arg);
 		return -1;
 	}
 	if (comma && !comma[1]) {

@@ -648,9 +648,9 @@ START_TEST(test_cli_vsock_cid_and_path)
 
 	ck_assert_int_eq(parse(&o, err, "--kernel", "k"), CLI_OK);
 	ck_assert_int_eq(o.has_vsock, 0);
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--vsock",
-			       "3,/tmp/v.sock"),
-			 CLI_OK);
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--vsock", "3,/tmp/v.sock"),
+		CLI_OK);
 	ck_assert_int_eq(o.has_vsock, 1);
 	ck_assert_uint_eq(o.vsock.guest_cid, 3);
 	ck_assert_str_eq(o.vsock.uds_path, "/tmp/v.sock");
@@ -663,9 +663,9 @@ START_TEST(test_cli_vsock_without_path)
 	struct run_opts o;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--vsock",
-			       "4294967294"),
-			 CLI_OK);
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--vsock", "4294967294"),
+		CLI_OK);
 	ck_assert_uint_eq(o.vsock.guest_cid, 4294967294ULL);
 	ck_assert_ptr_null(o.vsock.uds_path);
 }
@@ -687,11 +687,11 @@ START_TEST(test_cli_vsock_bad_cid_rejected)
 {
 	struct run_opts o;
 	char err[ERRBUF_LEN] = "";
-	const char *bad[] = { "0",	    "1",	  "2",
-			      "4294967295", "99999999999999999999",
-			      "-3",	    "+3",	  "x",
-			      "",	    ",/tmp/v",	  "3x,/tmp/v",
-			      " 3",	    "0x10" };
+	const char *bad[] = {
+		"0",	     "1",  "2",	  "4294967295", "99999999999999999999",
+		"-3",	     "+3", "x",	  "",		",/tmp/v",
+		"3x,/tmp/v", " 3", "0x10"
+	};
 	unsigned int i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -720,9 +720,9 @@ START_TEST(test_cli_vsock_twice_rejected)
 	struct run_opts o;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--vsock", "3",
-			       "--vsock", "4"),
-			 CLI_ERROR);
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--vsock", "3", "--vsock", "4"),
+		CLI_ERROR);
 	ck_assert_err_has(err, "only one vsock device");
 }
 END_TEST
@@ -732,8 +732,7 @@ START_TEST(test_cli_vsock_missing_value_rejected)
 	struct run_opts o;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--vsock"),
-			 CLI_ERROR);
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--vsock"), CLI_ERROR);
 	ck_assert_err_has(err, "--vsock");
 }
 END_TEST
