@@ -692,7 +692,9 @@ void vsock_conns__recv(struct vsock_conns *t, const struct virtio_vsock_hdr *h,
 			return;
 		break;
 	case VIRTIO_VSOCK_OP_CREDIT_REQUEST:
-		c->pending |= PEND_CREDIT;
+		/* Before RESPONSE, Linux takes anything else as an error. */
+		if (c->state == VSOCK_ESTABLISHED)
+			c->pending |= PEND_CREDIT;
 		break;
 	case VIRTIO_VSOCK_OP_CREDIT_UPDATE:
 		break;

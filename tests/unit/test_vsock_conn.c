@@ -318,6 +318,22 @@ START_TEST(test_vconn_accept_later_times_out)
 }
 END_TEST
 
+/* Nothing but RESPONSE may precede RESPONSE. */
+START_TEST(test_vconn_credit_request_before_response_waits)
+{
+	struct virtio_vsock_hdr h;
+
+	accept_ret = 1;
+	recv_op(OP_REQUEST, 0);
+	recv_op(OP_CREDIT_REQUEST, 0);
+	expect_nothing();
+	vsock_conn__accepted(last_conn);
+	h = expect(OP_RESPONSE);
+	ck_assert_uint_eq(le32toh(h.buf_alloc), VSOCK_BUF_ALLOC);
+	expect_nothing();
+}
+END_TEST
+
 START_TEST(test_vconn_duplicate_request_resets)
 {
 	struct fake_be *f = established();
@@ -1106,6 +1122,7 @@ Suite *vsock_conn_suite(void)
 	tcase_add_test(tc, test_vconn_request_refused_gets_rst);
 	tcase_add_test(tc, test_vconn_accept_later);
 	tcase_add_test(tc, test_vconn_accept_later_times_out);
+	tcase_add_test(tc, test_vconn_credit_request_before_response_waits);
 	tcase_add_test(tc, test_vconn_duplicate_request_resets);
 	tcase_add_test(tc, test_vconn_guest_rst_releases_silently);
 	tcase_add_test(tc, test_vconn_host_connect_sends_request);
