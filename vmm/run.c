@@ -17,6 +17,7 @@
 #include <string.h>
 #include <linux/virtio_mmio.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -24,6 +25,8 @@
 #include "../boot/layout.h"
 #include "../boot/loader.h"
 #include "../devices/pl011.h"
+#include "../fuse-vsock/server.h"
+#include "../fuse-vsock/service.h"
 #include "../virtio/blk.h"
 #include "../virtio/mmio.h"
 #include "../virtio/vsock.h"
@@ -149,6 +152,37 @@ static int virtio_attach(struct vm *vm, struct virtio_dev *vdev)
  */
 static struct virtio_dev *vsock_dev;
 
+/* Shared directories: a FUSE server each, served on the vsock device. */
+static int shares__start(const struct run_opts *o)
+{
+	struct fuse_server *servers[CLI_MAX_SHARES];
+	char err[ERRBUF_LEN];
+	struct rlimit nofile;
+	unsigned int i;
+
+	/* Every inode the guest looks up holds a host fd: allow many. */
+	if (!getrlimit(RLIMIT_NOFILE, &nofile) &&
+	    nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
+	for (i = 0; i < o->nshares; i++) {
+		servers[i] = fuse_server__create(&o->shares[i], err);
+		if (!servers[i]) {
+			pr_err("%s", err);
+			return -1;
+		}
+		pr_debug("sharing %s as '%s'%s", o->shares[i].dir,
+			 o->shares[i].tag,
+			 o->shares[i].read_only ? ", read-only" : "");
+	}
+	if (!fuse_vsock__serve(vsock_dev, servers, o->nshares, err)) {
+		pr_err("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
 static int virtio_create_devices(struct vm *vm, const struct run_opts *o)
 {
 	char err[ERRBUF_LEN];
@@ -165,8 +199,12 @@ static int virtio_create_devices(struct vm *vm, const struct run_opts *o)
 		if (virtio_attach(vm, vdev))
 			return -1;
 	}
-	if (o->has_vsock) {
-		vsock_dev = vsock__create(&o->vsock, &vm->mem, err);
+	if (o->has_vsock || o->nshares) {
+		/* Shares alone get a device with the first guest CID. */
+		const struct vsock_opts dflt = { .guest_cid = 3 };
+
+		vsock_dev = vsock__create(o->has_vsock ? &o->vsock : &dflt,
+					  &vm->mem, err);
 		if (!vsock_dev) {
 			pr_err("%s", err);
 			return -1;
@@ -174,6 +212,8 @@ static int virtio_create_devices(struct vm *vm, const struct run_opts *o)
 		if (virtio_attach(vm, vsock_dev))
 			return -1;
 	}
+	if (o->nshares && shares__start(o))
+		return -1;
 	return 0;
 }
 
