@@ -31,6 +31,7 @@ PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
 PORTABLE_SRCS += fuse-vsock/exec-proto.c vmm/exec.c vmm/exec-cli.c
 # turtle-agent, run inside guests; all but main.c is in the unit build.
 AGENT_SRCS    := fuse-vsock/agent/exec.c
+AGENT_SRCS    += fuse-vsock/agent/mount.c fuse-vsock/agent/fuse-client.c
 AGENT_OBJS    := $(patsubst %.c,$(B)/aarch64/%.o,fuse-vsock/agent/main.c \
 		 $(AGENT_SRCS) fuse-vsock/exec-proto.c vmm/log.c)
 # Device models (portable too, so in the unit build as well).

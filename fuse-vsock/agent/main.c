@@ -4,24 +4,29 @@
  * subcommand per service.
  *
  *   turtle-agent exec [--port N]   run commands for `turtle exec`
+ *   turtle-agent mount [...] DIR    mount a directory the host shares
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "exec.h"
+#include "mount.h"
 
 static const struct {
 	const char *name;
 	int (*main)(int argc, char **argv);
 } commands[] = {
 	{ "exec", agent_exec__main },
+	{ "mount", agent_mount__main },
 };
 
 static const char usage[] =
 	"usage: turtle-agent COMMAND [ARGS]\n"
 	"\n"
 	"Commands:\n"
-	"  exec [--port N]   run commands sent by `turtle exec` on the host\n";
+	"  exec [--port N]   run commands sent by `turtle exec` on the host\n"
+	"  mount [--tag NAME] [--conns N] [--ro] DIR\n"
+	"                    mount a directory the host shares (--share)\n";
 
 int main(int argc, char **argv)
 {

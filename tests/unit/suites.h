@@ -24,6 +24,7 @@ Suite *exec_suite(void);
 Suite *agent_exec_suite(void);
 Suite *fuse_server_suite(void);
 Suite *fuse_session_suite(void);
+Suite *fuse_client_suite(void);
 
 /* The error message err mentions the text s. */
 #define ck_assert_err_has(err, s)                                            \

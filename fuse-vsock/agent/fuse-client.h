@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The guest side of the shared filesystem: a FUSE mount whose /dev/fuse
+ * messages are forwarded, unchanged, over stream connections to the
+ * server in turtle (protocol: ../proto.h). Knows nothing of vsock: any
+ * stream sockets do (the unit tests use socketpairs).
+ */
+#ifndef TURTLE_AGENT_FUSE_CLIENT_H
+#define TURTLE_AGENT_FUSE_CLIENT_H
+
+#include <stdint.h>
+
+#include "../server.h"
+
+/* Connections (and /dev/fuse clones) per mount. */
+#define FUSE_CLIENT_MAX_CONNS 64
+/*
+ * A /dev/fuse read buffer: the kernel wants room for a whole WRITE of
+ * max_write (the server's) with its headers.
+ */
+#define FUSE_CLIENT_REQ_BUF (FUSE_SERVER_MAX_WRITE + 65536)
+/* The largest reply accepted from the server (a READ of max_pages). */
+#define FUSE_CLIENT_MAX_REPLY FUSE_SERVER_MAX_REPLY
+
+/*
+ * Say hello on a fresh connection fd for the share tag and read the
+ * welcome. Returns 0 (the welcome's flags in *flags), or a negative errno:
+ * the welcome's error (-ENOENT: no such share), -EPROTO for a reply that
+ * is no welcome, or the connection's own error (-ECONNRESET on EOF).
+ */
+int fuse_client__hello(int fd, const char *tag, uint32_t *flags);
+
+/*
+ * Mount FUSE at mnt (source names it in /proc/mounts) and open n
+ * /dev/fuse fds for it: fds[0] is the mount's, the rest clones of it.
+ * Returns 0, or -1 with err set (nothing left mounted or open).
+ */
+int fuse_client__mount(const char *mnt, const char *source, int read_only,
+		       unsigned int n, int *fds, char *err);
+
+struct fuse_client_ops {
+	/*
+	 * A connection to the server broke while the mount was alive (EOF,
+	 * an error, or a reply that cannot be framed): requests sent on it
+	 * will never be answered, so the mount must be aborted (e.g.
+	 * fuse_client__abort) or the process must exit. Called once.
+	 */
+	void (*broken)(void *ctx, const char *why);
+	void *ctx;
+};
+
+struct fuse_client;
+
+/*
+ * Forward between fuse_fds[i] and conn_fds[i] for each i < n, two
+ * threads per pair: requests as the kernel gives them, replies as the
+ * server sends them, both pipelined. Takes ownership of every fd.
+ * Returns NULL with err set if the threads cannot start (fds closed).
+ */
+struct fuse_client *fuse_client__start(const int *fuse_fds, const int *conn_fds,
+				       unsigned int n,
+				       const struct fuse_client_ops *ops,
+				       char *err);
+/*
+ * Wait until the mount is gone (unmounted or aborted) and every thread
+ * has stopped; close the fds and free c. Returns 0, or -1 with err set
+ * when a connection broke first.
+ */
+int fuse_client__wait(struct fuse_client *c, char *err);
+
+/*
+ * Abort the FUSE connection of the mount whose st_dev is dev, through
+ * fusectl (/sys/fs/fuse/connections). Returns 0 or a negative errno.
+ */
+int fuse_client__abort(uint64_t dev);
+
+#endif

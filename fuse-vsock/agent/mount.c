@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * turtle-agent mount: the guest end of a shared directory.
+ *
+ * In the foreground, so that every failure is reported to whoever ran
+ * the command, with exit status 1:
+ *   1. open --conns vsock connections to the host (CID 2) on
+ *      FUSE_VSOCK_PORT, each saying hello for --tag and reading the
+ *      welcome (proto.h); connecting and the welcome both time out;
+ *   2. mount FUSE at the mountpoint, one /dev/fuse fd per connection.
+ * Then a child forwards between them (fuse-client.c) and first makes
+ * sure the mount answers: it stats the mountpoint, which takes the
+ * kernel's INIT and a GETATTR through the server. Only then does the
+ * parent exit 0, so `turtle-agent mount /mnt && ls /mnt` works. The child
+ * stays, in a session of its own, its messages going to /dev/kmsg. If
+ * the host goes away it exits, which aborts the mount: processes using it
+ * get ENOTCONN rather than waiting forever.
+ */
+#include "mount.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <linux/vm_sockets.h>
+
+#include "../../vmm/log.h"
+#include "../ports.h"
+#include "../proto.h"
+#include "fuse-client.h"
+
+#define CONNECT_TIMEOUT_SEC 10
+#define WELCOME_TIMEOUT_SEC 30
+
+static const char usage[] =
+	"usage: turtle-agent mount [--tag NAME] [--conns N] [--ro] MOUNTPOINT\n"
+	"  Mount the directory the host shares as NAME (turtle run --share\n"
+	"  DIR,tag=NAME; default \"" AGENT_MOUNT_DEFAULT_TAG "\") over vsock,\n"
+	"  with N connections (default 4). Returns once the mount works.\n";
+
+static const char no_share[] =
+	"the host offers no shared directory (is turtle running with --share and --vsock?)";
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void say(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "turtle-agent: %s\n", line);
+}
+
+int agent_mount__parse(int argc, char **argv, struct agent_mount_opts *o,
+		       char *err)
+{
+	unsigned long n;
+	char *end;
+	int i;
+
+	*o = (struct agent_mount_opts){ .tag = AGENT_MOUNT_DEFAULT_TAG,
+					.conns = AGENT_MOUNT_DEFAULT_CONNS };
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--ro")) {
+			o->read_only = 1;
+		} else if (!strcmp(argv[i], "--tag") && i + 1 < argc) {
+			o->tag = argv[++i];
+			if (!*o->tag || strlen(o->tag) >= FUSE_VSOCK_TAG_MAX) {
+				errbuf_set(err, "a tag has 1 to %d characters",
+					   FUSE_VSOCK_TAG_MAX - 1);
+				return -1;
+			}
+		} else if (!strcmp(argv[i], "--conns") && i + 1 < argc) {
+			errno = 0;
+			n = strtoul(argv[++i], &end, 10);
+			if (errno || *end || end == argv[i] || n < 1 ||
+			    n > FUSE_CLIENT_MAX_CONNS) {
+				errbuf_set(err, "--conns: 1 to %d, not '%s'",
+					   FUSE_CLIENT_MAX_CONNS, argv[i]);
+				return -1;
+			}
+			o->conns = (unsigned int)n;
+		} else if (argv[i][0] == '-' || o->mountpoint) {
+			errbuf_set(err, "unexpected '%s'", argv[i]);
+			return -1;
+		} else {
+			o->mountpoint = argv[i];
+		}
+	}
+	if (!o->mountpoint) {
+		errbuf_set(err, "no mountpoint");
+		return -1;
+	}
+	return 0;
+}
+
+/* A connection to the share, welcomed; -1 with err set. */
+static int connect_share(const char *tag, uint32_t *flags, char *err)
+{
+	struct sockaddr_vm addr = { .svm_family = AF_VSOCK,
+				    .svm_cid = VMADDR_CID_HOST,
+				    .svm_port = FUSE_VSOCK_PORT };
+	struct timeval tv = { .tv_sec = CONNECT_TIMEOUT_SEC };
+	int fd, ret;
+
+	fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		errbuf_set(
+			err,
+			"no vsock in this guest (%s): is turtle running with --vsock?",
+			strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, AF_VSOCK, SO_VM_SOCKETS_CONNECT_TIMEOUT, &tv,
+		   sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		switch (errno) {
+		case ECONNREFUSED:
+		case ECONNRESET:
+		case ETIMEDOUT:
+			errbuf_set(err, "%s", no_share);
+			break;
+		case ENODEV:
+		case ENETUNREACH:
+		case EHOSTUNREACH:
+		case EADDRNOTAVAIL:
+			errbuf_set(
+				err,
+				"no vsock device in this guest (%s): is turtle running with --vsock?",
+				strerror(errno));
+			break;
+		default:
+			errbuf_set(err, "connecting to the host: %s",
+				   strerror(errno));
+		}
+		close(fd);
+		return -1;
+	}
+	tv.tv_sec = WELCOME_TIMEOUT_SEC;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	ret = fuse_client__hello(fd, tag, flags);
+	tv.tv_sec = 0;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (!ret)
+		return fd;
+	if (ret == -ENOENT)
+		errbuf_set(err, "no share '%s' on the host", tag);
+	else if (ret == -EPROTO)
+		errbuf_set(err, "the host speaks another fuse-vsock protocol");
+	else if (ret == -EAGAIN || ret == -EWOULDBLOCK)
+		errbuf_set(err, "the host did not answer in %d s",
+			   WELCOME_TIMEOUT_SEC);
+	else if (ret == -ECONNRESET || ret == -EPIPE)
+		errbuf_set(err, "%s", no_share);
+	else
+		errbuf_set(err, "greeting the host: %s", strerror(-ret));
+	close(fd);
+	return -1;
+}
+
+static const char *mnt_path;
+
+static void host_gone(void *ctx, const char *why)
+{
+	(void)ctx;
+	/* Exiting closes every /dev/fuse fd: the kernel aborts the mount. */
+	say("mount %s: %s; aborting the mount", mnt_path, why);
+	_exit(1);
+}
+
+/* Stdio away from whoever ran us (a `turtle exec` waits for EOF). */
+static void detach_stdio(void)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int log = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+
+	if (log < 0)
+		log = null;
+	if (null >= 0)
+		dup2(null, 0);
+	if (log >= 0) {
+		dup2(log, 1);
+		dup2(log, 2);
+	}
+	if (null > 2)
+		close(null);
+	if (log > 2 && log != null)
+		close(log);
+}
+
+/* The child: forward, check the mount answers, tell the parent. */
+static int serve(const struct agent_mount_opts *o, const int *fuse_fds,
+		 const int *conns, int report)
+{
+	const struct fuse_client_ops ops = { .broken = host_gone };
+	char err[ERRBUF_LEN];
+	struct fuse_client *c;
+	struct stat st;
+	int e = 0;
+
+	setsid();
+	c = fuse_client__start(fuse_fds, conns, o->conns, &ops, err);
+	if (!c) {
+		say("%s", err);
+		e = ENOMEM;
+	} else if (stat(o->mountpoint, &st) < 0 || chdir("/") < 0) {
+		e = errno;
+	}
+	if (e)
+		umount2(o->mountpoint, MNT_DETACH);
+	else
+		detach_stdio();
+	if (write(report, &e, sizeof(e)) != sizeof(e) && !e)
+		say("mount %s: the parent is gone", o->mountpoint);
+	close(report);
+	if (!c)
+		return 1;
+	if (fuse_client__wait(c, err) < 0) {
+		say("mount %s: %s", o->mountpoint, err);
+		return 1;
+	}
+	return e ? 1 : 0;
+}
+
+int agent_mount__main(int argc, char **argv)
+{
+	struct agent_mount_opts o;
+	char err[ERRBUF_LEN], source[16 + FUSE_VSOCK_TAG_MAX];
+	char mnt[PATH_MAX];
+	int conns[FUSE_CLIENT_MAX_CONNS], fuse_fds[FUSE_CLIENT_MAX_CONNS];
+	int report[2], e;
+	uint32_t flags = 0, f;
+	unsigned int i;
+	ssize_t n;
+	pid_t pid;
+
+	if (agent_mount__parse(argc, argv, &o, err)) {
+		say("mount: %s", err);
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (!realpath(o.mountpoint, mnt)) {
+		say("mount: %s: %s", o.mountpoint, strerror(errno));
+		return 1;
+	}
+	o.mountpoint = mnt_path = mnt;
+	for (i = 0; i < o.conns; i++) {
+		conns[i] = connect_share(o.tag, &f, err);
+		if (conns[i] < 0) {
+			say("%s", err);
+			while (i--)
+				close(conns[i]);
+			return 1;
+		}
+		flags |= f;
+	}
+	snprintf(source, sizeof(source), "turtle:%s", o.tag);
+	if (fuse_client__mount(mnt, source,
+			       o.read_only || (flags & FUSE_VSOCK_F_RO),
+			       o.conns, fuse_fds, err)) {
+		say("%s", err);
+		for (i = 0; i < o.conns; i++)
+			close(conns[i]);
+		return 1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (pipe2(report, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+		say("mount: %s", strerror(errno));
+		umount2(mnt, MNT_DETACH);
+		return 1;
+	}
+	if (pid == 0) {
+		close(report[0]);
+		_exit(serve(&o, fuse_fds, conns, report[1]));
+	}
+	close(report[1]);
+	for (i = 0; i < o.conns; i++) {
+		close(conns[i]);
+		close(fuse_fds[i]);
+	}
+	do
+		n = read(report[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	if (n != sizeof(e)) {
+		say("mount %s: the FUSE server process died", mnt);
+		return 1;
+	}
+	if (e) {
+		say("mount %s: %s", mnt, strerror(e));
+		return 1;
+	}
+	return 0;
+}
