@@ -171,11 +171,27 @@ e2fsprogs() {
 	done
 }
 
+# socat for the vsock system test, in the host image: Debian's arm64 build
+# and the libraries it links (about 9.5 MB with libc), unpacked the same way.
+socat_arm64() {
+	local dir=$CACHE/socat p
+	[ -f "$dir/.done" ] && return 0
+	log "fetching socat:arm64 and its libraries (vsock tests)"
+	rm -rf "$dir"
+	mkdir -p "$dir/root"
+	for p in socat libssl3 libwrap0 libnsl2 libtirpc3 libgssapi-krb5-2 \
+		libkrb5-3 libk5crypto3 libkrb5support0 libkeyutils1 libcom-err2 libc6; do
+		fetch_unpack "$p:arm64" "$dir/root"
+	done
+	touch "$dir/.done"
+}
+
 mkdir -p "$CACHE"
 apt_sources
 apt_packages
 arm64_libfdt
 e2fsprogs
+socat_arm64
 if [ -f "$CACHE/kernel/current/.done" ] && [ -x "$CACHE/busybox/bin/busybox" ] &&
 	[ "${TURTLE_REFRESH:-0}" = 0 ]; then
 	exit 0

@@ -58,13 +58,14 @@ static long now_ms(void)
 static int read_answer(int fd, char *line, size_t size, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	long deadline = now_ms() + timeout_ms;
+	long left, deadline = now_ms() + timeout_ms;
 	size_t n = 0;
 	ssize_t r;
 	int pr;
 
 	while (n + 1 < size) {
-		pr = poll(&p, 1, (int)(deadline - now_ms()));
+		left = deadline - now_ms();
+		pr = left > 0 ? poll(&p, 1, (int)left) : 0;
 		if (pr < 0 && errno == EINTR)
 			continue;
 		if (pr == 0)
@@ -450,7 +451,6 @@ static void catch_signals(void)
 		sigaddset(&set, forwarded[i]);
 	}
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
 }
 
 int exec__main(int argc, char **argv)
@@ -475,12 +475,15 @@ int exec__main(int argc, char **argv)
 		if (wait_ms > (int)o.timeout_s * 1000)
 			wait_ms = (int)o.timeout_s * 1000;
 	}
-	catch_signals();
+	signal(SIGPIPE, SIG_IGN);
 	fd = exec__connect(o.socket, o.port, wait_ms, err);
 	if (fd < 0) {
 		pr_err("exec: %s", err);
 		return EXEC_STATUS_FAILED;
 	}
+	/* From now on Ctrl-C goes to the command (until connected it
+	 * simply ends turtle exec). */
+	catch_signals();
 	status = exec__session(fd, &o, 0, 1, 2, deadline, err);
 	if (err[0])
 		pr_err("exec: %s", err);

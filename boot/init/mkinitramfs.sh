@@ -6,7 +6,8 @@
 #
 # Environment: TURTLE_CACHE (busybox and kernel, from scripts/deps.sh),
 # KVER_DIR (a kernel's modules directory; default: the cached kernel's),
-# TOOLS=e2fsprogs (add mke2fs/mkfs.ext4 with the arm64 libraries it needs).
+# TOOLS="e2fsprogs socat" (a list: add mke2fs/mkfs.ext4, socat, each with the
+# arm64 libraries it needs).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,20 +38,36 @@ grep -v '^#' "$here/modules.list" | while read -r m; do
 	fi
 done
 
-if [ "${TOOLS:-}" = e2fsprogs ]; then
-	e2=$cache/e2fsprogs/root
-	[ -x "$e2/sbin/mke2fs" ] || { echo "mkinitramfs: no e2fsprogs in $cache (run make deps)" >&2; exit 1; }
+# copy_libs ROOT LIB...: arm64 shared libraries from an unpacked package tree.
+copy_libs() {
+	local root=$1 l src
+	shift
 	mkdir -p "$stage/lib/aarch64-linux-gnu"
-	for l in ld-linux-aarch64.so.1 libc.so.6 libext2fs.so.2 libcom_err.so.2 \
-		libblkid.so.1 libuuid.so.1 libe2p.so.2; do
-		src=$e2/lib/aarch64-linux-gnu/$l
-		[ -e "$src" ] || src=$e2/usr/lib/aarch64-linux-gnu/$l
+	for l in ld-linux-aarch64.so.1 libc.so.6 "$@"; do
+		src=$root/lib/aarch64-linux-gnu/$l
+		[ -e "$src" ] || src=$root/usr/lib/aarch64-linux-gnu/$l
 		cp -L "$src" "$stage/lib/aarch64-linux-gnu/$l"
 	done
-	ln -s aarch64-linux-gnu/ld-linux-aarch64.so.1 "$stage/lib/ld-linux-aarch64.so.1"
+	ln -sfn aarch64-linux-gnu/ld-linux-aarch64.so.1 "$stage/lib/ld-linux-aarch64.so.1"
+}
+
+case " ${TOOLS:-} " in *" e2fsprogs "*)
+	e2=$cache/e2fsprogs/root
+	[ -x "$e2/sbin/mke2fs" ] || { echo "mkinitramfs: no e2fsprogs in $cache (run make deps)" >&2; exit 1; }
+	copy_libs "$e2" libext2fs.so.2 libcom_err.so.2 libblkid.so.1 libuuid.so.1 libe2p.so.2
 	cp "$e2/sbin/mke2fs" "$stage/sbin/mke2fs"
 	ln -s mke2fs "$stage/sbin/mkfs.ext4"
-fi
+	;;
+esac
+case " ${TOOLS:-} " in *" socat "*)
+	so=$cache/socat/root
+	[ -f "$cache/socat/.done" ] || { echo "mkinitramfs: no socat in $cache (run make deps)" >&2; exit 1; }
+	copy_libs "$so" libssl.so.3 libcrypto.so.3 libwrap.so.0 libnsl.so.2 libtirpc.so.3 \
+		libgssapi_krb5.so.2 libkrb5.so.3 libk5crypto.so.3 libkrb5support.so.0 \
+		libkeyutils.so.1 libcom_err.so.2 libresolv.so.2
+	cp "$so/usr/bin/socat" "$stage/bin/socat"
+	;;
+esac
 
 for spec in "$@"; do
 	src=${spec%%:*}

@@ -170,7 +170,7 @@ static int read_setup(struct handler *h, char *err)
 {
 	struct pollfd p = { .fd = h->sock, .events = POLLIN };
 	struct exec_frame f;
-	long deadline = now_ms() + SETUP_TIMEOUT_MS;
+	long left, deadline = now_ms() + SETUP_TIMEOUT_MS;
 	int r;
 
 	while (!h->argv) {
@@ -182,7 +182,8 @@ static int read_setup(struct handler *h, char *err)
 				return -1;
 			continue;
 		}
-		r = poll(&p, 1, (int)(deadline - now_ms()));
+		left = deadline - now_ms();
+		r = left > 0 ? poll(&p, 1, (int)left) : 0;
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {

@@ -1,9 +1,11 @@
 #!/bin/bash
 # Build the initramfs images the system tests and `make run` boot:
 #   build/images/guest.cpio  an L1 guest: busybox, init, virtio modules,
-#                            turtle, mkfs.ext4, blkbench (make bench)
+#                            turtle, mkfs.ext4, blkbench (make bench),
+#                            turtle-agent, vsock-tool
 #   build/images/host.cpio   the emulated NV2 host: the same, plus turtle,
-#                            the guest kernel and guest.cpio, and the tests
+#                            socat, the guest kernel and guest.cpio, and the
+#                            tests
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -13,9 +15,12 @@ mk=$TURTLE_ROOT/boot/init/mkinitramfs.sh
 
 TOOLS=e2fsprogs "$mk" "$IMAGES/guest.cpio" "$TURTLE_ROOT/build/turtle:bin/turtle" \
 	"$TURTLE_ROOT/build/blkbench:bin/blkbench" \
+	"$TURTLE_ROOT/build/turtle-agent:bin/turtle-agent" \
+	"$TURTLE_ROOT/build/vsock-tool:bin/vsock-tool" \
 	"$TURTLE_ROOT/tests/system/guest:tests"
-"$mk" "$IMAGES/host.cpio" \
+TOOLS=socat "$mk" "$IMAGES/host.cpio" \
 	"$TURTLE_ROOT/build/turtle:bin/turtle" \
+	"$TURTLE_ROOT/build/vsock-tool:bin/vsock-tool" \
 	"$TURTLE_ROOT/build/ptyrun:bin/ptyrun" \
 	"$TURTLE_ROOT/build/blkbench:bin/blkbench" \
 	"$GUEST_KERNEL:guest/Image" \

@@ -12,6 +12,8 @@
  *   listen-vsock:PORT  accept AF_VSOCK connections on PORT
  *   listen-unix:PATH   accept on a Unix socket at PATH (turtle connects to
  *                      PATH_PORT when a guest connects to host port PORT)
+ *   -                  stdin (sink) or stdout (source): to check what
+ *                      another program (socat) carried
  *
  * Modes (result lines are machine-readable, one per fact):
  *   echo-server LISTEN [--count N]
@@ -55,6 +57,7 @@
 #define MAX_CONNS 4096
 
 struct endpoint {
+	int stdio;   /* - */
 	int listen;  /* listen-* */
 	int is_unix; /* unix:, listen-unix: */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -183,7 +186,9 @@ static void parse_endpoint(const char *s, struct endpoint *e)
 	size_t len;
 
 	memset(e, 0, sizeof(*e));
-	if (!strncmp(s, "listen-vsock:", 13)) {
+	if (!strcmp(s, "-")) {
+		e->stdio = 1;
+	} else if (!strncmp(s, "listen-vsock:", 13)) {
 		e->listen = 1;
 		if (parse_uint(s + 13, 0xfffffffeULL, &v))
 			die("bad port in '%s'", s);
@@ -332,11 +337,13 @@ static int ep_listen(const struct endpoint *e)
 }
 
 /* One connection: connect, or accept one on a listening endpoint. */
-static int ep_open(const struct endpoint *e)
+static int ep_open(const struct endpoint *e, int stdio_fd)
 {
 	char why[256];
 	int ls, fd;
 
+	if (e->stdio)
+		return stdio_fd;
 	if (!e->listen) {
 		fd = ep_connect(e, why, sizeof(why));
 		if (fd < 0)
@@ -357,6 +364,8 @@ static int write_all(int fd, const uint8_t *p, size_t len)
 
 	while (len) {
 		n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == ENOTSOCK)
+			n = write(fd, p, len); /* stdout */
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -509,7 +518,7 @@ static int echo_client(void)
 
 	if (!c || !p)
 		die("out of memory");
-	if (opt.ep.listen)
+	if (opt.ep.listen || opt.ep.stdio)
 		die("echo-client wants vsock:CID:PORT or unix:PATH:PORT");
 	for (i = 0; i < opt.conns; i++) {
 		c[i].fd = ep_connect(&opt.ep, why, sizeof(why));
@@ -555,12 +564,14 @@ static int echo_client(void)
 
 /* ---- source, sink ---- */
 
-static void report(const char *what, uint64_t bytes, double secs, struct sum *s)
+/* On stdout, or stderr when stdout carries the data. */
+static void report(FILE *f, const char *what, uint64_t bytes, double secs,
+		   struct sum *s)
 {
-	printf("%s bytes=%llu secs=%.3f MBps=%.2f\n", what,
-	       (unsigned long long)bytes, secs,
-	       (double)bytes / 1e6 / (secs > 0 ? secs : 1e-9));
-	printf("SUM %016llx\n", (unsigned long long)sum_final(s));
+	fprintf(f, "%s bytes=%llu secs=%.3f MBps=%.2f\n", what,
+		(unsigned long long)bytes, secs,
+		(double)bytes / 1e6 / (secs > 0 ? secs : 1e-9));
+	fprintf(f, "SUM %016llx\n", (unsigned long long)sum_final(s));
 }
 
 static int source(void)
@@ -570,7 +581,7 @@ static int source(void)
 	uint64_t off = 0;
 	size_t len;
 	double t0;
-	int fd = ep_open(&opt.ep);
+	int fd = ep_open(&opt.ep, 1);
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	t0 = now();
@@ -583,11 +594,12 @@ static int source(void)
 			    (unsigned long long)off, strerror(errno));
 		off += len;
 	}
-	shutdown(fd, SHUT_WR);
 	/* The peer closes once it has read everything. */
-	while (poll(&p, 1, 30000) == 1 && read(fd, buf, sizeof(buf)) > 0)
-		;
-	report("SOURCE", off, now() - t0, &s);
+	if (!opt.ep.stdio && !shutdown(fd, SHUT_WR))
+		while (poll(&p, 1, 30000) == 1 &&
+		       read(fd, buf, sizeof(buf)) > 0)
+			;
+	report(opt.ep.stdio ? stderr : stdout, "SOURCE", off, now() - t0, &s);
 	close(fd);
 	return 0;
 }
@@ -599,7 +611,7 @@ static int sink(void)
 	uint64_t total = 0;
 	ssize_t n;
 	double t0;
-	int fd = ep_open(&opt.ep);
+	int fd = ep_open(&opt.ep, 0);
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	t0 = now();
@@ -618,7 +630,7 @@ static int sink(void)
 		sum_add(&s, buf, (size_t)n);
 		total += (uint64_t)n;
 	}
-	report("SINK", total, now() - t0, &s);
+	report(stdout, "SINK", total, now() - t0, &s);
 	close(fd);
 	return 0;
 }
@@ -645,7 +657,9 @@ static int pingpong(void)
 		die("out of memory");
 	if (!opt.count)
 		die("pingpong wants --count N");
-	fd = ep_open(&opt.ep);
+	if (opt.ep.stdio)
+		die("pingpong wants vsock:CID:PORT or unix:PATH:PORT");
+	fd = ep_open(&opt.ep, -1);
 	p = (struct pollfd){ .fd = fd, .events = POLLIN };
 	for (i = 0; i < opt.count; i++) {
 		b = (uint8_t)i;

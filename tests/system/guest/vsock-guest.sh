@@ -1,0 +1,18 @@
+#!/bin/sh
+# In an L1 guest with a vsock device: the services the vsock case drives
+# from the host (tests/system/cases/vsock.sh). turtle-agent runs the host's
+# `turtle exec` commands; vsock-tool echoes on port 5000. Runs until the
+# host creates /tmp/vsock-stop (through turtle exec), 15 minutes at most.
+turtle-agent exec &
+agent=$!
+vsock-tool echo-server listen-vsock:5000 &
+echo=$!
+echo VSOCK-GUEST-READY
+i=0
+while [ ! -f /tmp/vsock-stop ] && [ $i -lt 4500 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+kill $agent $echo
+[ -f /tmp/vsock-stop ] || { echo "VSOCK-GUEST no stop request"; exit 1; }
+echo VSOCK-GUEST-DONE
