@@ -1,6 +1,7 @@
 # turtle: a minimal arm64 KVM VMM that runs inside its own guests.
 #
-#   make            build/turtle: static aarch64 binary (cross-compiled)
+#   make            build/turtle: static aarch64 binary (cross-compiled), and
+#                   build/turtle-agent (in guests) and build/vsock-tool (tests)
 #   make deps       install packages, fetch Debian's arm64 kernel (idempotent)
 #   make unit       unit tests (Check), built and run natively
 #   make test       deps + everything + unit tests + system tests under QEMU

@@ -64,16 +64,15 @@ rm -f $SOCK /tmp/turtle.rc /tmp/out
 	echo $? >/tmp/turtle.rc
 ) &
 
-# The agent is up once a command runs.
+# The agent is up once a command runs (3 minutes at most).
 up=0
-i=0
-while [ $i -lt 60 ] && [ ! -f /tmp/turtle.rc ]; do
+end=$(($(cut -d. -f1 /proc/uptime) + 180))
+while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] && [ ! -f /tmp/turtle.rc ]; do
 	if timeout 20 turtle exec $SOCK -- true </dev/null 2>/dev/null; then
 		up=1
 		break
 	fi
 	sleep 2
-	i=$((i + 1))
 done
 if [ $up = 0 ]; then
 	fail vsock-exec "turtle exec never reached the guest's agent"
