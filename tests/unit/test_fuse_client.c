@@ -55,7 +55,6 @@ static int client_fds[NCONN];
 static unsigned int nlinks;
 static struct fuse_client *client;
 static dev_t mnt_dev;
-static pid_t owner;
 static atomic_int broken_calls, aborted;
 
 static int can_fuse(void)
@@ -163,11 +162,44 @@ static void rm_dirs(void)
 	}
 }
 
-/* A failed check exits the test's process: leave no mount behind. */
-static void at_exit(void)
+/*
+ * A failed check ends the test's process at once (no teardown, no atexit):
+ * a janitor process, forked while there is just one thread, cleans up
+ * when the test's end of its pipe closes without the word that the test
+ * cleaned up itself. It leaves the process group: Check kills that on a
+ * timeout.
+ */
+static int janitor_fd = -1;
+static pid_t janitor;
+
+static void janitor_start(void)
 {
-	if (getpid() == owner)
-		rm_dirs();
+	int p[2];
+	char c;
+	ssize_t n;
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	janitor = fork();
+	ck_assert_int_ge(janitor, 0);
+	if (janitor == 0) {
+		close(p[1]);
+		setpgid(0, 0);
+		do
+			n = read(p[0], &c, 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1)
+			rm_dirs();
+		_exit(0);
+	}
+	close(p[0]);
+	janitor_fd = p[1];
+}
+
+static void janitor_stop(void)
+{
+	ck_assert_int_eq(write(janitor_fd, "k", 1), 1);
+	close(janitor_fd);
+	waitpid(janitor, NULL, 0);
 }
 
 /* Servers, pool and n connections, hello not yet said. */
@@ -175,15 +207,14 @@ static void links_setup(unsigned int n)
 {
 	struct fuse_share_opts o = { .tag = "share" };
 	char err[ERRBUF_LEN] = "";
-	static int registered;
 	unsigned int i;
 	int sv[2];
 
-	if (!registered++)
-		atexit(at_exit);
-	owner = getpid();
 	snprintf(host_dir, sizeof(host_dir), "/tmp/turtle-fch-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(host_dir));
+	snprintf(mnt, sizeof(mnt), "/tmp/turtle-fcm-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(mnt));
+	janitor_start();
 	o.dir = host_dir;
 	srv = fuse_server__create(&o, err);
 	ck_assert_msg(srv != NULL, "%s", err);
@@ -226,6 +257,7 @@ static void links_teardown(void)
 	fuse_server__destroy(srv);
 	fuse_server__destroy(srv_ro);
 	rm_dirs();
+	janitor_stop();
 }
 
 static void broken(void *ctx, const char *why)
@@ -252,8 +284,6 @@ static void mount_share(const char *tag)
 	for (i = 0; i < NCONN; i++)
 		ck_assert_int_eq(fuse_client__hello(client_fds[i], tag, &flags),
 				 0);
-	snprintf(mnt, sizeof(mnt), "/tmp/turtle-fcm-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(mnt));
 	ck_assert_msg(fuse_client__mount(mnt, "turtle:test",
 					 !!(flags & FUSE_VSOCK_F_RO), NCONN,
 					 fuse_fds, err) == 0,
@@ -411,6 +441,31 @@ START_TEST(test_fuse_client_files)
 	ck_assert_int_eq(unlink(m("s")), 0);
 	ck_assert_str_eq(list(mnt), "b");
 	ck_assert_str_eq(list(host_dir), "b");
+}
+END_TEST
+
+START_TEST(test_fuse_client_renames)
+{
+	if (skip)
+		return;
+	ck_assert_int_eq(mkdir(m("a"), 0755), 0);
+	put(m("a/f"), "in a");
+	ck_assert_int_eq(mkdir(m("empty"), 0755), 0);
+	ck_assert_int_eq(mkdir(m("full"), 0755), 0);
+	put(m("full/g"), "");
+	ck_assert_int_eq(rename(m("a"), m("full")), -1);
+	ck_assert_int_eq(errno, ENOTEMPTY);
+	ck_assert_int_eq(rename(m("a"), m("a/sub")), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(rename(m("full/g"), m("a")), -1);
+	ck_assert_int_eq(errno, EISDIR);
+	ck_assert_int_eq(renameat2(AT_FDCWD, m("full/g"), AT_FDCWD, m("a/f"),
+				   RENAME_NOREPLACE),
+			 -1);
+	ck_assert_int_eq(errno, EEXIST);
+	ck_assert_int_eq(rename(m("a"), m("empty")), 0);
+	ck_assert_str_eq(list(host_dir), "empty full");
+	ck_assert_str_eq(get(h("empty/f")), "in a");
 }
 END_TEST
 
@@ -653,6 +708,7 @@ START_TEST(test_fuse_client_posix_script)
 		fprintf(stderr, "fuse_client: no %s here, skipped\n", script);
 		return;
 	}
+	ck_assert_int_eq(chmod(host_dir, 0755), 0); /* for its uid 1000 */
 	snprintf(cmd, sizeof(cmd),
 		 "sh %s %s >%s.out 2>&1; r=$?; [ $r = 0 ] || cat %s.out >&2; "
 		 "exit $r",
@@ -821,6 +877,7 @@ Suite *fuse_client_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_fuse_client_files);
+	tcase_add_test(tc, test_fuse_client_renames);
 	tcase_add_test(tc, test_fuse_client_attributes);
 	tcase_add_test(tc, test_fuse_client_xattr);
 	tcase_add_test(tc, test_fuse_client_lock_conflict);
