@@ -78,6 +78,21 @@ if [ -z "$mem" ]; then
 	esac
 fi
 
+# The next level's initramfs is this one, less the per-level kernels of
+# this level and the next (no level below needs them), so that a large
+# kernel for L1 (Debian's, say) is not copied into every deeper level.
+initrd=/sys/firmware/initrd
+: >/tmp/prune
+k=1
+while [ $k -le $next ]; do
+	[ -f /chain/Image-L$k ] && echo ./chain/Image-L$k >>/tmp/prune
+	k=$((k + 1))
+done
+if [ -s /tmp/prune ]; then
+	(cd / && find . -xdev ! -path './tmp/*' | grep -vxF -f /tmp/prune |
+		cpio -o -H newc 2>/dev/null) >/tmp/next.cpio && initrd=/tmp/next.cpio
+fi
+
 echo "INCEPTION-START L$next"
 # The deepest level may run at EL1 (/chain/el1-last): it hosts nothing,
 # and the level above it then needs only plain VHE KVM, not nested mode.
@@ -91,7 +106,7 @@ if [ -f /chain/el1-last ]; then
 		kvmmode=""
 	fi
 fi
-turtle run --kernel "$kernel" --initrd /sys/firmware/initrd --mem "$mem" \
+turtle run --kernel "$kernel" --initrd $initrd --mem "$mem" \
 	$nested --console-prefix "[L$next] " --stats -v $targs \
 	--cmdline "console=ttyAMA0 quiet panic=-1 $kvmmode retain_initrd $extra -- /chain/level.sh $next $last" &
 pid=$!
