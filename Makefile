@@ -94,6 +94,10 @@ $(B)/vsock-tool: tests/system/vsock-tool.c
 $(B)/blkbench: tests/bench/blkbench.c
 	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
 
+# The file-system benchmark (shared directories), in both images.
+$(B)/fsbench: tests/bench/fsbench.c
+	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
+
 $(B)/native/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) $(CFLAGS) $(shell pkg-config --cflags check) -MMD -MP -c $< -o $@
@@ -109,7 +113,7 @@ deps:
 
 # Everything that goes into the guest and host images.
 IMAGE_BINS := $(B)/turtle $(B)/ptyrun $(B)/blkbench $(B)/turtle-agent \
-	      $(B)/vsock-tool
+	      $(B)/vsock-tool $(B)/fsbench
 
 images: $(IMAGE_BINS)
 	@tests/system/mkimages.sh

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Build the initramfs images the system tests and `make run` boot:
 #   build/images/guest.cpio  an L1 guest: busybox, init, virtio modules,
-#                            turtle, mkfs.ext4, blkbench (make bench),
-#                            turtle-agent, vsock-tool
+#                            turtle, mkfs.ext4, blkbench and fsbench
+#                            (make bench), turtle-agent, vsock-tool
 #   build/images/host.cpio   the emulated NV2 host: the same, plus turtle,
 #                            socat, the guest kernel and guest.cpio, and the
 #                            tests
@@ -17,12 +17,14 @@ TOOLS=e2fsprogs "$mk" "$IMAGES/guest.cpio" "$TURTLE_ROOT/build/turtle:bin/turtle
 	"$TURTLE_ROOT/build/blkbench:bin/blkbench" \
 	"$TURTLE_ROOT/build/turtle-agent:bin/turtle-agent" \
 	"$TURTLE_ROOT/build/vsock-tool:bin/vsock-tool" \
+	"$TURTLE_ROOT/build/fsbench:bin/fsbench" \
 	"$TURTLE_ROOT/tests/system/guest:tests"
 TOOLS=socat "$mk" "$IMAGES/host.cpio" \
 	"$TURTLE_ROOT/build/turtle:bin/turtle" \
 	"$TURTLE_ROOT/build/vsock-tool:bin/vsock-tool" \
 	"$TURTLE_ROOT/build/ptyrun:bin/ptyrun" \
 	"$TURTLE_ROOT/build/blkbench:bin/blkbench" \
+	"$TURTLE_ROOT/build/fsbench:bin/fsbench" \
 	"$GUEST_KERNEL:guest/Image" \
 	"$IMAGES/guest.cpio:guest/initrd.cpio" \
 	"$TURTLE_ROOT/tests/system/cases:tests/cases" \
