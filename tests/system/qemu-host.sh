@@ -5,7 +5,8 @@
 #   qemu-host.sh TIMEOUT_SECONDS CMD...
 #
 # HOST_INITRD=FILE boots another initramfs instead (tests/bench/run.sh);
-# HOST_CMDLINE_EXTRA adds kernel arguments (tests/inception/run.sh).
+# HOST_CMDLINE_EXTRA adds kernel arguments (tests/inception/run.sh);
+# QEMU_EXTRA adds QEMU options (e.g. "-icount shift=0").
 #
 # -cpu max,lpa2=off: with LPA2 an L2 at EL2 dies at its first NV2-redirected
 # register write, and nested teardown is 10x slower. pauth-impdef=on: the
@@ -18,7 +19,7 @@ shift
 exec timeout --foreground -k 5 "$limit" qemu-system-aarch64 \
 	-M virt,virtualization=on,gic-version=3 \
 	-cpu max,lpa2=off,pauth-impdef=on \
-	-smp 2 -m 3072 \
+	-smp 2 -m 3072 ${QEMU_EXTRA:-} \
 	-display none -monitor none -serial stdio -no-reboot \
 	-kernel "$HOST_KERNEL" -initrd "${HOST_INITRD:-$IMAGES/host.cpio}" \
 	-append "console=ttyAMA0 kvm-arm.mode=nested quiet panic=-1 ${HOST_CMDLINE_EXTRA:-} -- $*"
