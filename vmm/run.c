@@ -155,7 +155,8 @@ static struct virtio_dev *vsock_dev;
 /* Shared directories: a FUSE server each, served on the vsock device. */
 static int shares__start(const struct run_opts *o)
 {
-	struct fuse_server *servers[CLI_MAX_SHARES];
+	/* fuse_vsock__serve keeps the array: not on the stack. */
+	static struct fuse_server *servers[CLI_MAX_SHARES];
 	char err[ERRBUF_LEN];
 	struct rlimit nofile;
 	unsigned int i;

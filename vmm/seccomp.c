@@ -54,6 +54,8 @@ static const int allowed[] = {
 	SCMP_SYS(clock_nanosleep),
 	SCMP_SYS(nanosleep),
 	SCMP_SYS(sched_yield),
+	/* glibc's malloc, sizing arenas for a new thread (FUSE workers) */
+	SCMP_SYS(sched_getaffinity),
 	SCMP_SYS(fstat),
 	SCMP_SYS(newfstatat),
 	SCMP_SYS(fsync),
