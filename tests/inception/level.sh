@@ -42,9 +42,26 @@ kvm_trace() {
 	echo 1 >$t/tracing_on
 	sleep 3
 	echo 0 >$t/tracing_on
-	echo "L$this KVM trace, 3 s: $(grep -c ': kvm_' $t/trace) events; the most frequent:"
+	echo "L$this KVM trace, 3 s: $(grep -c ': kvm_' $t/trace) events. By event:"
+	sed -n 's/^.*: \(kvm_[a-z0-9_]*\): .*$/\1/p' $t/trace | sort | uniq -c |
+		sort -rn | head -n 20
+	echo "L$this KVM trace: exits by class"
+	grep -o 'kvm_exit: [A-Z]*: HSR_EC: 0x[0-9a-f]* ([A-Z0-9_]*)' $t/trace |
+		sort | uniq -c | sort -rn | head -n 12
+	echo "L$this KVM trace: nested events"
+	grep -m 12 -o 'kvm_\(nested\|inject_nested\|forward\)[a-z_]*: .*' $t/trace
+	# The shadow stage-2 tables this KVM keeps for its guests' guests
+	# (debugfs, where the kernel has CONFIG_PTDUMP_STAGE2_DEBUGFS).
+	d=/sys/kernel/debug
+	[ -d $d/kvm ] || mount -t debugfs none $d 2>/dev/null
+	for f in $d/kvm/*/nested/nested_mmu*; do
+		[ -f "$f" ] || continue
+		echo "L$this $f: $(grep -c . "$f") lines"
+		grep . "$f" | head -n 6
+	done
+	echo "L$this KVM trace: the most frequent events with arguments"
 	sed -n 's/^.*: \(kvm_[a-z0-9_]*: .*\)$/\1/p' $t/trace | sort | uniq -c |
-		sort -rn | head -n 25
+		sort -rn | head -n 12
 }
 
 user_cmd() {
