@@ -2,7 +2,7 @@
 /*
  * virtio-blk request execution (see blk-req.h). The chain's buffer lengths
  * are summed here from its iovecs, never taken on trust, and every guest
- * buffer is reached through iov_slice(), so nothing outside them is touched.
+ * buffer is reached through iov__slice(), so nothing outside them is touched.
  * A request whose status is not OK reports only the status byte as written.
  */
 #include <endian.h>
@@ -12,55 +12,12 @@
 #include <unistd.h>
 
 #include "blk-req.h"
+#include "iov.h"
 
 #define HDR_SIZE sizeof(struct virtio_blk_outhdr)
 #define SEG_SIZE sizeof(struct virtio_blk_discard_write_zeroes)
 
 static char zero_buf[64 << 10]; /* WRITE_ZEROES without fallocate */
-
-/*
- * Point dst at bytes [off, off + len) of the buffers src[0 .. n), leaving
- * out empty pieces. Returns how many entries of dst it filled (at most n,
- * at most len). Bytes that src does not have are simply not covered.
- */
-static unsigned int iov_slice(struct iovec *dst, const struct iovec *src,
-			      unsigned int n, uint64_t off, uint64_t len)
-{
-	unsigned int i, k = 0;
-
-	for (i = 0; i < n && len; i++) {
-		uint64_t l = src[i].iov_len;
-
-		if (off >= l) {
-			off -= l;
-			continue;
-		}
-		l -= off;
-		if (l > len)
-			l = len;
-		dst[k].iov_base = (char *)src[i].iov_base + off;
-		dst[k++].iov_len = l;
-		len -= l;
-		off = 0;
-	}
-	return k;
-}
-
-/* Copy len bytes between buf and bytes [off, off + len) of iov[0 .. n). */
-static void iov_copy(const struct iovec *iov, unsigned int n, uint64_t off,
-		     void *buf, size_t len, bool to_iov)
-{
-	struct iovec v[VQ_MAX_SEGS];
-	unsigned int i, k = iov_slice(v, iov, n, off, len);
-	char *p = buf;
-
-	for (i = 0; i < k; p += v[i].iov_len, i++) {
-		if (to_iov)
-			memcpy(v[i].iov_base, p, v[i].iov_len);
-		else
-			memcpy(p, v[i].iov_base, v[i].iov_len);
-	}
-}
 
 /*
  * Read or write all of v[0 .. n) at off, retrying partial transfers and
@@ -112,7 +69,7 @@ static uint8_t blk_rw(const struct blk_backend *b, const struct iovec *iov,
 	if ((write && b->read_only) || len % BLK_SECTOR_SIZE ||
 	    !range_ok(b, sector, len >> BLK_SECTOR_SHIFT))
 		return VIRTIO_BLK_S_IOERR;
-	k = iov_slice(v, iov, n, off, len);
+	k = iov__slice(v, VQ_MAX_SEGS, iov, (int)n, off, len);
 	if (rw_all(b->fd, v, k, (off_t)(sector << BLK_SECTOR_SHIFT), write))
 		return VIRTIO_BLK_S_IOERR;
 	return VIRTIO_BLK_S_OK;
@@ -167,7 +124,7 @@ static uint8_t blk_ranges(const struct blk_backend *b, const struct vq_chain *c,
 
 	if (b->read_only || !len || len % SEG_SIZE || len > sizeof(seg))
 		return VIRTIO_BLK_S_IOERR;
-	iov_copy(c->iov, c->n_out, HDR_SIZE, seg, len, false);
+	iov__to_buf(seg, c->iov, (int)c->n_out, HDR_SIZE, len);
 	for (i = 0; i < n; i++) {
 		uint32_t num = le32toh(seg[i].num_sectors);
 
@@ -206,7 +163,7 @@ int64_t blk__request(const struct blk_backend *b, const struct vq_chain *c)
 		out_len += c->iov[i].iov_len;
 	for (i = 0; i < c->n_in; i++)
 		in_len += in[i].iov_len;
-	if (!in_len || !iov_slice(&st, in, c->n_in, in_len - 1, 1))
+	if (!in_len || !iov__slice(&st, 1, in, (int)c->n_in, in_len - 1, 1))
 		return -1;
 	len = in_len - 1; /* device-writable bytes before the status */
 
@@ -214,7 +171,7 @@ int64_t blk__request(const struct blk_backend *b, const struct vq_chain *c)
 		status = VIRTIO_BLK_S_IOERR;
 		goto done;
 	}
-	iov_copy(c->iov, c->n_out, 0, &hdr, HDR_SIZE, false);
+	iov__to_buf(&hdr, c->iov, (int)c->n_out, 0, HDR_SIZE);
 
 	switch (le32toh(hdr.type)) {
 	case VIRTIO_BLK_T_IN:
@@ -240,7 +197,7 @@ int64_t blk__request(const struct blk_backend *b, const struct vq_chain *c)
 	case VIRTIO_BLK_T_GET_ID:
 		if (len > VIRTIO_BLK_ID_BYTES)
 			len = VIRTIO_BLK_ID_BYTES;
-		iov_copy(in, c->n_in, 0, (void *)b->serial, len, true);
+		iov__from_buf(in, (int)c->n_in, 0, b->serial, len);
 		written += (int64_t)len;
 		status = VIRTIO_BLK_S_OK;
 		break;

@@ -70,59 +70,6 @@
 
 enum out_result { OUT_NONE, OUT_PACKET, OUT_GONE };
 
-/* iovecs */
-
-int vsock_iov__head(struct iovec *out, int max, const struct iovec *iov,
-		    int iovcnt, size_t off, size_t n)
-{
-	int i, k = 0;
-
-	for (i = 0; i < iovcnt && n && k < max; i++) {
-		size_t l = iov[i].iov_len;
-
-		if (off >= l) {
-			off -= l;
-			continue;
-		}
-		l -= off;
-		if (l > n)
-			l = n;
-		out[k].iov_base = (uint8_t *)iov[i].iov_base + off;
-		out[k++].iov_len = l;
-		n -= l;
-		off = 0;
-	}
-	return k;
-}
-
-static size_t iov_copy(uint8_t *buf, const struct iovec *iov, int iovcnt,
-		       size_t off, size_t len, bool to_iov)
-{
-	struct iovec v[VSOCK_IOV_MAX];
-	int i, k = vsock_iov__head(v, VSOCK_IOV_MAX, iov, iovcnt, off, len);
-	size_t done = 0;
-
-	for (i = 0; i < k; done += v[i].iov_len, i++) {
-		if (to_iov)
-			memcpy(v[i].iov_base, buf + done, v[i].iov_len);
-		else
-			memcpy(buf + done, v[i].iov_base, v[i].iov_len);
-	}
-	return done;
-}
-
-size_t vsock_iov__to_buf(void *buf, const struct iovec *iov, int iovcnt,
-			 size_t off, size_t len)
-{
-	return iov_copy(buf, iov, iovcnt, off, len, false);
-}
-
-size_t vsock_iov__from_buf(const struct iovec *iov, int iovcnt, size_t off,
-			   const void *buf, size_t len)
-{
-	return iov_copy((uint8_t *)buf, iov, iovcnt, off, len, true);
-}
-
 /* The table */
 
 static unsigned int hash(uint32_t local, uint32_t peer)
@@ -357,7 +304,7 @@ static enum out_result send_data(struct vsock_conn *c,
 		n = VSOCK_MAX_PAYLOAD;
 	if (n > room)
 		n = (uint32_t)room;
-	k = vsock_iov__head(v, VSOCK_IOV_MAX, iov, iovcnt, 0, n);
+	k = iov__slice(v, VSOCK_IOV_MAX, iov, iovcnt, 0, n);
 	if (!k)
 		return OUT_NONE;
 	r = c->ops->read(c, v, k);
@@ -485,8 +432,8 @@ static int buf_put(struct vsock_conn *c, const struct iovec *iov, int iovcnt,
 	}
 	tail = (c->buf_head + c->buf_len) % VSOCK_BUF_ALLOC;
 	first = VSOCK_BUF_ALLOC - tail < len ? VSOCK_BUF_ALLOC - tail : len;
-	vsock_iov__to_buf(c->buf + tail, iov, iovcnt, off, first);
-	vsock_iov__to_buf(c->buf, iov, iovcnt, off + first, len - first);
+	iov__to_buf(c->buf + tail, iov, iovcnt, off, first);
+	iov__to_buf(c->buf, iov, iovcnt, off + first, len - first);
 	c->buf_len += len;
 	return 0;
 }
@@ -508,7 +455,7 @@ static bool conn_data(struct vsock_conn *c, const struct iovec *iov, int iovcnt,
 	}
 	c->rx_cnt += len;
 	if (!c->buf_len && len) {
-		k = vsock_iov__head(v, VSOCK_IOV_MAX, iov, iovcnt, 0, len);
+		k = iov__slice(v, VSOCK_IOV_MAX, iov, iovcnt, 0, len);
 		n = c->ops->write(c, v, k);
 		if (n < 0) {
 			vsock_conn__reset(c);

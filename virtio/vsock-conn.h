@@ -19,6 +19,8 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include "iov.h"
+
 #define VSOCK_HOST_CID 2
 #define VSOCK_MAX_PAYLOAD (64 * 1024) /* per packet, either way */
 #define VSOCK_BUF_ALLOC (256 * 1024)  /* what we offer each connection */
@@ -172,14 +174,5 @@ bool vsock_conn__wants_read(const struct vsock_conn *c);
 bool vsock_conn__wants_write(const struct vsock_conn *c);
 /* Bytes the guest can still take: its buf_alloc minus what is in flight. */
 uint32_t vsock_conn__peer_free(const struct vsock_conn *c);
-
-/* iovec helpers: the first n bytes of iov into out; the count. */
-int vsock_iov__head(struct iovec *out, int max, const struct iovec *iov,
-		    int iovcnt, size_t off, size_t n);
-/* Copy between buf and bytes [off, off + len) of iov (as far as it goes). */
-size_t vsock_iov__to_buf(void *buf, const struct iovec *iov, int iovcnt,
-			 size_t off, size_t len);
-size_t vsock_iov__from_buf(const struct iovec *iov, int iovcnt, size_t off,
-			   const void *buf, size_t len);
 
 #endif

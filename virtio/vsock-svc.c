@@ -168,7 +168,7 @@ static ssize_t stream_read(struct vsock_conn *c, const struct iovec *iov,
 		k = ch->len - ch->off;
 		if (k > room - n)
 			k = room - n;
-		vsock_iov__from_buf(iov, iovcnt, n, ch->data + ch->off, k);
+		iov__from_buf(iov, iovcnt, n, ch->data + ch->off, k);
 		n += k;
 		ch->off += k;
 		if (ch->off == ch->len) {

@@ -120,10 +120,10 @@ static void vsock__tx_packet(struct vsock_dev *d, const struct vq_chain *ch)
 		pr_debug("virtio-vsock: tx packet shorter than its header");
 		return;
 	}
-	vsock_iov__to_buf(&h, ch->iov, (int)ch->n_out, 0, HDR_SIZE);
+	iov__to_buf(&h, ch->iov, (int)ch->n_out, 0, HDR_SIZE);
 	avail = ch->out_len - HDR_SIZE;
-	k = vsock_iov__head(pay, VSOCK_IOV_MAX, ch->iov, (int)ch->n_out,
-			    HDR_SIZE, avail);
+	k = iov__slice(pay, VSOCK_IOV_MAX, ch->iov, (int)ch->n_out, HDR_SIZE,
+		       avail);
 	vsock_conns__recv(&d->conns, &h, pay, k, avail);
 }
 
@@ -175,14 +175,12 @@ static int vsock__pump_rx(struct vsock_dev *d)
 				return -1;
 			d->rx_held = true;
 		}
-		k = vsock_iov__head(pay, VSOCK_IOV_MAX, d->rx.iov,
-				    (int)d->rx.n_in, HDR_SIZE,
-				    d->rx.in_len - HDR_SIZE);
+		k = iov__slice(pay, VSOCK_IOV_MAX, d->rx.iov, (int)d->rx.n_in,
+			       HDR_SIZE, d->rx.in_len - HDR_SIZE);
 		if (!vsock_conns__next(&d->conns, &h, pay, k,
 				       d->rx.in_len - HDR_SIZE))
 			break;
-		vsock_iov__from_buf(d->rx.iov, (int)d->rx.n_in, 0, &h,
-				    HDR_SIZE);
+		iov__from_buf(d->rx.iov, (int)d->rx.n_in, 0, &h, HDR_SIZE);
 		vq__push(vq, d->rx.head, (uint32_t)HDR_SIZE + le32toh(h.len));
 		d->rx_held = false;
 		pushed = true;
@@ -208,7 +206,7 @@ static int vsock__send_event(struct vsock_dev *d)
 			return 0; /* sent when the guest adds one */
 	if (r == VQ_BAD || d->tx.n_out || d->tx.in_len < sizeof(ev))
 		return -1;
-	vsock_iov__from_buf(d->tx.iov, (int)d->tx.n_in, 0, &ev, sizeof(ev));
+	iov__from_buf(d->tx.iov, (int)d->tx.n_in, 0, &ev, sizeof(ev));
 	vq__push(vq, d->tx.head, sizeof(ev));
 	if (vq__should_notify(vq))
 		virtio__signal_used(&d->vdev, EVQ);

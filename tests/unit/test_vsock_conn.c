@@ -1028,10 +1028,10 @@ START_TEST(test_vconn_iov_copy_across_segments)
 	struct iovec v[2] = { { a, 3 }, { b, 5 } };
 	struct iovec h[4];
 
-	ck_assert_uint_eq(vsock_iov__to_buf(out, v, 2, 1, 6), 6);
+	ck_assert_uint_eq(iov__to_buf(out, v, 2, 1, 6), 6);
 	ck_assert_mem_eq(out, ((uint8_t[]){ 2, 3, 4, 5, 6, 7 }), 6);
-	ck_assert_uint_eq(vsock_iov__to_buf(out, v, 2, 6, 6), 2);
-	ck_assert_int_eq(vsock_iov__head(h, 4, v, 2, 2, 3), 2);
+	ck_assert_uint_eq(iov__to_buf(out, v, 2, 6, 6), 2);
+	ck_assert_int_eq(iov__slice(h, 4, v, 2, 2, 3), 2);
 	ck_assert_ptr_eq(h[0].iov_base, a + 2);
 	ck_assert_uint_eq(h[0].iov_len, 1);
 	ck_assert_uint_eq(h[1].iov_len, 2);
