@@ -10,11 +10,16 @@
  * Works in a fresh directory DIR/fsbench.PID, removed at the end. Five
  * measurements:
  *
- *   stat          stat() of one 4 KiB file
+ *   stat          stat() of one 4 KiB file, again and again: on a share,
+ *                 mostly the guest kernel's cached attributes
  *   open-read-4k  open(O_RDONLY), read its 4 KiB, close
  *   create-4k     create a new file, write 4 KiB, fsync, close (a new
  *                 name each time; the files are removed afterwards,
  *                 outside the timing)
+ *   stat-cold     stat() of each file create-4k made, once, after waiting
+ *                 COLD_WAIT_SEC: past the FUSE client's entry and
+ *                 attribute timeouts (turtle's server gives 1 s), so on a
+ *                 share each is a LOOKUP answered by the host
  *   seqwrite      write a --size MiB file (default 32) in 1 MiB writes,
  *                 fsync, close
  *   seqread       read it back in 1 MiB reads, cold: the page cache of
@@ -22,9 +27,10 @@
  *                 and POSIX_FADV_DONTNEED on the file), so that a shared
  *                 file's data comes from the host
  *
- * The first three repeat for S seconds (default 2; at least 5 times, at
- * most N times, default 100000) and report the median, mean and 99th
- * percentile of the single operations. The last two repeat whole passes
+ * The first four repeat for S seconds (default 2; at least 5 times, at
+ * most N times, default 100000; stat-cold at most as many times as
+ * create-4k ran) and report the median, mean and 99th percentile of the
+ * single operations. The last two repeat whole passes
  * for S seconds, at least one pass, and report MB/s (10^6 bytes a second).
  *
  * Output, one line per measurement on stdout:
@@ -33,6 +39,7 @@
  *   BENCH stat med_us=N avg_us=N p99_us=N ops=N
  *   BENCH open-read-4k med_us=N avg_us=N p99_us=N ops=N
  *   BENCH create-4k med_us=N avg_us=N p99_us=N ops=N
+ *   BENCH stat-cold med_us=N avg_us=N p99_us=N ops=N
  *   BENCH seqwrite mbps=N.N secs=N.NNN passes=N
  *   BENCH seqread mbps=N.N secs=N.NNN passes=N
  *   BENCH done
@@ -57,6 +64,7 @@
 #define MIB (1024UL * 1024UL)
 #define SMALL (4 * KIB)
 #define MIN_OPS 5
+#define COLD_WAIT_SEC 2
 
 static struct {
 	double seconds;
@@ -195,6 +203,22 @@ static int op_create(unsigned long i)
 	return 0;
 }
 
+static int op_stat_cold(unsigned long i)
+{
+	char name[32];
+	const char *path;
+	struct stat st;
+
+	snprintf(name, sizeof(name), "c%lu", i);
+	path = path_of(name);
+	if (stat(path, &st))
+		return fail("stat %s: %s", path, strerror(errno));
+	if (st.st_size != (off_t)SMALL)
+		return fail("stat %s: size %lld, expected %lu", path,
+			    (long long)st.st_size, SMALL);
+	return 0;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -202,15 +226,19 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Time op(0), op(1), ... for opt.seconds; print the distribution. */
-static int measure_ops(const char *name, int (*op)(unsigned long))
+/*
+ * Time op(0), op(1), ... for opt.seconds (at least MIN_OPS times, at most
+ * max); print the distribution.
+ */
+static int measure_ops(const char *name, int (*op)(unsigned long),
+		       unsigned long max)
 {
 	unsigned long n = 0, k;
 	double t0, a, b, sum = 0;
 
 	t0 = now_sec();
 	b = t0;
-	while (n < opt.max_ops && (n < MIN_OPS || b - t0 < opt.seconds)) {
+	while (n < max && (n < MIN_OPS || b - t0 < opt.seconds)) {
 		a = now_sec();
 		if (op(n))
 			return -1;
@@ -333,9 +361,10 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: fsbench [--seconds S] [--size MiB] [--max-ops N] DIR\n"
-		"  stat, open+read 4 KiB+close, create+write 4 KiB+fsync+close\n"
-		"  (median, mean and 99th percentile in us), then sequential\n"
-		"  write and cold read of a --size MiB file (default 32) in MB/s;\n"
+		"  stat, open+read 4 KiB+close, create+write 4 KiB+fsync+close,\n"
+		"  stat after 2 s (median, mean and 99th percentile in us), then\n"
+		"  sequential write and cold read of a --size MiB file (default\n"
+		"  32) in MB/s;\n"
 		"  each for S seconds (default 2), in a fresh directory in DIR.\n");
 }
 
@@ -440,9 +469,14 @@ int main(int argc, char **argv)
 	printf("BENCH info dir=%s seconds=%g size_mib=%lu\n", argv[optind],
 	       opt.seconds, opt.size_mib);
 	fflush(stdout);
-	rc = make_file("small", SMALL) || measure_ops("stat", op_stat) ||
-	     measure_ops("open-read-4k", op_open_read) ||
-	     measure_ops("create-4k", op_create);
+	rc = make_file("small", SMALL) ||
+	     measure_ops("stat", op_stat, opt.max_ops) ||
+	     measure_ops("open-read-4k", op_open_read, opt.max_ops) ||
+	     measure_ops("create-4k", op_create, opt.max_ops);
+	if (!rc) {
+		sleep(COLD_WAIT_SEC);
+		rc = measure_ops("stat-cold", op_stat_cold, ncreated);
+	}
 	/* The small files go before the big one is written. */
 	remove_small();
 	rc = rc || measure_seq("seqwrite", 1) || measure_seq("seqread", 0);

@@ -1,39 +1,80 @@
 #!/bin/bash
-# `make bench`: block I/O numbers, host versus turtle's L1 guest. Boots the
-# emulated NV2 host (QEMU TCG, so far from real-hardware numbers) with a
-# host image that carries tests/bench/blk-in-host.sh, and prints the table
-# that script makes. Builds nothing: expects `make images` done.
+# `make bench`: numbers for turtle's devices under QEMU TCG (far from
+# real-hardware numbers: compare levels and changes, not absolutes).
 #
-# The image is build/images/host-bench.cpio (host.cpio is left alone for
-# the system tests); the whole log is build/bench-blk.log.
+#   tests/bench/run.sh [SUITE...]      (default: blk levels)
+#
+#   blk     block I/O, host versus turtle's L1 guest (blk-in-host.sh)
+#   levels  vsock round trips and throughput, and the shared directory
+#           (fsbench on --share and on tmpfs), at L1 and at L2
+#           (levels-in-host.sh); BENCH_LAST=1 stops at L1
+#
+# Each suite boots the emulated NV2 host once with one bench image,
+# build/images/host-bench.cpio (host.cpio is left alone for the system
+# tests), and prints its table(s); the whole log is build/bench-SUITE.log.
+# Builds nothing: expects `make images` done.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$root/tests/system/env.sh"
 
-for f in "$root/build/turtle" "$root/build/blkbench" "$IMAGES/guest.cpio" "$GUEST_KERNEL"; do
-	[ -e "$f" ] || { echo "bench: $f missing (run make images)" >&2; exit 1; }
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(blk levels)
+for s in "${suites[@]}"; do
+	case $s in
+	blk | levels) ;;
+	*) echo "bench: unknown suite '$s' (blk, levels)" >&2; exit 2 ;;
+	esac
 done
 
+bins=(turtle blkbench fsbench vsock-tool turtle-agent)
+for f in "${bins[@]/#/$root/build/}" "$IMAGES/guest.cpio" "$GUEST_KERNEL"; do
+	[ -e "$f" ] || { echo "bench: $f missing (run make images)" >&2; exit 1; }
+done
+if ! cpio -t --quiet <"$IMAGES/guest.cpio" | grep -qx bin/fsbench; then
+	echo "bench: $IMAGES/guest.cpio has no fsbench (run make images)" >&2
+	exit 1
+fi
+
+# One image for every suite and level: the levels suite boots its nested
+# L1 on this very image (/sys/firmware/initrd), so it carries the guest
+# kernel and guest.cpio for L1 to start L2 with.
 cpio=$IMAGES/host-bench.cpio
-"$root/boot/init/mkinitramfs.sh" "$cpio" \
-	"$root/build/turtle:bin/turtle" \
-	"$root/build/blkbench:bin/blkbench" \
+files=()
+for b in "${bins[@]}"; do
+	files+=("$root/build/$b:bin/$b")
+done
+"$root/boot/init/mkinitramfs.sh" "$cpio" "${files[@]}" \
 	"$GUEST_KERNEL:guest/Image" \
 	"$IMAGES/guest.cpio:guest/initrd.cpio" \
 	"$root/tests/system/guest-lib.sh:tests/lib.sh" \
-	"$root/tests/bench/blk-in-host.sh:tests/bench-blk.sh"
+	"$root/tests/bench/blk-in-host.sh:tests/bench-blk.sh" \
+	"$root/tests/bench/levels-lib.sh:tests/bench-levels-lib.sh" \
+	"$root/tests/bench/levels-in-host.sh:tests/bench-levels.sh" \
+	"$root/tests/bench/levels-in-l1.sh:tests/bench-levels-l1.sh"
 
-log=$root/build/bench-blk.log
-echo "bench: booting the emulated host, a few minutes (log: $log)" >&2
-t0=$(date +%s)
-qrc=0
-HOST_INITRD=$cpio "$root/tests/system/qemu-host.sh" 600 /tests/bench-blk.sh \
-	</dev/null >"$log" 2>&1 || qrc=$?
-echo "bench: done after $(($(date +%s) - t0))s" >&2
+failed=0
+for s in "${suites[@]}"; do
+	log=$root/build/bench-$s.log
+	case $s in
+	blk) limit=600 cmd=/tests/bench-blk.sh what="block I/O, a few minutes" ;;
+	levels)
+		limit=2700 cmd="/tests/bench-levels.sh ${BENCH_LAST:-2}"
+		what="vsock and shared directory at L1 and L2, about 15 minutes"
+		;;
+	esac
+	echo "bench: $s: booting the emulated host: $what (log: $log)" >&2
+	t0=$(date +%s)
+	qrc=0
+	HOST_INITRD=$cpio HOST_CMDLINE_EXTRA=retain_initrd \
+		"$root/tests/system/qemu-host.sh" $limit $cmd \
+		</dev/null >"$log" 2>&1 || qrc=$?
+	echo "bench: $s: done after $(($(date +%s) - t0))s" >&2
 
-grep -a '^BENCHTABLE ' "$log" | tr -d '\r' | sed 's/^BENCHTABLE //' || true
-if ! grep -aq '^TURTLE-EXIT 0' "$log"; then
-	echo "bench: the benchmark did not finish cleanly (qemu status $qrc; log: $log)" >&2
-	tail -n 20 "$log" | tr -d '\r' | sed 's/^/    /' >&2
-	exit 1
-fi
+	grep -a '^BENCHTABLE ' "$log" | tr -d '\r' | sed 's/^BENCHTABLE //' || true
+	if ! grep -aq '^TURTLE-EXIT 0' "$log"; then
+		echo "bench: $s: the benchmark did not finish cleanly (qemu status $qrc; log: $log)" >&2
+		tail -n 20 "$log" | tr -d '\r' | sed 's/^/    /' >&2
+		failed=1
+	fi
+done
+exit $failed

@@ -1,0 +1,152 @@
+# The vsock and shared-directory benchmarks' common part (busybox sh,
+# sourced as /tests/bench-levels-lib.sh): start a child guest with a vsock
+# device and a share, measure it from its parent, stop it. The same code
+# measures L1 from the emulated host (tests/bench/levels-in-host.sh) and
+# L2 from inside L1 (tests/bench/levels-in-l1.sh).
+#
+# Results go to stdout as lines the host's table reads:
+#   BENCHRESULT <level> <what> <tool's result line>
+# with <what> one of vsock-rtt-h2g, vsock-rtt-g2h (vsock-tool pingpong:
+# the host or the guest starts the round trips), vsock-tput-h2g,
+# vsock-tput-g2h (vsock-tool source, 64 KiB writes), fs-tmp, fs-share
+# (fsbench on the child's tmpfs and on its share).
+#
+# Tuning, from the environment: BENCH_RTT (round trips, default 500),
+# BENCH_BYTES (each way, default 32M), BENCH_FS_SECONDS (per fsbench
+# measurement, default 2), BENCH_FS_MIB (sequential file, default 32).
+
+# The child guest's command: mount the share at /mnt, echo on vsock port
+# 5000, run turtle exec's commands, until /tmp/stop appears. (Fewer than
+# 32 words: the kernel's limit for init's arguments.)
+CHILD_CMD='turtle-agent mount /mnt && echo BENCH-MOUNTED; vsock-tool echo-server listen-vsock:5000 & turtle-agent exec & while [ ! -f /tmp/stop ]; do sleep 0.2; done'
+
+# child_start OUT LIMIT TURTLE-RUN-ARGS...: turtle run in the background,
+# killed after LIMIT seconds; its output in OUT, its status in OUT.rc.
+child_start() {
+	c_out=$1
+	c_limit=$2
+	shift 2
+	rm -f "$c_out" "$c_out.rc"
+	(
+		timeout "$c_limit" turtle run "$@" </dev/null >"$c_out" 2>&1
+		echo $? >"$c_out.rc"
+	) &
+}
+
+# child_wait SOCK OUT SECONDS: until the child's agent runs a command (0),
+# or SECONDS pass or turtle ends (1).
+child_wait() {
+	w_end=$(($(cut -d. -f1 /proc/uptime) + $3))
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt $w_end ] && [ ! -f "$2.rc" ]; do
+		timeout 30 turtle exec "$1" -- true </dev/null 2>/dev/null && return 0
+		sleep 2
+	done
+	return 1
+}
+
+# child_stop SOCK OUT: ask the child to power off; wait for turtle (120 s).
+child_stop() {
+	timeout 60 turtle exec "$1" -- touch /tmp/stop </dev/null
+	i=0
+	while [ ! -f "$2.rc" ] && [ $i -lt 600 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	say "turtle status $(cat "$2.rc" 2>/dev/null || echo 'still running')"
+}
+
+# gx SOCK CMD...: run CMD in the child (600 s at most).
+gx() {
+	g_sock=$1
+	shift
+	timeout 600 turtle exec "$g_sock" -- "$@" </dev/null
+}
+
+# bench_wait_line PATTERN FILE SECONDS: until FILE has PATTERN.
+bench_wait_line() {
+	i=0
+	while ! grep -q -- "$1" "$2" 2>/dev/null; do
+		[ $i -ge $(($3 * 5)) ] && return 1
+		sleep 0.2
+		i=$((i + 1))
+	done
+}
+
+# say TEXT: a progress line, stamped with this level's uptime.
+say() { echo "== $(now) $*"; }
+
+# result LEVEL WHAT FILE PATTERN: FILE's lines matching PATTERN, tagged.
+result() {
+	tr -d '\r' <"$3" | grep -- "$4" | sed "s/^/BENCHRESULT $1 $2 /"
+}
+
+# measure LEVEL SOCK: every measurement of the child behind SOCK (its
+# agent already up), from this side.
+measure() {
+	lv=$1
+	sock=$2
+	rtt=${BENCH_RTT:-500}
+	bytes=${BENCH_BYTES:-32M}
+	fs_s=${BENCH_FS_SECONDS:-2}
+	fs_mib=${BENCH_FS_MIB:-32}
+
+	say "$lv: vsock round trips, host starts ($rtt)"
+	timeout 600 vsock-tool pingpong "unix:$sock:5000" --count "$rtt" \
+		</dev/null >/tmp/m.out 2>&1
+	cat /tmp/m.out
+	result "$lv" vsock-rtt-h2g /tmp/m.out '^PINGPONG '
+
+	say "$lv: vsock round trips, guest starts ($rtt)"
+	rm -f /tmp/srv.out
+	timeout 600 vsock-tool echo-server "listen-unix:${sock}_5003" --count 1 \
+		</dev/null >/tmp/srv.out 2>&1 &
+	srv=$!
+	bench_wait_line LISTENING /tmp/srv.out 20
+	gx "$sock" vsock-tool pingpong vsock:2:5003 --count "$rtt" >/tmp/m.out 2>&1 ||
+		kill $srv 2>/dev/null
+	cat /tmp/m.out
+	result "$lv" vsock-rtt-g2h /tmp/m.out '^PINGPONG '
+	wait $srv
+
+	say "$lv: vsock guest -> host, $bytes in 64 KiB writes"
+	rm -f /tmp/srv.out
+	timeout 600 vsock-tool sink "listen-unix:${sock}_5001" \
+		</dev/null >/tmp/srv.out 2>&1 &
+	srv=$!
+	bench_wait_line LISTENING /tmp/srv.out 20
+	gx "$sock" vsock-tool source vsock:2:5001 --bytes "$bytes" >/tmp/m.out 2>&1 ||
+		kill $srv 2>/dev/null
+	wait $srv
+	cat /tmp/m.out /tmp/srv.out
+	if [ "$(grep '^SUM' /tmp/m.out)" = "$(grep '^SUM' /tmp/srv.out)" ]; then
+		result "$lv" vsock-tput-g2h /tmp/m.out '^SOURCE '
+	else
+		say "$lv: guest -> host: the checksums differ"
+	fi
+
+	say "$lv: vsock host -> guest, $bytes in 64 KiB writes"
+	rm -f /tmp/srv.out
+	timeout 600 turtle exec "$sock" -- vsock-tool sink listen-vsock:5002 \
+		</dev/null >/tmp/srv.out 2>&1 &
+	srv=$!
+	bench_wait_line LISTENING /tmp/srv.out 60
+	timeout 600 vsock-tool source "unix:$sock:5002" --bytes "$bytes" \
+		</dev/null >/tmp/m.out 2>&1 || kill $srv 2>/dev/null
+	wait $srv
+	cat /tmp/m.out /tmp/srv.out
+	if [ "$(grep '^SUM' /tmp/m.out)" = "$(grep '^SUM' /tmp/srv.out | tr -d '\r')" ]; then
+		result "$lv" vsock-tput-h2g /tmp/m.out '^SOURCE '
+	else
+		say "$lv: host -> guest: the checksums differ"
+	fi
+
+	say "$lv: fsbench on the guest's tmpfs"
+	gx "$sock" fsbench --seconds "$fs_s" --size "$fs_mib" /tmp >/tmp/m.out 2>&1
+	cat /tmp/m.out
+	result "$lv" fs-tmp /tmp/m.out '^BENCH '
+
+	say "$lv: fsbench on the guest's share"
+	gx "$sock" fsbench --seconds "$fs_s" --size "$fs_mib" /mnt >/tmp/m.out 2>&1
+	cat /tmp/m.out
+	result "$lv" fs-share /tmp/m.out '^BENCH '
+}
