@@ -125,7 +125,7 @@ test: deps
 # The nested chain: make inception LEVELS=3 (see tests/inception/run.sh).
 LEVELS ?= 3
 inception: deps
-	@$(MAKE) --no-print-directory $(B)/turtle
+	@$(MAKE) --no-print-directory $(B)/turtle $(B)/turtle-agent
 	@tests/inception/run.sh $(LEVELS)
 
 run: deps

@@ -1,15 +1,25 @@
 #!/bin/sh
-# One level of the inception chain, run by init at every level (level 0 is
-# the emulated host):
+# One level of the inception chain, run at every level (level 0 is the
+# emulated host):
 #
 #   level.sh THIS LAST
 #
-# Below LAST it starts turtle for level THIS+1 with the same initramfs
-# (this level booted with retain_initrd, so it is /sys/firmware/initrd),
-# the same or a per-level kernel, and this script again. At LAST it runs the
-# payload. Markers for tests/inception/run.sh:
+# Below LAST it starts turtle for level THIS+1 with the same or a
+# per-level kernel, and this script again; at LAST it runs the payload.
+# Everything lives in /chain: at L0 it is part of the host's initramfs,
+# and every level shares its /chain with the next (turtle --share, FUSE
+# over vsock), whose init (chain-level.sh) mounts it at /chain before it
+# runs this script from there. So each level takes the kernel, the small
+# initramfs (/chain/initrd.cpio), turtle and this script from the share,
+# and what the deepest level writes to /chain/out reaches L0.
+# With /chain/via-initrd the chain travels the old way instead: each level
+# boots with retain_initrd and hands its own initramfs
+# (/sys/firmware/initrd, the whole chain) down.
+#
+# Markers for tests/inception/run.sh:
 #   INCEPTION-START Ln       turtle for level n is starting
 #   INCEPTION-END Ln status=S    and has exited with status S
+#   CHAIN-OUT <line>         L0 read back what the deepest level wrote
 # Files in /chain: Image (the kernel), Image-Ln (a per-level kernel),
 # cmdline-Ln (extra kernel arguments for level n), turtle-args-Ln (extra
 # turtle options for level n), cmd (the user's test),
@@ -74,6 +84,10 @@ user_cmd() {
 if [ "$this" -ge "$last" ]; then
 	echo "Hello from L$this"
 	facts
+	if [ ! -f /chain/via-initrd ]; then
+		mkdir -p /chain/out
+		echo "Hello from L$this, written at L$this" >/chain/out/hello-L$this
+	fi
 	user_cmd
 	exit 0
 fi
@@ -95,19 +109,27 @@ if [ -z "$mem" ]; then
 	esac
 fi
 
-# The next level's initramfs is this one, less the per-level kernels of
-# this level and the next (no level below needs them), so that a large
-# kernel for L1 (Debian's, say) is not copied into every deeper level.
-initrd=/sys/firmware/initrd
-: >/tmp/prune
-k=1
-while [ $k -le $next ]; do
-	[ -f /chain/Image-L$k ] && echo ./chain/Image-L$k >>/tmp/prune
-	k=$((k + 1))
-done
-if [ -s /tmp/prune ]; then
-	(cd / && find . -xdev ! -path './tmp/*' | grep -vxF -f /tmp/prune |
-		cpio -o -H newc 2>/dev/null) >/tmp/next.cpio && initrd=/tmp/next.cpio
+if [ -f /chain/via-initrd ]; then
+	# The next level's initramfs is this one, less the per-level kernels
+	# of this level and the next (no level below needs them), so that a
+	# large kernel for L1 (Debian's, say) is not copied into every level.
+	initrd=/sys/firmware/initrd
+	: >/tmp/prune
+	k=1
+	while [ $k -le $next ]; do
+		[ -f /chain/Image-L$k ] && echo ./chain/Image-L$k >>/tmp/prune
+		k=$((k + 1))
+	done
+	if [ -s /tmp/prune ]; then
+		(cd / && find . -xdev ! -path './tmp/*' | grep -vxF -f /tmp/prune |
+			cpio -o -H newc 2>/dev/null) >/tmp/next.cpio && initrd=/tmp/next.cpio
+	fi
+	share=""
+	init="retain_initrd -- /chain/level.sh $next $last"
+else
+	initrd=/chain/initrd.cpio
+	share="--share /chain,tag=chain"
+	init="-- /bin/chain-level $next $last"
 fi
 
 echo "INCEPTION-START L$next"
@@ -123,9 +145,9 @@ if [ -f /chain/el1-last ]; then
 		kvmmode=""
 	fi
 fi
-turtle run --kernel "$kernel" --initrd $initrd --mem "$mem" \
-	$nested --console-prefix "[L$next] " --stats -v $targs \
-	--cmdline "console=ttyAMA0 quiet panic=-1 $kvmmode retain_initrd $extra -- /chain/level.sh $next $last" &
+/chain/bin/turtle run --kernel "$kernel" --initrd $initrd --mem "$mem" \
+	$nested $share --console-prefix "[L$next] " --stats -v $targs \
+	--cmdline "console=ttyAMA0 quiet panic=-1 $kvmmode $extra $init" &
 pid=$!
 # Every few minutes, have turtle say where the next level's vCPU is, so a
 # level that seems stuck shows whether it moves (SIGUSR1), and with
@@ -142,3 +164,7 @@ wait $pid
 rc=$?
 kill $watch 2>/dev/null
 echo "INCEPTION-END L$next status=$rc"
+if [ "$this" = 0 ] && [ -f /chain/out/hello-L$last ]; then
+	echo "CHAIN-OUT $(cat /chain/out/hello-L$last)"
+fi
+[ $rc = 0 ]

@@ -17,6 +17,8 @@
 #   CMD="..."             a test command (run with sh) at the deepest level,
 #   CMD_AT=all            ... or at every level
 #   TIMEOUT=seconds       for the whole run (default 600 per level)
+#   VIA=initrd            hand the chain down in each level's initramfs
+#                         (retain_initrd) instead of the shared directory
 #   EL1_LAST=1            the deepest level at EL1 (it hosts nothing), and
 #                         the level above it with plain VHE KVM
 #   REPORT_EVERY=seconds  how often each turtle prints where its vCPU is
@@ -44,7 +46,7 @@ mkdir -p "$stage/chain"
 [ -f "$kernel" ] || { echo "inception: no kernel at $kernel" >&2; exit 1; }
 
 cp "$root/tests/inception/level.sh" "$stage/chain/level.sh"
-files=("$kernel:chain/Image" "$root/build/turtle:bin/turtle"
+files=("$kernel:chain/Image" "$root/build/turtle:chain/bin/turtle"
 	"$stage/chain/level.sh:chain/level.sh")
 # chain_file NAME VALUE: put VALUE in /chain/NAME of the chain image.
 chain_file() {
@@ -68,6 +70,17 @@ if [ -n "${CMD:-}" ]; then
 	chain_file cmd "$CMD
 "
 	chain_file cmd-at "${CMD_AT:-last}"
+fi
+if [ "${VIA:-share}" = initrd ]; then
+	chain_file via-initrd ""
+else
+	# Every level below L0 boots this small initramfs from the share: it
+	# only mounts the share and runs level.sh from there.
+	[ -x "$root/build/turtle-agent" ] || { echo "inception: build/turtle-agent missing (run make)" >&2; exit 1; }
+	"$root/boot/init/mkinitramfs.sh" "$stage/chain/initrd.cpio" \
+		"$root/build/turtle-agent:bin/turtle-agent" \
+		"$root/tests/inception/chain-level.sh:bin/chain-level"
+	files+=("$stage/chain/initrd.cpio:chain/initrd.cpio")
 fi
 "$root/boot/init/mkinitramfs.sh" "$stage/chain.cpio" "${files[@]}"
 
@@ -95,7 +108,7 @@ HOST_INITRD=$stage/chain.cpio HOST_CMDLINE_EXTRA=retain_initrd \
 # The summary, from the stamped log.
 stamp() { grep -m1 -- "$1" "$log" | awk '{ print $1 }'; }
 echo
-printf '%-6s %-4s %12s %16s  %s\n' level EL2 "init (s)" "poweroff (s)" result
+printf '%-6s %-4s %10s %10s %14s  %s\n' level EL2 "init (s)" "share (s)" "poweroff (s)" result
 failed=0
 for ((n = 1; n <= levels; n++)); do
 	start=$(stamp "INCEPTION-START L$n\$")
@@ -105,6 +118,12 @@ for ((n = 1; n <= levels; n++)); do
 	end=$(echo "$end_line" | awk '{ print $1 }')
 	status=$(echo "$end_line" | sed -n 's/.*status=\([0-9]*\).*/\1/p')
 	el2=$(grep -m1 "L$n facts:" "$log" | grep -q "started at EL2" && echo yes || echo no)
+	# Mounting the share took from this level's init to its marker.
+	mounted=$(stamp "SHARE-MOUNTED L$n ")
+	share=-
+	if [ -n "$mounted" ] && [ -n "$init" ]; then
+		share=$(awk -v a="$mounted" -v b="$(stamp "\[L$n\] TURTLE-INIT")" 'BEGIN { printf "%.1f", a - b }')
+	fi
 	rel() {
 		if [ -n "$1" ] && [ -n "$start" ]; then
 			awk -v a="$1" -v b="$start" 'BEGIN { printf "%.1f", a - b }'
@@ -124,9 +143,20 @@ for ((n = 1; n <= levels; n++)); do
 		result=ok
 	fi
 	[ "$result" = ok ] || failed=1
-	printf '%-6s %-4s %12s %16s  %s\n' "L$n" "$el2" "$(rel "$init")" "$(rel "$end")" "$result"
+	printf '%-6s %-4s %10s %10s %14s  %s\n' "L$n" "$el2" "$(rel "$init")" "$share" "$(rel "$end")" "$result"
 done
-if grep -q "\] Hello from L$levels\$" "$log" && [ $failed = 0 ]; then
+if ! grep -q "\] Hello from L$levels\$" "$log"; then
+	failed=1
+elif [ "${VIA:-share}" != initrd ]; then
+	# What L<levels> wrote to the share crossed every level back to L0.
+	if grep -q "^ *[0-9.]* CHAIN-OUT Hello from L$levels, written at L$levels" "$log"; then
+		echo "inception: L0 read back the file L$levels wrote to the share"
+	else
+		echo "inception: L0 did not find the file L$levels wrote to the share"
+		failed=1
+	fi
+fi
+if [ $failed = 0 ]; then
 	echo "inception: Hello from L$levels"
 	exit 0
 fi
