@@ -102,10 +102,14 @@ extra=$(cat /chain/cmdline-L$next 2>/dev/null)
 targs=$(cat /chain/turtle-args-L$next 2>/dev/null)
 mem=$(cat /chain/mem-L$next 2>/dev/null)
 if [ -z "$mem" ]; then
+	# Each level must fit inside the one above it (turtle refuses more
+	# RAM than its host has), so the sizes shrink with depth.
 	case $next in
 	1) mem=1024 ;;
 	2) mem=512 ;;
-	*) mem=384 ;;
+	3) mem=384 ;;
+	4) mem=256 ;;
+	*) mem=192 ;;
 	esac
 fi
 

@@ -11,7 +11,8 @@
 #   KERNEL=Image          the kernel for every level (default: Debian's)
 #   KERNEL_L2=Image       a kernel for one level (any n)
 #   CMDLINE_L2="..."      extra kernel arguments for one level
-#   MEM_L2=MiB            RAM for one level (defaults 1024, 512, 384...)
+#   MEM_L2=MiB            RAM for one level (defaults 1024, 512, 384, 256,
+#                         then 192)
 #   TURTLE_ARGS_L2="..."  extra turtle options for the turtle that starts
 #                         one level (e.g. "--ipa-bits 40 --no-hugepages")
 #   CMD="..."             a test command (run with sh) at the deepest level,
