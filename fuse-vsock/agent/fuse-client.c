@@ -218,6 +218,32 @@ int fuse_client__abort(uint64_t dev)
 	return ret;
 }
 
+static int write_sysfs(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, value, strlen(value)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int fuse_client__tune_bdi(uint64_t dev)
+{
+	char path[96];
+	int ret;
+
+	/* FUSE names its backing device after the superblock's dev_t. */
+	snprintf(path, sizeof(path), "/sys/class/bdi/%u:%u/max_ratio",
+		 major(dev), minor(dev));
+	ret = write_sysfs(path, "100");
+	snprintf(path, sizeof(path), "/sys/class/bdi/%u:%u/strict_limit",
+		 major(dev), minor(dev));
+	return write_sysfs(path, "0") ?: ret;
+}
+
 static void client_broken(struct fuse_client *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -69,6 +69,15 @@ struct fuse_client *fuse_client__start(const int *fuse_fds, const int *conn_fds,
 int fuse_client__wait(struct fuse_client *c, char *err);
 
 /*
+ * Let the mount (st_dev dev) keep dirty pages like a local filesystem:
+ * FUSE's backing device defaults to a strict limit of 1% of the dirty
+ * threshold, which in a small guest throttles writers to a crawl even
+ * with nothing in flight. The host is trusted, so lift it (sysfs
+ * strict_limit and max_ratio). Returns 0 or a negative errno.
+ */
+int fuse_client__tune_bdi(uint64_t dev);
+
+/*
  * Abort the FUSE connection of the mount whose st_dev is dev, through
  * fusectl (/sys/fs/fuse/connections). Returns 0 or a negative errno.
  */

@@ -10,11 +10,12 @@
  *   2. mount FUSE at the mountpoint, one /dev/fuse fd per connection.
  * Then a child forwards between them (fuse-client.c) and first makes
  * sure the mount answers: it stats the mountpoint, which takes the
- * kernel's INIT and a GETATTR through the server. Only then does the
- * parent exit 0, so `turtle-agent mount /mnt && ls /mnt` works. The child
- * stays, in a session of its own, its messages going to /dev/kmsg. If
- * the host goes away it exits, which aborts the mount: processes using it
- * get ENOTCONN rather than waiting forever.
+ * kernel's INIT and a GETATTR through the server, and lifts FUSE's strict
+ * dirty page limit (fuse_client__tune_bdi). Only then does the parent exit 0,
+ * so `turtle-agent mount /mnt && ls /mnt` works. The child stays, in a session
+ * of its own, its messages going to /dev/kmsg. If the host goes away it exits,
+ * which aborts the mount: processes using it get ENOTCONN rather than waiting
+ * forever.
  */
 #include "mount.h"
 
@@ -53,6 +54,9 @@ static const char no_share[] =
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Once in the background, stderr is /dev/kmsg: "<3>" makes it an error. */
+static const char *level = "";
+
 static void say(const char *fmt, ...)
 {
 	char line[512];
@@ -61,7 +65,7 @@ static void say(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "turtle-agent: %s\n", line);
+	fprintf(stderr, "%sturtle-agent: %s\n", level, line);
 }
 
 int agent_mount__parse(int argc, char **argv, struct agent_mount_opts *o,
@@ -189,6 +193,8 @@ static void detach_stdio(void)
 
 	if (log < 0)
 		log = null;
+	else
+		level = "<3>";
 	if (null >= 0)
 		dup2(null, 0);
 	if (log >= 0) {
@@ -218,6 +224,8 @@ static int serve(const struct agent_mount_opts *o, const int *fuse_fds,
 		e = ENOMEM;
 	} else if (stat(o->mountpoint, &st) < 0 || chdir("/") < 0) {
 		e = errno;
+	} else {
+		fuse_client__tune_bdi(st.st_dev); /* best effort */
 	}
 	if (e)
 		umount2(o->mountpoint, MNT_DETACH);

@@ -22,7 +22,7 @@ fi
 # Per-case time limits (seconds of wall time for the whole host boot).
 limit_for() {
 	case $1 in
-	nested | vsock) echo 600 ;;
+	nested | vsock | share) echo 600 ;;
 	*) echo 400 ;;
 	esac
 }

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -634,6 +635,27 @@ static uint64_t host_sum(const char *path, size_t *len)
 	return hash;
 }
 
+START_TEST(test_fuse_client_tune_bdi)
+{
+	char path[96];
+
+	if (skip)
+		return;
+	snprintf(path, sizeof(path), "/sys/class/bdi/%u:%u/strict_limit",
+		 major(mnt_dev), minor(mnt_dev));
+	if (access(path, F_OK)) {
+		fprintf(stderr, "fuse_client: no %s, skipped\n", path);
+		return;
+	}
+	ck_assert_str_eq(get(path), "1\n"); /* FUSE's default */
+	ck_assert_int_eq(fuse_client__tune_bdi(mnt_dev), 0);
+	ck_assert_str_eq(get(path), "0\n");
+	path[strlen(path) - strlen("strict_limit")] = 0;
+	strcat(path, "max_ratio");
+	ck_assert_str_eq(get(path), "100\n");
+}
+END_TEST
+
 START_TEST(test_fuse_client_parallel_writers)
 {
 	pthread_t t[WRITERS];
@@ -881,6 +903,7 @@ Suite *fuse_client_suite(void)
 	tcase_add_test(tc, test_fuse_client_attributes);
 	tcase_add_test(tc, test_fuse_client_xattr);
 	tcase_add_test(tc, test_fuse_client_lock_conflict);
+	tcase_add_test(tc, test_fuse_client_tune_bdi);
 	tcase_add_test(tc, test_fuse_client_parallel_writers);
 	tcase_add_test(tc, test_fuse_client_host_gone_aborts);
 	tcase_add_test(tc, test_fuse_client_posix_script);

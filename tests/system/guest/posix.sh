@@ -13,6 +13,7 @@
 
 DIR=${1:?usage: posix.sh DIR}
 U=${POSIX_UID:-1000}
+MANY=${POSIX_MANY:-300} # files in one directory (each takes round trips)
 W=$DIR/posix.$$
 export TZ=UTC
 PASS=0 FAIL=0 SKIP=0
@@ -115,9 +116,9 @@ t_noclobber() {
 }
 
 t_many_entries() {
-	for i in $(seq 1 300); do : >"file-$i"; done
-	expect entries "$(ls | wc -l)" 300
-	[ -e file-300 ] || { echo "file-300 missing"; return 1; }
+	for i in $(seq 1 "$MANY"); do : >"file-$i"; done
+	expect entries "$(ls | wc -l)" "$MANY"
+	[ -e "file-$MANY" ] || { echo "file-$MANY missing"; return 1; }
 	rm file-*
 	expect "entries after rm" "$(ls | wc -l)" 0
 }
@@ -212,15 +213,16 @@ t_timestamps() {
 	touch -d "2001-02-03 04:05:06" f
 	expect mtime "$(stat -c %y f | cut -c1-19)" "2001-02-03 04:05:06"
 	expect atime "$(stat -c %x f | cut -c1-19)" "2001-02-03 04:05:06"
+	# Moved to "now", whatever the clock says (a guest's may say 1970).
 	echo more >>f
-	[ "$(stat -c %Y f)" -gt 981173106 ] || {
+	[ "$(stat -c %Y f)" != 981173106 ] || {
 		echo "mtime did not move on write"
 		return 1
 	}
 	mkdir d
 	touch -d "2001-02-03 04:05:06" d
 	: >d/new
-	[ "$(stat -c %Y d)" -gt 981173106 ] || {
+	[ "$(stat -c %Y d)" != 981173106 ] || {
 		echo "directory mtime did not move on create"
 		return 1
 	}
@@ -344,8 +346,8 @@ mkdir -p "$W" && chmod 755 "$W" || {
 	echo "POSIX-DONE pass=0 fail=1 skip=0"
 	exit 1
 }
-if [ -n "$AS" ] && ! as_user "ls $W" >/dev/null 2>&1; then
-	echo "POSIX-SKIP user uid $U cannot reach $W"
+if [ -n "$AS" ] && ! as_user "ls $W" >"$W.log" 2>&1; then
+	echo "POSIX-SKIP user uid $U cannot reach $W ($AS: $(tail -n 1 "$W.log"))"
 	AS=
 fi
 

@@ -1,0 +1,128 @@
+#!/bin/sh
+# share-guest.sh [WRITERS] [MIB]: in an L1 guest started with
+# --share /tmp/share --share /tmp/ro,tag=ro,ro (tests/system/cases/share.sh):
+# mount the shares with turtle-agent, change the tree in known ways, run
+# posix.sh on it, have WRITERS (16) processes write MIB (8) MiB each at
+# once, and report what the host should find. Markers:
+#   SHARE-NOTAG rc=N: ...     mounting a tag the host does not have
+#   SHARE-MOUNTED / SHARE-MOUNT-FAILED rc=N
+#   SHARE-HOSTFILE <text>     a file the host put there, read through FUSE
+#   SHARE-OPS-OK / SHARE-OPS-FAIL <step>
+#   POSIX-...                 posix.sh
+#   SUM <md5> wN              what par/wN must hold; READ-SUM: read back
+#   SHARE-RO-OK / SHARE-RO-FAIL <why>
+#   SHARE-UMOUNT-OK / SHARE-UMOUNT-FAIL
+#   SHARE-GUEST-DONE
+N=${1:-16}
+MB=${2:-8}
+
+out=$(turtle-agent mount --tag nope /mnt 2>&1)
+echo "SHARE-NOTAG rc=$?: $out"
+
+if ! turtle-agent mount /mnt; then
+	echo "SHARE-MOUNT-FAILED rc=$?"
+	exit 1
+fi
+echo SHARE-MOUNTED
+echo "SHARE-HOSTFILE $(cat /mnt/from-host)"
+
+step() {
+	if ! eval "$1" >/tmp/step.out 2>&1; then
+		echo "SHARE-OPS-FAIL $1: $(tail -n 1 /tmp/step.out)"
+		return 1
+	fi
+}
+if step 'echo "from guest" >/mnt/g1' &&
+	step 'mv /mnt/g1 /mnt/g2' &&
+	step 'ln /mnt/g2 /mnt/g3' &&
+	step 'ln -s g2 /mnt/gs' &&
+	step 'mkdir -p /mnt/gd/sub' &&
+	step 'echo nested >/mnt/gd/sub/n' &&
+	step 'rm /mnt/to-delete' &&
+	step 'echo appended >>/mnt/from-host' &&
+	step 'mkdir /mnt/gone && rmdir /mnt/gone' &&
+	step '[ "$(cat /mnt/gs)" = "from guest" ]' &&
+	step '[ "$(stat -c %h /mnt/g3)" = 2 ]'; then
+	echo SHARE-OPS-OK
+fi
+
+# posix.sh's permission checks would run as uid 1000 through su (but a
+# static glibc busybox finds no users without libnss_files: they skip).
+grep -q '^root:' /etc/passwd 2>/dev/null ||
+	echo 'root:x:0:0:root:/root:/bin/sh' >>/etc/passwd
+echo 'tt:x:1000:1000:tt:/tmp:/bin/sh' >>/etc/passwd
+grep -q '^root:' /etc/group 2>/dev/null || echo 'root:x:0:' >>/etc/group
+echo 'tt:x:1000:' >>/etc/group
+t0=$(cut -d' ' -f1 /proc/uptime)
+POSIX_MANY=50 sh /tests/posix.sh /mnt
+echo "SHARE-TIME posix $(awk -v t="$t0" '{ printf "%.1f", $1 - t }' /proc/uptime)s"
+
+# Parallel writers: each file is "writer I" then the same random MiB.
+t0=$(cut -d' ' -f1 /proc/uptime)
+dd if=/dev/urandom of=/tmp/seed bs=1M count="$MB" 2>/dev/null
+mkdir /mnt/par
+i=1
+writers=
+while [ $i -le "$N" ]; do
+	(
+		{ echo "writer $i"; cat /tmp/seed; } >/mnt/par/w$i ||
+			echo "SHARE-WRITER-FAILED $i"
+	) &
+	writers="$writers $!"
+	i=$((i + 1))
+done
+# Should the writers stall, say where everything waits (for the log).
+(
+	sleep 180
+	echo "SHARE-STUCK writers still running after 180 s"
+	mount -t fusectl fusectl /sys/fs/fuse/connections 2>/dev/null
+	for c in /sys/fs/fuse/connections/*; do
+		echo "SHARE-STUCK fuse $c waiting=$(cat $c/waiting)"
+	done
+	for t in /proc/[0-9]*/task/[0-9]*; do
+		comm=$(cat $t/comm 2>/dev/null)
+		case $comm in
+		turtle-agent | cat | sync)
+			echo "SHARE-STUCK $comm ${t#/proc/} $(cat $t/wchan 2>/dev/null)"
+			head -n 4 $t/stack 2>/dev/null | sed 's/^/SHARE-STUCK   /'
+			;;
+		esac
+	done
+	grep -E 'Dirty|Writeback|MemFree' /proc/meminfo | sed 's/^/SHARE-STUCK /'
+) &
+watchdog=$!
+wait $writers
+kill $watchdog 2>/dev/null
+echo "SHARE-TIME written $(awk -v t="$t0" '{ printf "%.1f", $1 - t }' /proc/uptime)s"
+sync
+echo "SHARE-TIME writers $(awk -v t="$t0" '{ printf "%.1f", $1 - t }' /proc/uptime)s"
+echo 3 >/proc/sys/vm/drop_caches # read back through FUSE, not the cache
+i=1
+while [ $i -le "$N" ]; do
+	want=$({ echo "writer $i"; cat /tmp/seed; } | md5sum | cut -d' ' -f1)
+	echo "SUM $want w$i"
+	echo "READ-SUM $(md5sum </mnt/par/w$i | cut -d' ' -f1) w$i"
+	i=$((i + 1))
+done
+rm -f /tmp/seed
+
+# The read-only share.
+mkdir -p /ro
+if ! turtle-agent mount --tag ro /ro; then
+	echo "SHARE-RO-FAIL mount"
+elif [ "$(cat /ro/ro-file)" != "read me" ]; then
+	echo "SHARE-RO-FAIL cannot read ro-file"
+elif touch /ro/new 2>/dev/null || rm /ro/ro-file 2>/dev/null; then
+	echo "SHARE-RO-FAIL a write went through"
+elif ! grep -q ' /ro fuse.turtle ro,' /proc/mounts; then
+	echo "SHARE-RO-FAIL not mounted read-only: $(grep ' /ro ' /proc/mounts)"
+else
+	echo SHARE-RO-OK
+fi
+
+if umount /mnt && umount /ro; then
+	echo SHARE-UMOUNT-OK
+else
+	echo SHARE-UMOUNT-FAIL
+fi
+echo SHARE-GUEST-DONE
