@@ -26,6 +26,26 @@ fi
 echo SHARE-MOUNTED
 echo "SHARE-HOSTFILE $(cat /mnt/from-host)"
 
+# stuck_report WHY: where the FUSE clients, their requests and the
+# processes using the shares wait.
+stuck_report() {
+	echo "SHARE-STUCK $1"
+	mount -t fusectl fusectl /sys/fs/fuse/connections 2>/dev/null
+	for c in /sys/fs/fuse/connections/*; do
+		echo "SHARE-STUCK fuse $c waiting=$(cat $c/waiting)"
+	done
+	for t in /proc/[0-9]*/task/[0-9]*; do
+		comm=$(cat $t/comm 2>/dev/null)
+		case $comm in
+		turtle-agent | cat | sync | md5sum | stat)
+			echo "SHARE-STUCK $comm ${t#/proc/} $(cat $t/wchan 2>/dev/null)"
+			head -n 3 $t/stack 2>/dev/null | sed 's/^/SHARE-STUCK   /'
+			;;
+		esac
+	done
+	grep -E 'Dirty|Writeback|MemFree' /proc/meminfo | sed 's/^/SHARE-STUCK /'
+}
+
 step() {
 	if ! eval "$1" >/tmp/step.out 2>&1; then
 		echo "SHARE-OPS-FAIL $1: $(tail -n 1 /tmp/step.out)"
@@ -74,21 +94,7 @@ done
 # Should the writers stall, say where everything waits (for the log).
 (
 	sleep 180
-	echo "SHARE-STUCK writers still running after 180 s"
-	mount -t fusectl fusectl /sys/fs/fuse/connections 2>/dev/null
-	for c in /sys/fs/fuse/connections/*; do
-		echo "SHARE-STUCK fuse $c waiting=$(cat $c/waiting)"
-	done
-	for t in /proc/[0-9]*/task/[0-9]*; do
-		comm=$(cat $t/comm 2>/dev/null)
-		case $comm in
-		turtle-agent | cat | sync)
-			echo "SHARE-STUCK $comm ${t#/proc/} $(cat $t/wchan 2>/dev/null)"
-			head -n 4 $t/stack 2>/dev/null | sed 's/^/SHARE-STUCK   /'
-			;;
-		esac
-	done
-	grep -E 'Dirty|Writeback|MemFree' /proc/meminfo | sed 's/^/SHARE-STUCK /'
+	stuck_report "writers still running after 180 s"
 ) &
 watchdog=$!
 wait $writers
@@ -108,7 +114,17 @@ rm -f /tmp/seed
 
 # The read-only share.
 mkdir -p /ro
-if ! turtle-agent mount --tag ro /ro; then
+(
+	sleep 90
+	stuck_report "mounting the read-only share takes over 90 s"
+	timeout 20 stat /mnt/from-host >/dev/null 2>&1
+	echo "SHARE-STUCK the first share still answers: status $?"
+) &
+watchdog=$!
+timeout 150 turtle-agent mount --tag ro /ro
+rc=$?
+kill $watchdog 2>/dev/null
+if [ $rc != 0 ]; then
 	echo "SHARE-RO-FAIL mount"
 elif [ "$(cat /ro/ro-file)" != "read me" ]; then
 	echo "SHARE-RO-FAIL cannot read ro-file"
