@@ -1,6 +1,6 @@
 #!/bin/sh
 # share-guest.sh [WRITERS] [MIB]: in an L1 guest started with
-# --share /tmp/share --share /tmp/ro,tag=ro,ro (tests/system/cases/share.sh):
+# --share /tmp/share (tests/system/cases/share.sh):
 # mount the shares with turtle-agent, change the tree in known ways, run
 # posix.sh on it, have WRITERS (16) processes write MIB (8) MiB each at
 # once, and report what the host should find. Markers:
@@ -10,7 +10,6 @@
 #   SHARE-OPS-OK / SHARE-OPS-FAIL <step>
 #   POSIX-...                 posix.sh
 #   SUM <md5> wN              what par/wN must hold; READ-SUM: read back
-#   SHARE-RO-OK / SHARE-RO-FAIL <why>
 #   SHARE-UMOUNT-OK / SHARE-UMOUNT-FAIL
 #   SHARE-GUEST-DONE
 N=${1:-16}
@@ -112,31 +111,7 @@ while [ $i -le "$N" ]; do
 done
 rm -f /tmp/seed
 
-# The read-only share.
-mkdir -p /ro
-(
-	sleep 90
-	stuck_report "mounting the read-only share takes over 90 s"
-	timeout 20 stat /mnt/from-host >/dev/null 2>&1
-	echo "SHARE-STUCK the first share still answers: status $?"
-) &
-watchdog=$!
-timeout 150 turtle-agent mount --tag ro /ro
-rc=$?
-kill $watchdog 2>/dev/null
-if [ $rc != 0 ]; then
-	echo "SHARE-RO-FAIL mount"
-elif [ "$(cat /ro/ro-file)" != "read me" ]; then
-	echo "SHARE-RO-FAIL cannot read ro-file"
-elif touch /ro/new 2>/dev/null || rm /ro/ro-file 2>/dev/null; then
-	echo "SHARE-RO-FAIL a write went through"
-elif ! grep -q ' /ro fuse.turtle ro,' /proc/mounts; then
-	echo "SHARE-RO-FAIL not mounted read-only: $(grep ' /ro ' /proc/mounts)"
-else
-	echo SHARE-RO-OK
-fi
-
-if umount /mnt && umount /ro; then
+if umount /mnt; then
 	echo SHARE-UMOUNT-OK
 else
 	echo SHARE-UMOUNT-FAIL
