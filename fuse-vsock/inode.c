@@ -361,6 +361,33 @@ struct fuse_handle *handle__get(struct fuse_server *s, uint64_t fh)
 	return h;
 }
 
+struct fuse_handle *handle__get_kind(struct fuse_server *s, uint64_t fh,
+				     bool is_dir)
+{
+	struct fuse_handle *h = handle__get(s, fh);
+
+	if (h && h->is_dir != is_dir) {
+		handle__put(s, h);
+		return NULL;
+	}
+	return h;
+}
+
+int handle__fsync(struct fuse_server *s, uint64_t fh, bool is_dir,
+		  uint32_t fsync_flags)
+{
+	struct fuse_handle *h = handle__get_kind(s, fh, is_dir);
+	int ret;
+
+	if (!h)
+		return -EBADF;
+	ret = fsync_flags & FUSE_FSYNC_FDATASYNC ? fdatasync(h->fd)
+						 : fsync(h->fd);
+	ret = ret < 0 ? -errno : 0;
+	handle__put(s, h);
+	return ret;
+}
+
 void handle__put(struct fuse_server *s, struct fuse_handle *h)
 {
 	unsigned int refs;

@@ -46,13 +46,7 @@ int op_opendir(struct fuse_req *r)
 /* The directory handle fh, with a reference; NULL: EBADF. */
 static struct fuse_handle *dir(struct fuse_req *r, uint64_t fh)
 {
-	struct fuse_handle *h = handle__get(r->s, fh);
-
-	if (h && !h->is_dir) {
-		handle__put(r->s, h);
-		return NULL;
-	}
-	return h;
+	return handle__get_kind(r->s, fh, true);
 }
 
 struct linux_dirent64 {
@@ -172,14 +166,6 @@ int op_releasedir(struct fuse_req *r)
 int op_fsyncdir(struct fuse_req *r)
 {
 	const struct fuse_fsync_in *in = r->arg;
-	struct fuse_handle *h = dir(r, in->fh);
-	int ret;
 
-	if (!h)
-		return -EBADF;
-	ret = in->fsync_flags & FUSE_FSYNC_FDATASYNC ? fdatasync(h->fd)
-						     : fsync(h->fd);
-	ret = ret < 0 ? -errno : 0;
-	handle__put(r->s, h);
-	return ret;
+	return handle__fsync(r->s, in->fh, true, in->fsync_flags);
 }

@@ -180,13 +180,7 @@ int op_create(struct fuse_req *r)
 /* The open file fh (not a directory), with a reference; NULL: EBADF. */
 static struct fuse_handle *file(struct fuse_req *r, uint64_t fh)
 {
-	struct fuse_handle *h = handle__get(r->s, fh);
-
-	if (h && h->is_dir) {
-		handle__put(r->s, h);
-		return NULL;
-	}
-	return h;
+	return handle__get_kind(r->s, fh, false);
 }
 
 int op_read(struct fuse_req *r)
@@ -260,16 +254,8 @@ int op_release(struct fuse_req *r)
 int op_fsync(struct fuse_req *r)
 {
 	const struct fuse_fsync_in *in = r->arg;
-	struct fuse_handle *h = file(r, in->fh);
-	int ret;
 
-	if (!h)
-		return -EBADF;
-	ret = in->fsync_flags & FUSE_FSYNC_FDATASYNC ? fdatasync(h->fd)
-						     : fsync(h->fd);
-	ret = ret < 0 ? -errno : 0;
-	handle__put(r->s, h);
-	return ret;
+	return handle__fsync(r->s, in->fh, false, in->fsync_flags);
 }
 
 int op_flush(struct fuse_req *r)

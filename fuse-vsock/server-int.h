@@ -130,6 +130,12 @@ int inode__stat(struct fuse_inode *ino, struct stat *st);
 uint64_t handle__add(struct fuse_server *s, int fd, struct fuse_inode *ino,
 		     bool is_dir);
 struct fuse_handle *handle__get(struct fuse_server *s, uint64_t fh);
+/* The same, NULL unless it is a directory's (is_dir) or a file's handle. */
+struct fuse_handle *handle__get_kind(struct fuse_server *s, uint64_t fh,
+				     bool is_dir);
+/* FSYNC and FSYNCDIR: fsync or fdatasync the handle's fd. */
+int handle__fsync(struct fuse_server *s, uint64_t fh, bool is_dir,
+		  uint32_t fsync_flags);
 void handle__put(struct fuse_server *s, struct fuse_handle *h);
 /* Remove fh from the table (RELEASE); its fd closes with the last user. */
 int handle__remove(struct fuse_server *s, uint64_t fh, bool is_dir);
