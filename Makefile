@@ -7,7 +7,8 @@
 #   make test       deps + everything + unit tests + system tests under QEMU
 #   make run        deps + boot the emulated NV2 host, turtle runs an L1 at EL2
 #   make inception LEVELS=N   the chain L0 -> L1 -> ... -> LN, with timings
-#   make bench      deps + images + block I/O numbers, host vs L1 (tests/bench)
+#   make bench      deps + images + block, vsock and shared-directory numbers,
+#                   host vs L1 vs L2 (tests/bench)
 #   make images     the guest and host initramfs images
 #   make format     clang-format every C file
 
