@@ -91,9 +91,9 @@ measure() {
 	fs_mib=${BENCH_FS_MIB:-32}
 
 	# A fresh guest's first touch of a page costs a stage-2 fault in
-	# every level above it (milliseconds at L2): write and delete 64 MiB
-	# twice, so that the measurements reuse warm pages. The two times
-	# show what the first touch costs.
+	# every level above it: write and delete 64 MiB twice, so that the
+	# measurements reuse warm pages. The two times show what the first
+	# touch costs.
 	say "$lv: warming the guest's memory (64 MiB through its tmpfs, twice)"
 	gx "$sock" sh -c 'for i in 1 2; do a=$(cut -d" " -f1 /proc/uptime); dd if=/dev/zero of=/tmp/warm bs=1M count=64 2>/dev/null; rm -f /tmp/warm; echo "warm-up pass $i: $(awk -v a=$a "{ print \$1 - a }" /proc/uptime) s"; done'
 

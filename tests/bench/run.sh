@@ -56,10 +56,10 @@ failed=0
 for s in "${suites[@]}"; do
 	log=$root/build/bench-$s.log
 	case $s in
-	blk) limit=600 cmd=/tests/bench-blk.sh what="block I/O, a few minutes" ;;
+	blk) limit=600 cmd=/tests/bench-blk.sh what="block I/O, about a minute" ;;
 	levels)
 		limit=2700 cmd="/tests/bench-levels.sh ${BENCH_LAST:-2}"
-		what="vsock and shared directory at L1 and L2, about 15 minutes"
+		what="vsock and shared directory at L1 and L2, 4 to 7 minutes"
 		;;
 	esac
 	echo "bench: $s: booting the emulated host: $what (log: $log)" >&2
