@@ -262,13 +262,19 @@ struct virtio_dev *blk__create(const struct blk_opts *o, unsigned int index,
 	c->write_zeroes_may_unmap = 1;
 
 	b->stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (b->stop_fd < 0 ||
-	    virtio_mmio__init(&b->vdev, &blk_ops, b, mem, nq, BLK_QUEUE_SIZE)) {
-		errbuf_set(err, "disk '%s': cannot set up the device: %s",
-			   o->path, strerror(errno));
-		goto fail;
+	if (b->stop_fd < 0)
+		goto no_dev;
+	if (virtio_mmio__init(&b->vdev, &blk_ops, b, mem, nq, BLK_QUEUE_SIZE)) {
+		int e = errno;
+
+		close(b->stop_fd);
+		errno = e;
+		goto no_dev;
 	}
 	return &b->vdev;
+no_dev:
+	errbuf_set(err, "disk '%s': cannot set up the device: %s", o->path,
+		   strerror(errno));
 fail:
 	close(fd);
 	free(b);

@@ -2,6 +2,7 @@
 #include "mmio.h"
 
 #include <endian.h>
+#include <errno.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_mmio.h>
 #include <string.h>
@@ -314,17 +315,19 @@ int virtio_mmio__init(struct virtio_dev *vdev, const struct virtio_dev_ops *ops,
 		      unsigned int nr_queues, uint16_t queue_max)
 {
 	unsigned int i;
+	int err;
 
 	if (nr_queues == 0 || nr_queues > VIRTIO_MAX_QUEUES || queue_max == 0 ||
-	    queue_max > VQ_MAX_SIZE)
+	    queue_max > VQ_MAX_SIZE) {
+		errno = EINVAL;
 		return -1;
+	}
 	memset(vdev, 0, sizeof(*vdev));
 	vdev->ops = ops;
 	vdev->priv = priv;
 	vdev->mem = *mem;
 	vdev->nr_queues = nr_queues;
 	vdev->queue_max = queue_max;
-	pthread_mutex_init(&vdev->lock, NULL);
 	vdev->call_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vdev->call_fd < 0)
 		return -1;
@@ -332,7 +335,15 @@ int virtio_mmio__init(struct virtio_dev *vdev, const struct virtio_dev_ops *ops,
 		vdev->queues[i].kick_fd =
 			eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (vdev->queues[i].kick_fd < 0)
-			return -1;
+			goto undo;
 	}
+	pthread_mutex_init(&vdev->lock, NULL);
 	return 0;
+undo:
+	err = errno;
+	while (i--)
+		close(vdev->queues[i].kick_fd);
+	close(vdev->call_fd);
+	errno = err;
+	return -1;
 }

@@ -87,7 +87,10 @@ struct virtio_dev {
 
 extern const struct mmio_ops virtio_mmio__ops;
 
-/* Set up the transport for a device with nr_queues queues of up to max. */
+/*
+ * Set up the transport for a device with nr_queues queues of up to max:
+ * 0, or -1 with errno set and nothing left open.
+ */
 int virtio_mmio__init(struct virtio_dev *vdev, const struct virtio_dev_ops *ops,
 		      void *priv, const struct guest_mem *mem,
 		      unsigned int nr_queues, uint16_t queue_max);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../../virtio/mmio.h"
+#include "fds.h"
 #include "suites.h"
 
 /* Fake guest RAM and where the test driver puts its rings. */
@@ -215,6 +216,24 @@ static void driver_ok(void)
 	good_queue(0);
 	wr(VIRTIO_MMIO_STATUS, S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
 }
+
+/* Setup: the transport's resources. */
+
+START_TEST(test_vmmio_init_failure_closes_fds)
+{
+	struct virtio_dev other;
+	struct rlimit old;
+	int before = fds__count();
+
+	/* Room for the call fd and one kick fd of eight. */
+	fds__leave_free(2, &old);
+	ck_assert_int_eq(
+		virtio_mmio__init(&other, &fake_ops, &fake, &mem, 8, QMAX), -1);
+	ck_assert_int_eq(errno, EMFILE);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+	ck_assert_int_eq(fds__count(), before);
+}
+END_TEST
 
 /* Identification. */
 
@@ -619,6 +638,11 @@ Suite *virtio_mmio_suite(void)
 {
 	Suite *s = suite_create("virtio_mmio");
 	TCase *tc;
+
+	tc = tcase_create("init");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_vmmio_init_failure_closes_fds);
+	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ident");
 	tcase_add_checked_fixture(tc, setup, teardown);
