@@ -60,7 +60,20 @@ static uint32_t get_status(struct virtio_dev *vdev)
 			: 0);
 }
 
-/* Back to the state after power-on: the driver wrote 0 to Status. */
+/* Consume a non-blocking eventfd's count, if any. */
+static void drain_eventfd(int fd)
+{
+	uint64_t v;
+
+	while (read(fd, &v, sizeof(v)) > 0)
+		;
+}
+
+/*
+ * Back to the state after power-on: the driver wrote 0 to Status. The
+ * device has stopped before the interrupt state goes, so no signal from
+ * before the reset is left to fire after it.
+ */
 static void virtio_mmio__reset(struct virtio_dev *vdev)
 {
 	unsigned int i;
@@ -74,16 +87,15 @@ static void virtio_mmio__reset(struct virtio_dev *vdev)
 	vdev->dev_features_sel = vdev->drv_features_sel = 0;
 	vdev->queue_sel = 0;
 	__atomic_store_n(&vdev->int_status, 0, __ATOMIC_SEQ_CST);
+	drain_eventfd(vdev->call_fd);
 	for (i = 0; i < vdev->nr_queues; i++) {
 		struct virtio_queue *q = &vdev->queues[i];
-		uint64_t drain;
 
 		q->num = 0;
 		q->ready = 0;
 		q->desc = q->avail = q->used = 0;
 		memset(&q->vq, 0, sizeof(q->vq));
-		while (read(q->kick_fd, &drain, sizeof(drain)) > 0)
-			;
+		drain_eventfd(q->kick_fd);
 	}
 }
 

@@ -14,9 +14,10 @@
  * Status state machine (driver side, section 3.1): reset (0) ->
  * ACKNOWLEDGE -> DRIVER -> FEATURES_OK (accepted only if the driver's
  * features are ours and include VERSION_1) -> queue setup -> DRIVER_OK
- * (ops->start) ... -> 0 again (ops->stop, queues forgotten). A queue whose
- * rings are bad, or a malformed chain, sets NEEDS_RESET and raises a
- * config interrupt; nothing else happens until the driver resets.
+ * (ops->start) ... -> 0 again (ops->stop, queues forgotten, a pending
+ * interrupt dropped: InterruptStatus cleared, the call eventfd drained).
+ * A queue whose rings are bad, or a malformed chain, sets NEEDS_RESET and
+ * raises a config interrupt; nothing else happens until the driver resets.
  */
 #ifndef TURTLE_VIRTIO_MMIO_H
 #define TURTLE_VIRTIO_MMIO_H

@@ -541,6 +541,16 @@ START_TEST(test_vmmio_signal_used_raises_vring_irq)
 }
 END_TEST
 
+START_TEST(test_vmmio_reset_drops_pending_interrupt)
+{
+	driver_ok();
+	virtio__signal_used(&vdev, 0);
+	wr(VIRTIO_MMIO_STATUS, 0);
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
+	ck_assert(!fd_signalled(vdev.call_fd));
+}
+END_TEST
+
 START_TEST(test_vmmio_queue_notify_kicks_queue)
 {
 	driver_ok();
@@ -695,6 +705,7 @@ Suite *virtio_mmio_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_vmmio_interrupt_ack_clears_bits);
 	tcase_add_test(tc, test_vmmio_signal_used_raises_vring_irq);
+	tcase_add_test(tc, test_vmmio_reset_drops_pending_interrupt);
 	tcase_add_test(tc, test_vmmio_queue_notify_kicks_queue);
 	tcase_add_test(tc, test_vmmio_queue_notify_bad_index_ignored);
 	suite_add_tcase(s, tc);
