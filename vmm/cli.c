@@ -21,8 +21,9 @@ const char cli__run_usage[] =
 	"  -k, --kernel IMAGE     arm64 kernel Image (uncompressed), required\n"
 	"  -i, --initrd FILE      initial ramdisk (cpio, optionally compressed)\n"
 	"  -c, --cmdline STR      kernel command line (default: \"console=ttyAMA0\")\n"
-	"  -m, --mem SIZE         guest RAM in MiB, or with a suffix M or G\n"
-	"                         (default 512)\n"
+	"  -m, --mem SIZE         guest RAM: a whole number of MiB, alone or with\n"
+	"                         a suffix M, MiB, G or GiB (m and g too), e.g.\n"
+	"                         512, 512M, 2G (default 512)\n"
 	"  -n, --cpus N           number of vCPUs, 1 to 64 (default 1); the guest\n"
 	"                         starts secondaries through PSCI CPU_ON\n"
 	"  -d, --disk PATH[,ro][,queues=N]\n"
@@ -82,46 +83,48 @@ const char *cli__nested_name(enum nested_mode m)
 	}
 }
 
-static int parse_mem(const char *s, uint64_t *mib, char *err)
+int cli__parse_mem(const char *s, uint64_t *mib, char *err)
 {
+	/* The only suffixes, each with its size in MiB. */
+	static const struct {
+		const char *name;
+		unsigned long long mib;
+	} units[] = {
+		{ "", 1 },     { "M", 1 },    { "m", 1 },      { "MiB", 1 },
+		{ "G", 1024 }, { "g", 1024 }, { "GiB", 1024 },
+	};
 	unsigned long long v;
+	unsigned int i;
 	char *end;
 
+	if (*s < '0' || *s > '9') /* no sign, space or empty string */
+		goto bad;
 	errno = 0;
-	if (*s < '0' || *s > '9')
-		goto bad;
 	v = strtoull(s, &end, 10);
-	if (errno)
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(end, units[i].name))
+			break;
+	if (i == sizeof(units) / sizeof(units[0]))
 		goto bad;
-	if (*end == 'G' || *end == 'g') {
-		if (v > CLI_MAX_MEM_MIB / 1024)
-			goto big;
-		v *= 1024;
-		end++;
-	} else if (*end == 'M' || *end == 'm') {
-		end++;
+	if (errno == ERANGE || v > CLI_MAX_MEM_MIB / units[i].mib) {
+		errbuf_set(err,
+			   "--mem: %s is more than turtle's limit of %llu MiB",
+			   s, (unsigned long long)CLI_MAX_MEM_MIB);
+		return -1;
 	}
-	if (*end == 'i' || *end == 'B')
-		end += *end == 'i' && end[1] == 'B' ? 2 : 1;
-	if (*end)
-		goto bad;
 	if (v == 0) {
 		errbuf_set(
 			err,
 			"--mem: the guest needs some memory; 0 is not a size");
 		return -1;
 	}
-	if (v > CLI_MAX_MEM_MIB)
-		goto big;
-	*mib = v;
+	*mib = v * units[i].mib;
 	return 0;
-big:
-	errbuf_set(err, "--mem: %s is more than turtle's limit of %llu MiB", s,
-		   (unsigned long long)CLI_MAX_MEM_MIB);
-	return -1;
 bad:
 	errbuf_set(err,
-		   "--mem: '%s' is not a size in MiB (e.g. 512, 512M or 2G)",
+		   "--mem: '%s' is not a size: give MiB as a whole number, "
+		   "alone or followed by M, MiB, G or GiB (e.g. 512, 512M, "
+		   "2G)",
 		   s);
 	return -1;
 }
@@ -369,7 +372,7 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 			o->cmdline = optarg;
 			break;
 		case 'm':
-			if (parse_mem(optarg, &o->mem_mib, err))
+			if (cli__parse_mem(optarg, &o->mem_mib, err))
 				return CLI_ERROR;
 			break;
 		case 'n':

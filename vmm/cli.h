@@ -53,6 +53,11 @@ enum cli_result {
 /* argv[0] is "run". */
 enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 			       char *err);
+/*
+ * --mem SIZE: a number of MiB, alone or followed by M, MiB, G or GiB (m
+ * and g too). 0, or -1 with err set.
+ */
+int cli__parse_mem(const char *s, uint64_t *mib, char *err);
 const char *cli__nested_name(enum nested_mode m);
 extern const char cli__run_usage[];
 
