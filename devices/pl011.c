@@ -37,7 +37,11 @@ void pl011__init(struct pl011 *u, void (*set_irq)(void *, int),
 	u->ris = INT_TX; /* the transmitter is always ready */
 }
 
-static uint32_t pl011__read_reg(struct pl011 *u, uint64_t off)
+/*
+ * The register at off (4-byte aligned). Reading DR takes its byte from the
+ * FIFO only if pop is set: an access that includes the register's byte 0.
+ */
+static uint32_t pl011__read_reg(struct pl011 *u, uint64_t off, int pop)
 {
 	uint32_t v;
 
@@ -46,6 +50,8 @@ static uint32_t pl011__read_reg(struct pl011 *u, uint64_t off)
 		if (!u->rx_count)
 			return 0;
 		v = u->rx_fifo[u->rx_head];
+		if (!pop)
+			return v;
 		u->rx_head = (u->rx_head + 1) % PL011_FIFO_LEN;
 		u->rx_count--;
 		pl011__update(u);
@@ -132,8 +138,9 @@ static void pl011__mmio_read(void *dev, uint64_t off, uint8_t *data,
 	struct pl011 *u = dev;
 	uint32_t v;
 
+	/* Only DR has a side effect on read, and only through its byte 0. */
 	pthread_mutex_lock(&u->lock);
-	v = pl011__read_reg(u, off & ~3ULL);
+	v = pl011__read_reg(u, off & ~3ULL, !(off & 3));
 	pthread_mutex_unlock(&u->lock);
 	v >>= (off & 3) * 8;
 	memcpy(data, &v, len > 4 ? 4 : len);

@@ -180,6 +180,30 @@ START_TEST(test_pl011_rx_byte_read_of_dr)
 }
 END_TEST
 
+/* Only an access that includes DR's byte 0 takes a byte from the FIFO. */
+START_TEST(test_pl011_unaligned_dr_read_keeps_fifo)
+{
+	uint8_t c[4];
+
+	push("xy");
+	pl011__mmio_ops.read(&uart, UARTDR + 1, c, 1);
+	pl011__mmio_ops.read(&uart, UARTDR + 2, c, 1);
+	pl011__mmio_ops.read(&uart, UARTDR + 3, c, 1);
+	pl011__mmio_ops.read(&uart, UARTDR + 1, c, 2);
+	pl011__mmio_ops.read(&uart, UARTDR + 2, c, 2);
+	ck_assert_uint_eq(pl011__rx_space(&uart), PL011_FIFO_LEN - 2);
+	ck_assert_int_eq(host.level, 0);
+	wr(UARTIMSC, INT_RX);
+	ck_assert_int_eq(host.level, 1);
+	pl011__mmio_ops.read(&uart, UARTDR + 1, c, 1);
+	ck_assert_int_eq(host.level, 1); /* no FIFO change, no IRQ change */
+	c[0] = 0;
+	pl011__mmio_ops.read(&uart, UARTDR, c, 2);
+	ck_assert_uint_eq(c[0], 'x');
+	ck_assert_uint_eq(rd(UARTDR), 'y');
+}
+END_TEST
+
 START_TEST(test_pl011_dr_read_when_empty_is_zero)
 {
 	ck_assert_uint_eq(rd(UARTDR), 0);
@@ -384,6 +408,7 @@ Suite *pl011_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_pl011_rx_bytes_read_in_order);
 	tcase_add_test(tc, test_pl011_rx_byte_read_of_dr);
+	tcase_add_test(tc, test_pl011_unaligned_dr_read_keeps_fifo);
 	tcase_add_test(tc, test_pl011_dr_read_when_empty_is_zero);
 	tcase_add_test(tc, test_pl011_rx_fifo_holds_32_bytes);
 	tcase_add_test(tc, test_pl011_rx_space_tracks_reads);
