@@ -32,10 +32,11 @@ PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
 # `turtle exec` and the exec protocol it shares with the guest agent.
 PORTABLE_SRCS += fuse-vsock/exec-proto.c vmm/exec.c vmm/exec-cli.c
 # turtle-agent, run inside guests; all but main.c is in the unit build.
-AGENT_SRCS    := fuse-vsock/agent/exec.c
+AGENT_SRCS    := fuse-vsock/agent/exec.c fuse-vsock/agent/run-as.c
 AGENT_SRCS    += fuse-vsock/agent/mount.c fuse-vsock/agent/fuse-client.c
-AGENT_OBJS    := $(patsubst %.c,$(B)/aarch64/%.o,fuse-vsock/agent/main.c \
-		 $(AGENT_SRCS) fuse-vsock/exec-proto.c vmm/log.c)
+AGENT_ALL     := fuse-vsock/agent/main.c $(AGENT_SRCS) fuse-vsock/exec-proto.c \
+		 vmm/log.c
+AGENT_OBJS    := $(AGENT_ALL:%.c=$(B)/aarch64/%.o)
 # Device models (portable too, so in the unit build as well).
 DEVICE_SRCS   := virtio/mmio.c virtio/blk.c
 DEVICE_SRCS   += virtio/vsock.c virtio/vsock-conn.c virtio/vsock-unix.c \
@@ -103,8 +104,13 @@ $(B)/native/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) $(CFLAGS) $(shell pkg-config --cflags check) -MMD -MP -c $< -o $@
 
-$(B)/unit-tests: $(PORTABLE_SRCS:%.c=$(B)/native/%.o) $(DEVICE_SRCS:%.c=$(B)/native/%.o) $(AGENT_SRCS:%.c=$(B)/native/%.o) $(UNIT_SRCS:%.c=$(B)/native/%.o)
+# The unit tests run posix.sh over a FUSE mount with a native turtle-agent
+# on PATH (run-as for the permission checks).
+$(B)/unit-tests: $(PORTABLE_SRCS:%.c=$(B)/native/%.o) $(DEVICE_SRCS:%.c=$(B)/native/%.o) $(AGENT_SRCS:%.c=$(B)/native/%.o) $(UNIT_SRCS:%.c=$(B)/native/%.o) | $(B)/native/turtle-agent
 	$(CC_NATIVE) -pthread -o $@ $^ -lfdt $(shell pkg-config --libs check)
+
+$(B)/native/turtle-agent: $(AGENT_ALL:%.c=$(B)/native/%.o)
+	$(CC_NATIVE) -pthread -o $@ $^
 
 unit: $(B)/unit-tests
 	$(B)/unit-tests

@@ -5,12 +5,15 @@
  *
  *   turtle-agent exec [--port N]   run commands for `turtle exec`
  *   turtle-agent mount [...] DIR    mount a directory the host shares
+ *   turtle-agent run-as UID[:GID] -- CMD [ARGS...]
+ *                                  run CMD as another uid and gid
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "exec.h"
 #include "mount.h"
+#include "run-as.h"
 
 static const struct {
 	const char *name;
@@ -18,6 +21,7 @@ static const struct {
 } commands[] = {
 	{ "exec", agent_exec__main },
 	{ "mount", agent_mount__main },
+	{ "run-as", agent_run_as__main },
 };
 
 static const char usage[] =
@@ -26,7 +30,11 @@ static const char usage[] =
 	"Commands:\n"
 	"  exec [--port N]   run commands sent by `turtle exec` on the host\n"
 	"  mount [--tag NAME] [--conns N] [--ro] DIR\n"
-	"                    mount a directory the host shares (--share)\n";
+	"                    mount a directory the host shares (--share)\n"
+	"  run-as UID[:GID] [--] CMD [ARGS...]\n"
+	"                    run CMD with that uid and gid (default: UID) and\n"
+	"                    no supplementary groups; exit status 126 if that\n"
+	"                    cannot be done, 127 if CMD is not found\n";
 
 int main(int argc, char **argv)
 {

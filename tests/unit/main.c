@@ -16,6 +16,7 @@ int main(void)
 		blk_suite,   virtio_mmio_suite,
 		vsock_conn_suite, vsock_suite,
 		exec_proto_suite, exec_cli_suite, exec_suite, agent_exec_suite,
+		agent_run_as_suite,
 		fuse_server_suite, fuse_session_suite, fuse_client_suite,
 	};
 	SRunner *sr;

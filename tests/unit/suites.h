@@ -22,6 +22,7 @@ Suite *exec_proto_suite(void);
 Suite *exec_cli_suite(void);
 Suite *exec_suite(void);
 Suite *agent_exec_suite(void);
+Suite *agent_run_as_suite(void);
 Suite *fuse_server_suite(void);
 Suite *fuse_session_suite(void);
 Suite *fuse_client_suite(void);

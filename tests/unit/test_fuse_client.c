@@ -718,11 +718,18 @@ START_TEST(test_fuse_client_host_gone_aborts)
 }
 END_TEST
 
+/*
+ * posix.sh on the mount, with the native turtle-agent first on PATH, so
+ * its permission checks run as uid 1000 through `turtle-agent run-as` as
+ * they do in a guest.
+ */
 START_TEST(test_fuse_client_posix_script)
 {
 	static const char script[] = "tests/system/guest/posix.sh";
-	char cmd[512];
-	int st;
+	static const char agent_dir[] = "build/native";
+	char cmd[512], out[16384], cwd[256];
+	ssize_t n;
+	int st, fd;
 
 	if (skip)
 		return;
@@ -730,16 +737,28 @@ START_TEST(test_fuse_client_posix_script)
 		fprintf(stderr, "fuse_client: no %s here, skipped\n", script);
 		return;
 	}
+	ck_assert_msg(getcwd(cwd, sizeof(cwd)), "getcwd");
+	snprintf(cmd, sizeof(cmd), "%s/turtle-agent", agent_dir);
+	ck_assert_msg(!access(cmd, X_OK), "no %s (make builds it)", cmd);
 	ck_assert_int_eq(chmod(host_dir, 0755), 0); /* for its uid 1000 */
-	snprintf(cmd, sizeof(cmd),
-		 "sh %s %s >%s.out 2>&1; r=$?; [ $r = 0 ] || cat %s.out >&2; "
-		 "exit $r",
-		 script, mnt, host_dir, host_dir);
+	snprintf(cmd, sizeof(cmd), "PATH=%s/%s:$PATH sh %s %s >%s.out 2>&1",
+		 cwd, agent_dir, script, mnt, host_dir);
 	st = system(cmd);
 	snprintf(cmd, sizeof(cmd), "%s.out", host_dir);
+	fd = open(cmd, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	n = read(fd, out, sizeof(out) - 1);
+	close(fd);
 	unlink(cmd);
+	ck_assert_int_ge(n, 0);
+	out[n] = '\0';
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		      "posix.sh failed (status %d)", st);
+		      "posix.sh failed (status %d):\n%s", st, out);
+	ck_assert_msg(strstr(out, "POSIX-AS run-as\n"),
+		      "posix.sh did not use turtle-agent run-as:\n%s", out);
+	ck_assert_msg(strstr(out, "POSIX-OK perm_owner\n") &&
+			      strstr(out, "POSIX-OK sticky\n"),
+		      "permission checks did not pass:\n%s", out);
 }
 END_TEST
 

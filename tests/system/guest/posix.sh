@@ -6,10 +6,13 @@
 # Each check prints POSIX-OK NAME, POSIX-FAIL NAME REASON or (when this
 # system lacks what it needs) POSIX-SKIP NAME REASON; then
 #   POSIX-DONE pass=N fail=M skip=K
-# and the status is 0 when nothing failed. Run as root: the permission
-# checks become uid POSIX_UID (default 1000) through util-linux setpriv,
-# or through su when /etc/passwd has a user with that uid.
-# DIR itself must be searchable by that uid (e.g. mode 755).
+# and the status is 0 when nothing failed; first, POSIX-AS HOW says how
+# the permission checks become another uid. Run as root: they become uid
+# POSIX_UID (default 1000) through `turtle-agent run-as` when turtle-agent
+# is on PATH (a guest's static busybox has no setpriv, and its su finds no
+# users without NSS), else util-linux setpriv, else su when /etc/passwd has
+# a user with that uid. DIR itself must be searchable by that uid (e.g.
+# mode 755).
 
 DIR=${1:?usage: posix.sh DIR}
 U=${POSIX_UID:-1000}
@@ -20,7 +23,10 @@ PASS=0 FAIL=0 SKIP=0
 
 # How to run a command as uid U (empty: no way).
 AS=
-if setpriv --reuid=0 --regid=0 --clear-groups true 2>/dev/null; then
+if command -v turtle-agent >/dev/null 2>&1 &&
+	turtle-agent run-as 0 -- true 2>/dev/null; then
+	AS=run-as
+elif setpriv --reuid=0 --regid=0 --clear-groups true 2>/dev/null; then
 	AS=setpriv
 elif command -v su >/dev/null 2>&1; then
 	SU_USER=$(awk -F: -v u="$U" '$3 == u { print $1; exit }' /etc/passwd 2>/dev/null)
@@ -29,6 +35,7 @@ fi
 # as_user 'COMMAND': the shell command, as uid U.
 as_user() {
 	case $AS in
+	run-as) turtle-agent run-as "$U:$U" -- sh -c "$1" ;;
 	setpriv) setpriv --reuid="$U" --regid="$U" --clear-groups sh -c "$1" ;;
 	su) su -s /bin/sh "$SU_USER" -c "$1" ;;
 	*) return 99 ;;
@@ -350,6 +357,7 @@ if [ -n "$AS" ] && ! as_user "ls $W" >"$W.log" 2>&1; then
 	echo "POSIX-SKIP user uid $U cannot reach $W ($AS: $(tail -n 1 "$W.log"))"
 	AS=
 fi
+echo "POSIX-AS ${AS:-none}"
 
 run write_read
 run noclobber
