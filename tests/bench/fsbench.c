@@ -5,7 +5,7 @@
  * level against the level's own tmpfs. In C so that the numbers are the
  * file system's, not a shell's fork and exec.
  *
- *   fsbench [--seconds S] [--size MiB] [--max-ops N] DIR
+ *   fsbench [--seconds S] [--size MiB] [--max-ops N] [--only LIST] DIR
  *
  * Works in a fresh directory DIR/fsbench.PID, removed at the end. Five
  * measurements:
@@ -32,6 +32,11 @@
  * create-4k ran) and report the median, mean and 99th percentile of the
  * single operations. The last two repeat whole passes
  * for S seconds, at least one pass, and report MB/s (10^6 bytes a second).
+ *
+ * --only stat,seqread (say) runs just those measurements, and what they
+ * need: stat-cold stats create-4k's files and seqread reads seqwrite's
+ * file, so those run (and print) too. With it, a VMM's exit counters read
+ * before and after show what one kind of operation costs.
  *
  * Output, one line per measurement on stdout:
  *
@@ -70,6 +75,7 @@ static struct {
 	double seconds;
 	unsigned long size_mib;
 	unsigned long max_ops;
+	const char *only; /* comma-separated measurements, or NULL: all */
 	char dir[PATH_MAX];
 } opt = { .seconds = 2, .size_mib = 32, .max_ops = 100000 };
 
@@ -230,6 +236,24 @@ static int cmp_double(const void *a, const void *b)
  * Time op(0), op(1), ... for opt.seconds (at least MIN_OPS times, at most
  * max); print the distribution.
  */
+/* wanted NAME: whether --only asks for measurement NAME (or all). */
+static int wanted(const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = opt.only;
+
+	if (!p)
+		return 1;
+	while (p) {
+		if (!strncmp(p, name, len) && (p[len] == ',' || !p[len]))
+			return 1;
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
 static int measure_ops(const char *name, int (*op)(unsigned long),
 		       unsigned long max)
 {
@@ -360,12 +384,14 @@ static void remove_small(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: fsbench [--seconds S] [--size MiB] [--max-ops N] DIR\n"
+		"usage: fsbench [--seconds S] [--size MiB] [--max-ops N] [--only LIST] DIR\n"
 		"  stat, open+read 4 KiB+close, create+write 4 KiB+fsync+close,\n"
 		"  stat after 2 s (median, mean and 99th percentile in us), then\n"
 		"  sequential write and cold read of a --size MiB file (default\n"
 		"  32) in MB/s;\n"
-		"  each for S seconds (default 2), in a fresh directory in DIR.\n");
+		"  each for S seconds (default 2), in a fresh directory in DIR.\n"
+		"  --only stat,open-read-4k,create-4k,stat-cold,seqwrite,seqread:\n"
+		"  some of them (stat-cold needs create-4k, seqread seqwrite).\n");
 }
 
 static int parse_ulong(const char *s, unsigned long min, unsigned long max,
@@ -379,12 +405,35 @@ static int parse_ulong(const char *s, unsigned long min, unsigned long max,
 	       *out > max;
 }
 
+/* bad_only LIST: whether LIST names something that is not a measurement. */
+static int bad_only(const char *list)
+{
+	static const char *const names[] = { "stat",	  "open-read-4k",
+					     "create-4k", "stat-cold",
+					     "seqwrite",  "seqread" };
+	const char *p = list, *end;
+	size_t i, len;
+
+	do {
+		end = strchrnul(p, ',');
+		len = (size_t)(end - p);
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i]) == len && !strncmp(p, names[i], len))
+				break;
+		if (i == sizeof(names) / sizeof(names[0]))
+			return 1;
+		p = end + 1;
+	} while (*end);
+	return 0;
+}
+
 static int parse_args(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "seconds", required_argument, NULL, 's' },
 		{ "size", required_argument, NULL, 'z' },
 		{ "max-ops", required_argument, NULL, 'n' },
+		{ "only", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -416,6 +465,14 @@ static int parse_args(int argc, char **argv)
 				fprintf(stderr,
 					"fsbench: --max-ops must be a whole number, %d to 10000000\n",
 					MIN_OPS);
+				return 2;
+			}
+			break;
+		case 'o':
+			opt.only = optarg;
+			if (bad_only(optarg)) {
+				fprintf(stderr,
+					"fsbench: --only takes a comma-separated list of stat, open-read-4k, create-4k, stat-cold, seqwrite, seqread\n");
 				return 2;
 			}
 			break;
@@ -469,17 +526,23 @@ int main(int argc, char **argv)
 	printf("BENCH info dir=%s seconds=%g size_mib=%lu\n", argv[optind],
 	       opt.seconds, opt.size_mib);
 	fflush(stdout);
-	rc = make_file("small", SMALL) ||
-	     measure_ops("stat", op_stat, opt.max_ops) ||
-	     measure_ops("open-read-4k", op_open_read, opt.max_ops) ||
-	     measure_ops("create-4k", op_create, opt.max_ops);
-	if (!rc) {
+	rc = make_file("small", SMALL);
+	if (!rc && wanted("stat"))
+		rc = measure_ops("stat", op_stat, opt.max_ops);
+	if (!rc && wanted("open-read-4k"))
+		rc = measure_ops("open-read-4k", op_open_read, opt.max_ops);
+	if (!rc && (wanted("create-4k") || wanted("stat-cold")))
+		rc = measure_ops("create-4k", op_create, opt.max_ops);
+	if (!rc && wanted("stat-cold")) {
 		sleep(COLD_WAIT_SEC);
 		rc = measure_ops("stat-cold", op_stat_cold, ncreated);
 	}
 	/* The small files go before the big one is written. */
 	remove_small();
-	rc = rc || measure_seq("seqwrite", 1) || measure_seq("seqread", 0);
+	if (!rc && (wanted("seqwrite") || wanted("seqread")))
+		rc = measure_seq("seqwrite", 1);
+	if (!rc && wanted("seqread"))
+		rc = measure_seq("seqread", 0);
 	unlink(path_of("seq"));
 	rmdir(opt.dir);
 	free(buf);
