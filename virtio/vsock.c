@@ -12,6 +12,17 @@
  * from its backend straight into the guest's buffer. With no rx buffer
  * left the backends' bytes just wait (their sockets leave EPOLLIN) until
  * the guest kicks the rx queue.
+ *
+ * Interrupts. A guest's interrupt is the costliest thing a device does
+ * under nesting: the guest's handler reads InterruptStatus and writes
+ * InterruptACK (two exits to the VMM, each crossing every level above),
+ * and a halted vCPU must be woken. The guest needs the tx queue's used
+ * buffers only to free them (its senders wait for credit, not for
+ * them), so a finished tx chain does not interrupt at once: the tx
+ * interrupt is owed, and the next rx interrupt, which a request usually
+ * brings soon (a reply, or a credit update), pays it too (one interrupt
+ * covers every queue). Otherwise it goes out TX_IRQ_DELAY_MS later, or at
+ * once when half the tx ring waits to be reclaimed.
  */
 #include "vsock.h"
 
@@ -38,6 +49,7 @@
 #define NR_QUEUES 3
 #define HDR_SIZE sizeof(struct virtio_vsock_hdr)
 #define TICK_MS 100 /* how often deadlines are checked, when there are any */
+#define TX_IRQ_DELAY_MS 20 /* longest a tx interrupt waits for an rx one */
 
 struct vsock_dev {
 	struct virtio_dev vdev;
@@ -56,6 +68,9 @@ struct vsock_dev {
 
 	struct vsock_watch w_stop, w_wake, w_kick[NR_QUEUES];
 	bool rx_held; /* rx popped, not used yet */
+	bool tx_irq_owed;	/* tx chains used, the guest not told */
+	uint16_t tx_irq_idx;	/* the tx used index at the last interrupt */
+	uint64_t tx_irq_due_ms; /* when an owed tx interrupt must go */
 	struct vq_chain rx, tx;
 };
 
@@ -127,6 +142,38 @@ static void vsock__tx_packet(struct vsock_dev *d, const struct vq_chain *ch)
 	vsock_conns__recv(&d->conns, &h, pay, k, avail);
 }
 
+/*
+ * Interrupt for the used tx chains if the driver asked (event_idx), and
+ * for rx too when rx_notify: one interrupt for both.
+ */
+static void vsock__interrupt(struct vsock_dev *d, bool rx_notify)
+{
+	struct virtqueue *txq = &d->vdev.queues[TXQ].vq;
+	bool tx_notify = false;
+
+	if (d->tx_irq_owed) {
+		d->tx_irq_owed = false;
+		d->tx_irq_idx = txq->used_idx;
+		tx_notify = vq__should_notify(txq);
+	}
+	if (rx_notify || tx_notify)
+		virtio__signal_used(&d->vdev, rx_notify ? RXQ : TXQ);
+}
+
+/* tx chains were used: interrupt now, or owe it (see the top). */
+static void vsock__tx_used(struct vsock_dev *d)
+{
+	struct virtqueue *vq = &d->vdev.queues[TXQ].vq;
+
+	if ((uint16_t)(vq->used_idx - d->tx_irq_idx) >= vq->size / 2) {
+		d->tx_irq_owed = true;
+		vsock__interrupt(d, false);
+	} else if (!d->tx_irq_owed) {
+		d->tx_irq_owed = true;
+		d->tx_irq_due_ms = d->conns.now_ms + TX_IRQ_DELAY_MS;
+	}
+}
+
 static int vsock__process_tx(struct vsock_dev *d)
 {
 	struct virtqueue *vq = &d->vdev.queues[TXQ].vq;
@@ -135,13 +182,16 @@ static int vsock__process_tx(struct vsock_dev *d)
 	if (!d->vdev.queues[TXQ].ready)
 		return 0;
 	do {
+		bool used = false;
+
 		vq__disable_kicks(vq);
 		while ((r = vq__pop(vq, &d->tx)) == VQ_CHAIN) {
 			vsock__tx_packet(d, &d->tx);
 			vq__push(vq, d->tx.head, 0);
+			used = true;
 		}
-		if (vq__should_notify(vq))
-			virtio__signal_used(&d->vdev, TXQ);
+		if (used)
+			vsock__tx_used(d);
 		if (r == VQ_BAD)
 			return -1;
 	} while (vq__enable_kicks(vq));
@@ -186,7 +236,7 @@ static int vsock__pump_rx(struct vsock_dev *d)
 		pushed = true;
 	}
 	if (pushed && vq__should_notify(vq))
-		virtio__signal_used(&d->vdev, RXQ);
+		vsock__interrupt(d, true);
 	return 0;
 }
 
@@ -262,6 +312,15 @@ static void *vsock__thread(void *arg)
 					  vsock_unix__has_deadline(&d->ux)
 				  ? TICK_MS
 				  : -1;
+		if (d->tx_irq_owed) {
+			int left = d->tx_irq_due_ms > d->conns.now_ms
+					   ? (int)(d->tx_irq_due_ms -
+						   d->conns.now_ms)
+					   : 0;
+
+			if (timeout < 0 || left < timeout)
+				timeout = left;
+		}
 		n = epoll_wait(d->ep, evs, 64, timeout);
 		if (n < 0 && errno != EINTR) {
 			pr_err("virtio-vsock: epoll_wait: %s", strerror(errno));
@@ -290,6 +349,8 @@ static void *vsock__thread(void *arg)
 		vsock_unix__expire(&d->ux);
 		if (!d->broken && vsock__pump_rx(d))
 			vsock__broken(d, "malformed rx buffer");
+		if (d->tx_irq_owed && d->conns.now_ms >= d->tx_irq_due_ms)
+			vsock__interrupt(d, false);
 		vsock_unix__reap(&d->ux);
 	}
 	vsock_conns__reset_all(&d->conns);
@@ -332,7 +393,8 @@ static int vsock__start(struct virtio_dev *vdev)
 
 	vsock_conns__init(&d->conns, d->guest_cid, vsock__accept, d);
 	d->conns.now_ms = now_ms();
-	d->rx_held = d->broken = d->event_pending = false;
+	d->rx_held = d->broken = d->event_pending = d->tx_irq_owed = false;
+	d->tx_irq_idx = 0;
 	/* A fresh driver has no connections to reset. */
 	__atomic_store_n(&d->reset_requested, 0, __ATOMIC_RELEASE);
 	d->ep = epoll_create1(EPOLL_CLOEXEC);
@@ -378,7 +440,7 @@ struct virtio_dev *vsock__create(const struct vsock_opts *o,
 	}
 	d->guest_cid = o->guest_cid;
 	d->cfg.guest_cid = htole64(o->guest_cid);
-	d->ep = -1;
+	d->ep = d->stop_fd = d->wake_fd = -1;
 	d->w_stop.kind = VSOCK_W_STOP;
 	d->w_wake.kind = VSOCK_W_WAKE;
 	for (q = 0; q < NR_QUEUES; q++)
@@ -405,6 +467,10 @@ struct virtio_dev *vsock__create(const struct vsock_opts *o,
 fail:
 	if (d->ux.listen_fd >= 0)
 		close(d->ux.listen_fd);
+	if (d->stop_fd >= 0)
+		close(d->stop_fd);
+	if (d->wake_fd >= 0)
+		close(d->wake_fd);
 	free(d);
 	return NULL;
 }

@@ -7,6 +7,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_vsock.h>
@@ -27,6 +28,7 @@
 #include "../../virtio/vsock-conn.h"
 #include "../../virtio/vsock.h"
 #include "../../vmm/log.h"
+#include "fds.h"
 #include "suites.h"
 
 #define GUEST_CID 7
@@ -462,6 +464,39 @@ START_TEST(test_vsock_guest_connect_nothing_listens_rst)
 	h = guest_expect(OP_RST, NULL);
 	ck_assert_uint_eq(le32toh(h.src_port), 4321);
 	ck_assert_uint_eq(le32toh(h.dst_port), GPORT);
+}
+END_TEST
+
+/* Interrupts raised since the last call (the irqfd's count), within ms. */
+static uint64_t interrupts_ms(int ms)
+{
+	struct pollfd p = { .fd = vdev->call_fd, .events = POLLIN };
+	uint64_t n = 0;
+
+	if (poll(&p, 1, ms) == 1)
+		ck_assert_int_eq(read(vdev->call_fd, &n, sizeof(n)), sizeof(n));
+	return n;
+}
+
+/* A packet that brings an answer: one interrupt covers both queues. */
+START_TEST(test_vsock_tx_interrupt_rides_on_rx)
+{
+	driver_up();
+	interrupts_ms(0);
+	guest_send(OP_REQUEST, GPORT, 4321, 0, NULL, 0);
+	guest_expect(OP_RST, NULL);
+	ck_assert_uint_eq(interrupts_ms(0), 1);
+}
+END_TEST
+
+/* A packet that brings nothing back still gets its interrupt, later. */
+START_TEST(test_vsock_tx_interrupt_alone_comes)
+{
+	driver_up();
+	interrupts_ms(0);
+	guest_send(OP_RST, GPORT, 4321, 0, NULL, 0);
+	guest_expect_nothing();
+	ck_assert_uint_eq(interrupts_ms(WAIT_MS), 1);
 }
 END_TEST
 
@@ -1097,10 +1132,49 @@ START_TEST(test_vsock_service_send_backpressure)
 }
 END_TEST
 
+/* A failed create leaves no descriptor open: its eventfds fit, the
+ * transport's do not. */
+START_TEST(test_vsock_create_failure_closes_fds)
+{
+	struct vsock_opts o = { .guest_cid = GUEST_CID };
+	char err[ERRBUF_LEN] = "";
+	struct guest_mem m = { 0 };
+	struct rlimit old;
+	int before = fds__count();
+
+	fds__leave_free(2, &old);
+	ck_assert_ptr_null(vsock__create(&o, &m, err));
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+	ck_assert_msg(strstr(err, "cannot set up the device"), "%s", err);
+	ck_assert_int_eq(fds__count(), before);
+}
+END_TEST
+
+/* A socket path that cannot be bound fails before the eventfds exist,
+ * and closes none of the caller's descriptors (0 included). */
+START_TEST(test_vsock_create_bad_path_closes_nothing)
+{
+	struct vsock_opts o = { .guest_cid = GUEST_CID,
+				.uds_path = "/nonexistent-dir/v.sock" };
+	char err[ERRBUF_LEN] = "";
+	struct guest_mem m = { 0 };
+	int before = fds__count();
+
+	ck_assert_ptr_null(vsock__create(&o, &m, err));
+	ck_assert_int_eq(fds__count(), before);
+	ck_assert_int_ne(fcntl(0, F_GETFD), -1);
+}
+END_TEST
+
 Suite *vsock_suite(void)
 {
 	Suite *s = suite_create("vsock");
 	TCase *tc;
+
+	tc = tcase_create("create");
+	tcase_add_test(tc, test_vsock_create_failure_closes_fds);
+	tcase_add_test(tc, test_vsock_create_bad_path_closes_nothing);
+	suite_add_tcase(s, tc);
 
 	tc = tcase_create("unix");
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -1139,6 +1213,8 @@ Suite *vsock_suite(void)
 	tcase_add_test(tc, test_vsock_service_send_backpressure);
 	tcase_add_test(tc, test_vsock_no_path_services_only);
 	tcase_add_test(tc, test_vsock_hangup_while_stalled);
+	tcase_add_test(tc, test_vsock_tx_interrupt_rides_on_rx);
+	tcase_add_test(tc, test_vsock_tx_interrupt_alone_comes);
 	suite_add_tcase(s, tc);
 
 	return s;
