@@ -5,9 +5,12 @@
 #include <errno.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_mmio.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
+
+#include "../vmm/log.h"
 
 #define VIRTIO_MMIO_MAGIC 0x74726976 /* "virt" */
 
@@ -31,6 +34,7 @@ static void raise_irq(struct virtio_dev *vdev, uint32_t why)
 	uint64_t one = 1;
 
 	__atomic_or_fetch(&vdev->int_status, why, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&vdev->irqs, 1, __ATOMIC_RELAXED);
 	if (write(vdev->call_fd, &one, sizeof(one)) < 0) {
 		/* The eventfd counter cannot overflow in practice. */
 	}
@@ -50,6 +54,26 @@ void virtio__needs_reset(struct virtio_dev *vdev)
 {
 	__atomic_store_n(&vdev->needs_reset, 1, __ATOMIC_SEQ_CST);
 	raise_irq(vdev, VIRTIO_MMIO_INT_CONFIG);
+}
+
+void virtio__report(struct virtio_dev *vdev)
+{
+	char q[160] = "";
+	size_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < vdev->nr_queues && n < sizeof(q); i++)
+		n += (size_t)snprintf(q + n, sizeof(q) - n, " %llu",
+				      (unsigned long long)__atomic_load_n(
+					      &vdev->queues[i].vq.chains,
+					      __ATOMIC_RELAXED));
+	pr_info("%s@0x%llx: interrupts=%llu status_reads=%llu chains per queue:%s",
+		vdev->ops->name, (unsigned long long)vdev->base,
+		(unsigned long long)__atomic_load_n(&vdev->irqs,
+						    __ATOMIC_RELAXED),
+		(unsigned long long)__atomic_load_n(&vdev->isr_reads,
+						    __ATOMIC_RELAXED),
+		q);
 }
 
 static uint32_t get_status(struct virtio_dev *vdev)
@@ -179,6 +203,7 @@ static uint32_t reg_read(struct virtio_dev *vdev, uint64_t off)
 	case VIRTIO_MMIO_QUEUE_READY:
 		return q ? q->ready : 0;
 	case VIRTIO_MMIO_INTERRUPT_STATUS:
+		__atomic_add_fetch(&vdev->isr_reads, 1, __ATOMIC_RELAXED);
 		return __atomic_load_n(&vdev->int_status, __ATOMIC_SEQ_CST);
 	case VIRTIO_MMIO_STATUS:
 		return get_status(vdev);

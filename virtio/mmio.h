@@ -81,6 +81,7 @@ struct virtio_dev {
 	uint16_t queue_max;
 	struct virtio_queue queues[VIRTIO_MAX_QUEUES];
 	int call_fd; /* eventfd: raise the device's interrupt */
+	uint64_t irqs, isr_reads; /* atomic: interrupts, InterruptStatus reads */
 
 	uint64_t base; /* where the transport sits in guest memory */
 	unsigned int spi;
@@ -100,6 +101,12 @@ int virtio_mmio__init(struct virtio_dev *vdev, const struct virtio_dev_ops *ops,
 void virtio__signal_used(struct virtio_dev *vdev, unsigned int q);
 /* From a device thread: the driver broke the rules; stop until reset. */
 void virtio__needs_reset(struct virtio_dev *vdev);
+
+/*
+ * One line on stderr: the interrupts raised, InterruptStatus reads, and
+ * each queue's chains (SIGUSR1 reports and --stats).
+ */
+void virtio__report(struct virtio_dev *vdev);
 /* Whether feature bit f was negotiated. */
 int virtio__has_feature(const struct virtio_dev *vdev, unsigned int f);
 

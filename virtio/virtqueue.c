@@ -185,6 +185,7 @@ enum vq_pop_result vq__pop(struct virtqueue *vq, struct vq_chain *c)
 	if (walk_chain(vq, c, head))
 		return vq_broken(vq);
 	vq->last_avail++;
+	vq->chains++;
 	return VQ_CHAIN;
 }
 

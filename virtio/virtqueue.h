@@ -63,6 +63,7 @@ struct virtqueue {
 	uint16_t signalled_used; /* used_idx at the last interrupt */
 	bool signalled_valid;
 	bool broken; /* a bad chain was seen: the queue is dead until reset */
+	uint64_t chains; /* chains popped, ever (reports) */
 };
 
 enum vq_pop_result {

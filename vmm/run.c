@@ -150,6 +150,14 @@ static int virtio_attach(struct vm *vm, struct virtio_dev *vdev)
  * The vsock device (--vsock), or NULL. In-VMM services bind their ports
  * on it with vsock__bind_service() before the vCPUs start.
  */
+static void virtio__report_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_virtio; i++)
+		virtio__report(virtio_devs[i]);
+}
+
 static struct virtio_dev *vsock_dev;
 
 /* Shared directories: a FUSE server each, served on the vsock device. */
@@ -274,9 +282,10 @@ static void handle_signal(struct vm *vm, int sfd)
 	if (read(sfd, &si, sizeof(si)) != sizeof(si))
 		return;
 	sig = (int)si.ssi_signo;
-	if (sig == SIGUSR1)
+	if (sig == SIGUSR1) {
 		vcpu__report_all(vm);
-	else
+		virtio__report_all();
+	} else
 		vm__stop(vm, VM_EXIT_SIGNAL + sig, "stopped by %s",
 			 strsignal(sig));
 }
@@ -427,8 +436,10 @@ int turtle__run(const struct run_opts *o)
 		pr_debug("%s", vm.exit_reason);
 	else
 		pr_err("%s", vm.exit_reason);
-	if (o->stats)
+	if (o->stats) {
 		vcpu__print_stats(&vm);
+		virtio__report_all();
+	}
 	vm__destroy(&vm);
 	return status;
 fail:
