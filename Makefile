@@ -8,7 +8,8 @@
 #   make run        deps + boot the emulated NV2 host, turtle runs an L1 at EL2
 #   make inception LEVELS=N   the chain L0 -> L1 -> ... -> LN, with timings
 #   make bench      deps + images + block, vsock and shared-directory numbers,
-#                   host vs L1 vs L2 (tests/bench)
+#                   host vs L1 vs L2 (tests/bench); SUITES="chain" for the
+#                   shared directory at L1, L2 and L3
 #   make images     the guest and host initramfs images
 #   make format     clang-format every C file
 
@@ -141,7 +142,7 @@ run: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory images
-	@tests/bench/run.sh
+	@tests/bench/run.sh $(SUITES)
 
 format:
 	clang-format -i $(shell git ls-files '*.c' '*.h')

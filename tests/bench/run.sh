@@ -8,6 +8,9 @@
 #   levels  vsock round trips and throughput, and the shared directory
 #           (fsbench on --share and on tmpfs), at L1 and at L2
 #           (levels-in-host.sh); BENCH_LAST=1 stops at L1
+#   chain   the shared directory at L1, L2 and L3 of the inception chain
+#           (chain.sh: fsbench at every level; lean kernel, about 20
+#           minutes); not in the default set
 #
 # Each suite boots the emulated NV2 host once with one bench image,
 # build/images/host-bench.cpio (host.cpio is left alone for the system
@@ -21,8 +24,8 @@ suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(blk levels)
 for s in "${suites[@]}"; do
 	case $s in
-	blk | levels) ;;
-	*) echo "bench: unknown suite '$s' (blk, levels)" >&2; exit 2 ;;
+	blk | levels | chain) ;;
+	*) echo "bench: unknown suite '$s' (blk, levels, chain)" >&2; exit 2 ;;
 	esac
 done
 
@@ -54,6 +57,11 @@ done
 
 failed=0
 for s in "${suites[@]}"; do
+	if [ "$s" = chain ]; then
+		echo "bench: chain: fsbench at every level of the inception chain (log: build/bench-chain.log)" >&2
+		"$root/tests/bench/chain.sh" || failed=1
+		continue
+	fi
 	log=$root/build/bench-$s.log
 	case $s in
 	blk) limit=600 cmd=/tests/bench-blk.sh what="block I/O, about a minute" ;;

@@ -24,6 +24,8 @@
 # cmdline-Ln (extra kernel arguments for level n), turtle-args-Ln (extra
 # turtle options for level n), cmd (the user's test),
 # cmd-at (all: run cmd at every level; default: only the deepest), mem-Ln.
+# The test command runs with $LEVEL set to the level's number and /chain/bin
+# (turtle, and what CHAIN_BIN added) first on $PATH.
 this=$1
 last=$2
 next=$((this + 1))
@@ -77,7 +79,7 @@ kvm_trace() {
 user_cmd() {
 	[ -s /chain/cmd ] || return 0
 	echo "L$this running the test command"
-	sh /chain/cmd
+	PATH=/chain/bin:$PATH LEVEL=$this sh /chain/cmd
 	echo "L$this test command status $?"
 }
 

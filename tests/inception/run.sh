@@ -20,7 +20,10 @@
 #   TURTLE_ARGS_L2="..."  extra turtle options for the turtle that starts
 #                         one level (e.g. "--ipa-bits 40 --no-hugepages")
 #   CMD="..."             a test command (run with sh) at the deepest level,
-#   CMD_AT=all            ... or at every level
+#   CMD_AT=all            ... or at every level; the command sees its
+#                         level's number in $LEVEL
+#   CHAIN_BIN="FILE..."   more programs for the command, in /chain/bin
+#                         (on its $PATH) at every level
 #   TIMEOUT=seconds       for the whole run (default 600 per level)
 #   VIA=initrd            hand the chain down in each level's initramfs
 #                         (retain_initrd) instead of the shared directory
@@ -81,6 +84,10 @@ done
 [ "${EL1_LAST:-0}" != 1 ] || chain_file el1-last ""
 [ -z "${REPORT_EVERY:-}" ] || chain_file report-every "$REPORT_EVERY"
 [ "${TRACE:-0}" != 1 ] || chain_file trace ""
+for f in ${CHAIN_BIN:-}; do
+	[ -f "$f" ] || { echo "inception: CHAIN_BIN: no file $f" >&2; exit 1; }
+	files+=("$f:chain/bin/$(basename "$f")")
+done
 if [ -n "${CMD:-}" ]; then
 	chain_file cmd "$CMD
 "

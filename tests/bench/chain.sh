@@ -1,0 +1,71 @@
+#!/bin/bash
+# The shared directory at every level of the inception chain, side by
+# side: `tests/bench/run.sh chain` (or this script directly).
+#
+#   tests/bench/chain.sh [LEVELS]     (default 3, or BENCH_LEVELS)
+#
+# Runs tests/inception/run.sh with fsbench (tests/bench/fsbench.c) as the
+# test command at every level. Each level measures its own /chain mount
+# before it starts the next level, so only one level is busy at a time:
+# L1's /chain is one FUSE hop from the emulated host's directory, L2's is
+# two (L2 -> turtle in L1 -> L1's FUSE mount -> turtle in L0 -> host), and
+# so on. Every level runs at EL2, as a chain needs.
+#
+# The emulated host counts time in instructions (-icount shift=0, see
+# README "Inception"), so the guests' clocks are instruction clocks while
+# busy: compare the levels with each other, not with `make bench levels`,
+# which runs in real time.
+#
+# Environment: KERNEL (default: the lean kernel), BENCH_FS_SECONDS (per
+# measurement, default 2), BENCH_CHAIN_MIB (sequential file, default 2).
+# Prints a table: median latency in microseconds and MB/s per level, and
+# each level's ratio to L1 against the goal (at most n times L1's latency).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+levels=${1:-${BENCH_LEVELS:-3}}
+secs=${BENCH_FS_SECONDS:-2}
+mib=${BENCH_CHAIN_MIB:-2}
+log=$root/build/bench-chain.log
+
+[ -x "$root/build/fsbench" ] || { echo "bench: build/fsbench missing (run make images)" >&2; exit 1; }
+KERNEL=${KERNEL:-} CMD_AT=all CHAIN_BIN="$root/build/fsbench" \
+	CMD="fsbench --seconds $secs --size $mib /chain" \
+	"$root/tests/inception/run.sh" "$levels" >"$log" 2>&1
+rc=$?
+tail -n $((levels + 4)) "$log"
+
+# val LEVEL OP KEY: KEY's value in LEVEL's "BENCH OP" line, or "-".
+val() {
+	v=$(sed -n "s/^.*\[L$1\] BENCH $2 .*$3=\([0-9.]*\).*/\1/p" "$log" | tail -n1)
+	echo "${v:--}"
+}
+row() { # row NAME OP KEY: one operation at every level, then the ratios
+	line=$(printf '%-24s' "$1")
+	for ((n = 1; n <= levels; n++)); do
+		line+=$(awk -v v="$(val $n "$2" "$3")" \
+			'BEGIN { if (v == "-" || v + 0 < 100) printf "%10s", v; else printf "%10.0f", v }')
+	done
+	for ((n = 2; n <= levels; n++)); do
+		line+=$(awk -v a="$(val $n "$2" "$3")" -v b="$(val 1 "$2" "$3")" \
+			'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%10.3g", a / b; else printf "%10s", "-" }')
+	done
+	echo "$line"
+}
+echo
+echo "shared directory at every level (fsbench on /chain, $secs s per measurement, $mib MiB file)"
+hdr=$(printf '%-24s' "")
+for ((n = 1; n <= levels; n++)); do hdr+=$(printf '%10s' "L$n"); done
+for ((n = 2; n <= levels; n++)); do hdr+=$(printf '%10s' "L$n/L1"); done
+echo "$hdr"
+row "stat, cached (us)" stat med_us
+row "stat, cold (us)" stat-cold med_us
+row "open+read 4K+close (us)" open-read-4k med_us
+row "create+4K+fsync (us)" create-4k med_us
+row "seq write (MB/s)" seqwrite mbps
+row "seq read, cold (MB/s)" seqread mbps
+echo "(goal: latency at Ln at most n times L1's; log: $log)"
+missing=0
+for ((n = 1; n <= levels; n++)); do
+	grep -q "\[L$n\] BENCH done" "$log" || { echo "bench: L$n: fsbench did not finish" >&2; missing=1; }
+done
+[ $rc = 0 ] && [ $missing = 0 ]
