@@ -241,7 +241,10 @@ int fuse_client__tune_bdi(uint64_t dev)
 	ret = write_sysfs(path, "100");
 	snprintf(path, sizeof(path), "/sys/class/bdi/%u:%u/strict_limit",
 		 major(dev), minor(dev));
-	return write_sysfs(path, "0") ?: ret;
+	ret = write_sysfs(path, "0") ?: ret;
+	snprintf(path, sizeof(path), "/sys/class/bdi/%u:%u/read_ahead_kb",
+		 major(dev), minor(dev));
+	return write_sysfs(path, FUSE_CLIENT_READ_AHEAD_KB) ?: ret;
 }
 
 static void client_broken(struct fuse_client *c, const char *fmt, ...)

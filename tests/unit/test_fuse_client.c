@@ -653,6 +653,9 @@ START_TEST(test_fuse_client_tune_bdi)
 	path[strlen(path) - strlen("strict_limit")] = 0;
 	strcat(path, "max_ratio");
 	ck_assert_str_eq(get(path), "100\n");
+	path[strlen(path) - strlen("max_ratio")] = 0;
+	strcat(path, "read_ahead_kb");
+	ck_assert_str_eq(get(path), "1024\n");
 }
 END_TEST
 
