@@ -4,39 +4,38 @@
 #
 #   tests/bench/chain.sh [LEVELS]     (default 3, or BENCH_LEVELS)
 #
-# Runs tests/inception/run.sh with fsbench (tests/bench/fsbench.c) as the
-# test command at every level. Each level measures its own /chain mount
-# before it starts the next level, so only one level is busy at a time:
-# L1's /chain is one FUSE hop from the emulated host's directory, L2's is
-# two (L2 -> turtle in L1 -> L1's FUSE mount -> turtle in L0 -> host), and
-# so on. Every level runs at EL2, as a chain needs.
+# For each depth n from 1 to LEVELS, runs tests/inception/run.sh n with
+# fsbench (tests/bench/fsbench.c) as the test command of the deepest level,
+# which is a leaf at EL1 (EL1_LAST=1), as a user's guest at that depth
+# would be; the levels above it run at EL2 and serve the share down: L1's
+# /chain is one FUSE hop from the emulated host's directory, L2's is two
+# (L2 -> turtle in L1 -> L1's FUSE mount -> turtle in L0 -> host), and so
+# on.
 #
-# The emulated host counts time in instructions (-icount shift=0, see
-# README "Inception"), so the guests' clocks are instruction clocks while
-# busy: compare the levels with each other, not with `make bench levels`,
-# which runs in real time.
-#
-# Environment: KERNEL (default: the lean kernel), BENCH_FS_SECONDS (per
-# measurement, default 2), BENCH_CHAIN_MIB (sequential file, default 2).
+# Environment: KERNEL (default: the lean kernel, at every depth, so that
+# the depths compare), BENCH_FS_SECONDS (per measurement, default 1), BENCH_CHAIN_MIB (sequential file, default 2).
 # Prints a table: median latency in microseconds and MB/s per level, and
 # each level's ratio to L1 against the goal (at most n times L1's latency).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 levels=${1:-${BENCH_LEVELS:-3}}
-secs=${BENCH_FS_SECONDS:-2}
+secs=${BENCH_FS_SECONDS:-1}
 mib=${BENCH_CHAIN_MIB:-2}
-log=$root/build/bench-chain.log
 
 [ -x "$root/build/fsbench" ] || { echo "bench: build/fsbench missing (run make images)" >&2; exit 1; }
-KERNEL=${KERNEL:-} CMD_AT=all CHAIN_BIN="$root/build/fsbench" \
-	CMD="fsbench --seconds $secs --size $mib /chain" \
-	"$root/tests/inception/run.sh" "$levels" >"$log" 2>&1
-rc=$?
-tail -n $((levels + 4)) "$log"
+kernel=${KERNEL:-$("$root/kernel/build-lean.sh")} || { echo "bench: the lean kernel did not build" >&2; exit 1; }
+rc=0
+for ((n = 1; n <= levels; n++)); do
+	echo "bench: chain: L$n, fsbench at L$n (log: build/bench-chain-L$n.log)" >&2
+	KERNEL=$kernel EL1_LAST=1 CHAIN_BIN="$root/build/fsbench" \
+		CMD="fsbench --seconds $secs --size $mib /chain" \
+		"$root/tests/inception/run.sh" "$n" >"$root/build/bench-chain-L$n.log" 2>&1 || rc=1
+	tail -n $((n + 4)) "$root/build/bench-chain-L$n.log"
+done
 
 # val LEVEL OP KEY: KEY's value in LEVEL's "BENCH OP" line, or "-".
 val() {
-	v=$(sed -n "s/^.*\[L$1\] BENCH $2 .*$3=\([0-9.]*\).*/\1/p" "$log" | tail -n1)
+	v=$(sed -n "s/^.*\[L$1\] BENCH $2 .*$3=\([0-9.]*\).*/\1/p" "$root/build/bench-chain-L$1.log" | tail -n1)
 	echo "${v:--}"
 }
 row() { # row NAME OP KEY: one operation at every level, then the ratios
@@ -63,9 +62,9 @@ row "open+read 4K+close (us)" open-read-4k med_us
 row "create+4K+fsync (us)" create-4k med_us
 row "seq write (MB/s)" seqwrite mbps
 row "seq read, cold (MB/s)" seqread mbps
-echo "(goal: latency at Ln at most n times L1's; log: $log)"
+echo "(goal: latency at Ln at most n times L1's; logs: build/bench-chain-L*.log)"
 missing=0
 for ((n = 1; n <= levels; n++)); do
-	grep -q "\[L$n\] BENCH done" "$log" || { echo "bench: L$n: fsbench did not finish" >&2; missing=1; }
+	grep -q "\[L$n\] BENCH done" "$root/build/bench-chain-L$n.log" || { echo "bench: L$n: fsbench did not finish" >&2; missing=1; }
 done
 [ $rc = 0 ] && [ $missing = 0 ]
