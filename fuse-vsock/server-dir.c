@@ -40,6 +40,8 @@ int op_opendir(struct fuse_req *r)
 	o = reply_small(r);
 	memset(o, 0, sizeof(*o));
 	o->fh = fh;
+	if (r->s->cache == FUSE_CACHE_ALWAYS)
+		o->open_flags = FOPEN_CACHE_DIR | FOPEN_KEEP_CACHE;
 	return sizeof(*o);
 }
 
@@ -83,7 +85,7 @@ static size_t put_entry(struct fuse_req *r, struct fuse_handle *h, bool plus,
 		/* Not found any more (a race) is nodeid 0: no entry. */
 		if (!dot_or_dotdot(d->d_name) &&
 		    !inode__lookup(r->s, h->inode, d->d_name, &ino, &st)) {
-			fill_entry(&dp->entry_out, ino, &st);
+			fill_entry(r->s, &dp->entry_out, ino, &st);
 			inode__put(r->s, ino);
 		}
 		de = &dp->dirent;

@@ -45,7 +45,7 @@ static int reply_entry(struct fuse_req *r, struct fuse_inode *parent,
 	if (ret)
 		return ret;
 	e = reply_small(r);
-	fill_entry(e, ino, &st);
+	fill_entry(r->s, e, ino, &st);
 	inode__put(r->s, ino);
 	return sizeof(*e);
 }
@@ -91,7 +91,7 @@ static int reply_attr(struct fuse_req *r, const struct stat *st)
 	struct fuse_attr_out *a = reply_small(r);
 
 	memset(a, 0, sizeof(*a));
-	a->attr_valid = FUSE_SERVER_TIMEOUT_SEC;
+	a->attr_valid = r->s->timeout_sec;
 	fill_attr(&a->attr, st);
 	return sizeof(*a);
 }

@@ -61,10 +61,15 @@ static int host_flags(struct fuse_server *s, uint32_t flags, bool *widened)
 	return acc | ((int)flags & keep);
 }
 
-static int reply_open(struct fuse_open_out *o, uint64_t fh)
+static int reply_open(const struct fuse_server *s, struct fuse_open_out *o,
+		      uint64_t fh)
 {
 	memset(o, 0, sizeof(*o));
 	o->fh = fh;
+	if (s->cache == FUSE_CACHE_ALWAYS)
+		o->open_flags = FOPEN_KEEP_CACHE;
+	else if (s->cache == FUSE_CACHE_NEVER)
+		o->open_flags = FOPEN_DIRECT_IO;
 	return sizeof(*o);
 }
 
@@ -96,7 +101,7 @@ int op_open(struct fuse_req *r)
 	fh = handle__add(r->s, fd, ino, false); /* takes fd and ino */
 	if (!fh)
 		return -ENOMEM;
-	return reply_open(reply_small(r), fh);
+	return reply_open(r->s, reply_small(r), fh);
 }
 
 /* Open name in dir, creating it; nonblocking, refusing non-files. */
@@ -167,13 +172,13 @@ int op_create(struct fuse_req *r)
 		return ret;
 	}
 	e = reply_small(r);
-	fill_entry(e, ino, &st);
+	fill_entry(r->s, e, ino, &st);
 	fh = handle__add(r->s, fd, ino, false); /* takes fd and ino's ref */
 	if (!fh) {
 		inode__forget(r->s, e->nodeid, 1);
 		return -ENOMEM;
 	}
-	reply_open((struct fuse_open_out *)(e + 1), fh);
+	reply_open(r->s, (struct fuse_open_out *)(e + 1), fh);
 	return sizeof(*e) + sizeof(struct fuse_open_out);
 }
 

@@ -158,13 +158,13 @@ void fill_attr(struct fuse_attr *a, const struct stat *st)
 	a->blksize = (uint32_t)st->st_blksize;
 }
 
-void fill_entry(struct fuse_entry_out *e, struct fuse_inode *ino,
-		const struct stat *st)
+void fill_entry(const struct fuse_server *s, struct fuse_entry_out *e,
+		struct fuse_inode *ino, const struct stat *st)
 {
 	memset(e, 0, sizeof(*e));
 	e->nodeid = ino->nodeid;
-	e->entry_valid = FUSE_SERVER_TIMEOUT_SEC;
-	e->attr_valid = FUSE_SERVER_TIMEOUT_SEC;
+	e->entry_valid = s->timeout_sec;
+	e->attr_valid = s->timeout_sec;
 	fill_attr(&e->attr, st);
 }
 
@@ -199,7 +199,7 @@ static int op_init(struct fuse_req *r)
 		       s->tag, in->major, in->minor, MIN_MINOR);
 		return -EPROTO;
 	}
-	if (s->read_only)
+	if (s->read_only || s->cache == FUSE_CACHE_NEVER)
 		want &= ~(uint32_t)FUSE_WRITEBACK_CACHE;
 	if (in->minor < out->minor)
 		out->minor = in->minor;
@@ -411,6 +411,10 @@ struct fuse_server *fuse_server__create(const struct fuse_share_opts *o,
 	}
 	s->proc_fd = -1;
 	s->read_only = o->read_only;
+	s->cache = o->cache;
+	s->timeout_sec = o->cache == FUSE_CACHE_ALWAYS ? FUSE_SERVER_TIMEOUT_ALWAYS_SEC
+			 : o->cache == FUSE_CACHE_NEVER ? 0
+							: FUSE_SERVER_TIMEOUT_SEC;
 	s->dir = strdup(o->dir);
 	s->tag = strdup(o->tag);
 	pthread_mutex_init(&s->init_lock, NULL);

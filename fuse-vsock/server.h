@@ -23,10 +23,29 @@
 #define FUSE_SERVER_BUF_SIZE (FUSE_SERVER_MAX_WRITE + 4096)
 #define FUSE_SERVER_MAX_REPLY ((16u << 20) + 4096)
 
+/*
+ * How long the guest's kernel may trust what it was told (--share
+ * ...,cache=), as virtiofsd's --cache:
+ *   auto    names and attributes for 1 s; file data until an open, or a
+ *           change of mtime or size seen in the attributes (the default)
+ *   always  names and attributes for a day; file data and directory
+ *           listings kept across opens (FOPEN_KEEP_CACHE, FOPEN_CACHE_DIR):
+ *           for a directory that only this guest changes, or that does
+ *           not change (a chain's kernels and images)
+ *   never   nothing: every access asks the host (FOPEN_DIRECT_IO, no
+ *           writeback cache)
+ */
+enum fuse_cache {
+	FUSE_CACHE_AUTO = 0,
+	FUSE_CACHE_ALWAYS,
+	FUSE_CACHE_NEVER,
+};
+
 struct fuse_share_opts {
 	const char *dir; /* the host directory; must exist */
 	const char *tag; /* what the guest names it by (proto.h) */
 	int read_only;
+	enum fuse_cache cache;
 };
 
 struct fuse_server;

@@ -38,13 +38,16 @@ const char cli__run_usage[] =
 	"                         \"OK <host port>\\n\"), and a guest connecting to\n"
 	"                         host (CID 2) port P reaches the Unix socket\n"
 	"                         PATH_P (Firecracker's scheme)\n"
-	"      --share DIR[,tag=NAME][,ro]\n"
+	"      --share DIR[,tag=NAME][,ro][,cache=MODE]\n"
 	"                         share the host directory DIR with the guest\n"
 	"                         (FUSE over vsock; without --vsock, a vsock\n"
 	"                         device with CID 3 is added). In the guest:\n"
 	"                         turtle-agent mount --tag NAME DIR (default\n"
-	"                         \"share\"). ro: read-only. Repeatable, up to\n"
-	"                         8, tags unique\n"
+	"                         \"share\"). ro: read-only. cache: auto (names\n"
+	"                         and attributes 1 s, the default), always (a\n"
+	"                         day, and file data kept across opens: for a\n"
+	"                         directory only this guest changes) or never.\n"
+	"                         Repeatable, up to 8, tags unique\n"
 	"      --nested[=MODE]    start the vCPUs at virtual EL2 so the guest can\n"
 	"                         run KVM itself (needs FEAT_NV2 and a host booted\n"
 	"                         with kvm-arm.mode=nested). MODE is vhe (the\n"
@@ -229,7 +232,7 @@ static int parse_vsock(const char *arg, struct run_opts *o, char *err)
 	return 0;
 }
 
-/* --share DIR[,tag=NAME][,ro] */
+/* --share DIR[,tag=NAME][,ro][,cache=auto|always|never] */
 static int parse_share(const char *arg, struct run_opts *o, char *err)
 {
 	struct fuse_share_opts *sh;
@@ -256,6 +259,20 @@ static int parse_share(const char *arg, struct run_opts *o, char *err)
 	while ((opt = strtok_r(NULL, ",", &save))) {
 		if (!strcmp(opt, "ro")) {
 			sh->read_only = 1;
+		} else if (!strncmp(opt, "cache=", 6)) {
+			if (!strcmp(opt + 6, "auto")) {
+				sh->cache = FUSE_CACHE_AUTO;
+			} else if (!strcmp(opt + 6, "always")) {
+				sh->cache = FUSE_CACHE_ALWAYS;
+			} else if (!strcmp(opt + 6, "never")) {
+				sh->cache = FUSE_CACHE_NEVER;
+			} else {
+				errbuf_set(
+					err,
+					"--share: cache=%s: use cache=auto, always or never",
+					opt + 6);
+				goto fail;
+			}
 		} else if (!strncmp(opt, "tag=", 4)) {
 			sh->tag = opt + 4;
 			if (!*sh->tag ||
@@ -269,7 +286,7 @@ static int parse_share(const char *arg, struct run_opts *o, char *err)
 		} else {
 			errbuf_set(
 				err,
-				"--share: unknown option '%s' (use tag=NAME or ro)",
+				"--share: unknown option '%s' (use tag=NAME, ro or cache=)",
 				opt);
 			goto fail;
 		}

@@ -181,9 +181,12 @@ static int shares__start(const struct run_opts *o)
 			pr_err("%s", err);
 			return -1;
 		}
-		pr_debug("sharing %s as '%s'%s", o->shares[i].dir,
+		pr_debug("sharing %s as '%s'%s, cache=%s", o->shares[i].dir,
 			 o->shares[i].tag,
-			 o->shares[i].read_only ? ", read-only" : "");
+			 o->shares[i].read_only ? ", read-only" : "",
+			 o->shares[i].cache == FUSE_CACHE_ALWAYS  ? "always"
+			 : o->shares[i].cache == FUSE_CACHE_NEVER ? "never"
+								  : "auto");
 	}
 	if (!fuse_vsock__serve(vsock_dev, servers, o->nshares, err)) {
 		pr_err("%s", err);

@@ -846,6 +846,31 @@ START_TEST(test_cli_share_tag_ro_and_repeat)
 }
 END_TEST
 
+START_TEST(test_cli_share_cache_modes)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", "/tmp",
+			       "--share", "/,tag=a,cache=always", "--share",
+			       "/tmp,cache=never,tag=b", "--share",
+			       "/,cache=auto,tag=c"),
+			 CLI_OK);
+	ck_assert_int_eq(o.shares[0].cache, FUSE_CACHE_AUTO);
+	ck_assert_int_eq(o.shares[1].cache, FUSE_CACHE_ALWAYS);
+	ck_assert_int_eq(o.shares[2].cache, FUSE_CACHE_NEVER);
+	ck_assert_int_eq(o.shares[3].cache, FUSE_CACHE_AUTO);
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share",
+			       "/tmp,cache=sometimes"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "cache=sometimes: use cache=auto, always or never");
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--share", "/tmp,cache="),
+		CLI_ERROR);
+	ck_assert_err_has(err, "use cache=auto, always or never");
+}
+END_TEST
+
 START_TEST(test_cli_share_duplicate_tag_rejected)
 {
 	struct run_opts o;
@@ -1002,6 +1027,7 @@ Suite *cli_suite(void)
 	tc = tcase_create("share");
 	tcase_add_test(tc, test_cli_share_default_tag);
 	tcase_add_test(tc, test_cli_share_tag_ro_and_repeat);
+	tcase_add_test(tc, test_cli_share_cache_modes);
 	tcase_add_test(tc, test_cli_share_duplicate_tag_rejected);
 	tcase_add_test(tc, test_cli_share_missing_dir_rejected);
 	tcase_add_test(tc, test_cli_share_bad_options_rejected);

@@ -28,6 +28,8 @@ static struct fuse_server *srv;
 static struct fuse_buf out;
 static uint64_t unique_ctr;
 static uint32_t cur_uid, cur_gid;
+static enum fuse_cache cur_cache; /* the next setup's share's */
+static uint32_t init_flags;	  /* what INIT granted */
 static size_t rlen; /* the last reply's length */
 static char msg[FUSE_SERVER_MAX_MSG];
 
@@ -72,6 +74,7 @@ static void do_init(uint32_t minor, uint32_t flags)
 				   .flags = flags };
 
 	ck_assert_int_eq(req(FUSE_INIT, 0, &in, sizeof(in), NULL, NULL), 0);
+	init_flags = ((struct fuse_init_out *)body())->flags;
 }
 
 static void host_write(const char *rel, const char *data)
@@ -96,7 +99,9 @@ static int host_stat(const char *rel, struct stat *st)
 
 static void setup_ro(int ro)
 {
-	struct fuse_share_opts o = { .tag = "share", .read_only = ro };
+	struct fuse_share_opts o = { .tag = "share",
+				     .read_only = ro,
+				     .cache = cur_cache };
 	char err[ERRBUF_LEN] = "";
 	char p[160];
 	int fd;
@@ -134,6 +139,20 @@ static void setup(void)
 static void setup_readonly(void)
 {
 	setup_ro(1);
+}
+
+static void setup_cache_always(void)
+{
+	cur_cache = FUSE_CACHE_ALWAYS;
+	setup_ro(0);
+	cur_cache = FUSE_CACHE_AUTO;
+}
+
+static void setup_cache_never(void)
+{
+	cur_cache = FUSE_CACHE_NEVER;
+	setup_ro(0);
+	cur_cache = FUSE_CACHE_AUTO;
 }
 
 static void teardown(void)
@@ -1336,6 +1355,58 @@ START_TEST(test_fuse_create_bad_dir_rejected)
 }
 END_TEST
 
+/*
+ * What the share's cache mode tells the guest: the timeouts of LOOKUP,
+ * GETATTR and CREATE, the open flags of OPEN, CREATE and OPENDIR.
+ */
+static void expect_cache(uint64_t valid, uint32_t fopen, uint32_t fdir)
+{
+	struct fuse_getattr_in ga = { 0 };
+	struct fuse_entry_out *e;
+	uint64_t fh;
+	int64_t id;
+
+	host_write("f", "x");
+	ck_assert_int_eq(req(FUSE_LOOKUP, 1, NULL, 0, "f", NULL), 0);
+	e = body();
+	ck_assert_uint_eq(e->entry_valid, valid);
+	ck_assert_uint_eq(e->attr_valid, valid);
+	id = (int64_t)e->nodeid;
+	ck_assert_int_eq(req(FUSE_GETATTR, (uint64_t)id, &ga, sizeof(ga), NULL,
+			     NULL),
+			 0);
+	ck_assert_uint_eq(((struct fuse_attr_out *)body())->attr_valid, valid);
+	ck_assert_int_gt(open_((uint64_t)id, O_RDONLY, FUSE_OPEN), 0);
+	ck_assert_uint_eq(((struct fuse_open_out *)body())->open_flags, fopen);
+	ck_assert_int_gt(create_(1, "g", O_WRONLY, &fh), 0);
+	e = body();
+	ck_assert_uint_eq(e->entry_valid, valid);
+	ck_assert_uint_eq(((struct fuse_open_out *)(e + 1))->open_flags, fopen);
+	ck_assert_int_gt(open_(1, O_RDONLY | O_DIRECTORY, FUSE_OPENDIR), 0);
+	ck_assert_uint_eq(((struct fuse_open_out *)body())->open_flags, fdir);
+}
+
+START_TEST(test_fuse_server_cache_auto)
+{
+	expect_cache(1, 0, 0);
+	ck_assert(init_flags & FUSE_WRITEBACK_CACHE);
+}
+END_TEST
+
+START_TEST(test_fuse_server_cache_always)
+{
+	expect_cache(86400, FOPEN_KEEP_CACHE, FOPEN_CACHE_DIR | FOPEN_KEEP_CACHE);
+	ck_assert(init_flags & FUSE_WRITEBACK_CACHE);
+}
+END_TEST
+
+START_TEST(test_fuse_server_cache_never)
+{
+	expect_cache(0, FOPEN_DIRECT_IO, 0);
+	ck_assert(!(init_flags & FUSE_WRITEBACK_CACHE));
+}
+END_TEST
+
 Suite *fuse_server_suite(void)
 {
 	Suite *s = suite_create("fuse_server");
@@ -1385,6 +1456,19 @@ Suite *fuse_server_suite(void)
 	tcase_add_test(tc, test_fuse_dir_removed_then_symlink);
 	tcase_add_test(tc, test_fuse_link_to_outside_impossible);
 	tcase_add_test(tc, test_fuse_create_over_fifo_refused);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("cache");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_fuse_server_cache_auto);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("cache-always");
+	tcase_add_checked_fixture(tc, setup_cache_always, teardown);
+	tcase_add_test(tc, test_fuse_server_cache_always);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("cache-never");
+	tcase_add_checked_fixture(tc, setup_cache_never, teardown);
+	tcase_add_test(tc, test_fuse_server_cache_never);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("readonly");
