@@ -20,6 +20,12 @@
 . /tests/bench-levels-lib.sh
 
 last=${1:-2}
+# The tuning this script was given, for L1's half (levels-in-l1.sh).
+tuning=""
+for v in BENCH_RTT BENCH_BYTES BENCH_FS_SECONDS BENCH_FS_MIB; do
+	eval "val=\${$v:-}"
+	[ -z "$val" ] || tuning="$tuning $v=$val"
+done
 S=/tmp/share
 rm -rf $S
 mkdir -p $S
@@ -36,7 +42,7 @@ child_start /tmp/l1.out 1500 --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
 	--mem 256 --vsock 3,/tmp/v.sock --share $S \
 	--cmdline "$GUEST_CMDLINE -- $CHILD_CMD"
 if child_wait /tmp/v.sock /tmp/l1.out 180; then
-	measure L1 /tmp/v.sock | tee /tmp/m1.out
+	measure L1 /tmp/v.sock /tmp/l1.out | tee /tmp/m1.out
 	grep '^BENCHRESULT ' /tmp/m1.out >>/tmp/results
 	child_stop /tmp/v.sock /tmp/l1.out
 else
@@ -51,7 +57,7 @@ if [ "$last" -ge 2 ]; then
 		timeout 2400 turtle run --kernel $GUEST_KERNEL \
 			--initrd /sys/firmware/initrd --mem 1024 --cpus 2 \
 			--nested --share $S --console-prefix "[L1] " \
-			--cmdline "$GUEST_CMDLINE kvm-arm.mode=nested -- /tests/bench-levels-l1.sh" \
+			--cmdline "$GUEST_CMDLINE kvm-arm.mode=nested -- $tuning /tests/bench-levels-l1.sh" \
 			</dev/null 2>&1
 		echo "TURTLE-STATUS $?"
 	} | tr -d '\r' | tee /tmp/nest.out
@@ -119,6 +125,20 @@ fsrow "open+read 4K+close" open-read-4k med_us
 fsrow "create+4K+fsync+close" create-4k med_us
 fsrow "seq write MB/s" seqwrite mbps
 fsrow "seq read MB/s (cold)" seqread mbps
+
+echo "BENCHTABLE exits per operation on the share, counted by the level above: KVM's own (all exits,"
+echo "BENCHTABLE WFI, MMIO handled in the kernel, MMIO that returned to turtle) and virtio-vsock interrupts"
+hdr='%-22s %9s %9s %9s %9s %9s\n'
+printf "BENCHTABLE $hdr" "" exits wfi mmio_kern mmio_user irqs
+for lv in L1 L2; do
+	for op in stat open-read-4k create-4k stat-cold seqread; do
+		name="$lv $op"
+		[ $op = seqread ] && name="$lv seqread (a MiB)"
+		printf "BENCHTABLE $hdr" "$name" "$(val $lv "exits-$op " exits)" \
+			"$(val $lv "exits-$op " wfi)" "$(val $lv "exits-$op " mmio_kernel)" \
+			"$(val $lv "exits-$op " mmio_user)" "$(val $lv "exits-$op " irqs)"
+	done
+done
 
 ok=1
 for lv in $(seq 1 "$last"); do

@@ -28,7 +28,7 @@ child_start /tmp/l2.out 2100 --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
 t0=$(now)
 if child_wait /tmp/v.sock /tmp/l2.out 900; then
 	say "L2: the agent answers after $(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.0f", a - b }') s"
-	measure L2 /tmp/v.sock
+	measure L2 /tmp/v.sock /tmp/l2.out
 	child_stop /tmp/v.sock /tmp/l2.out
 	rc=0
 else

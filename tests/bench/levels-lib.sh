@@ -80,11 +80,13 @@ result() {
 	tr -d '\r' <"$3" | grep -- "$4" | sed "s/^/BENCHRESULT $1 $2 /"
 }
 
-# measure LEVEL SOCK: every measurement of the child behind SOCK (its
-# agent already up), from this side.
+# measure LEVEL SOCK OUT: every measurement of the child behind SOCK (its
+# agent already up, its turtle's output in OUT), from this side.
 measure() {
 	lv=$1
 	sock=$2
+	out=$3
+	rm -f /tmp/exits
 	rtt=${BENCH_RTT:-500}
 	bytes=${BENCH_BYTES:-32M}
 	fs_s=${BENCH_FS_SECONDS:-2}
@@ -152,8 +154,68 @@ measure() {
 	cat /tmp/m.out
 	result "$lv" fs-tmp /tmp/m.out '^BENCH '
 
+	# One measurement at a time, with the child's exit counters read
+	# before and after each: what one operation costs the level above.
 	say "$lv: fsbench on the guest's share"
-	gx "$sock" fsbench --seconds "$fs_s" --size "$fs_mib" /mnt >/tmp/m.out 2>&1
-	cat /tmp/m.out
-	result "$lv" fs-share /tmp/m.out '^BENCH '
+	prev=""
+	for op in stat open-read-4k create-4k stat-cold seqread; do
+		a=$(counters "$out")
+		gx "$sock" fsbench --seconds "$fs_s" --size "$fs_mib" --only $op /mnt >/tmp/m.out 2>&1
+		b=$(counters "$out")
+		cat /tmp/m.out
+		result "$lv" fs-share /tmp/m.out '^BENCH '
+		per_op "$lv" $op /tmp/m.out "$a" "$b" "$prev"
+		prev=$(grep "^BENCHRESULT $lv exits-create-4k " /tmp/exits 2>/dev/null)
+	done
+	cat /tmp/exits 2>/dev/null
+}
+
+# counters OUT: the child turtle's counters, from a report it prints to
+# OUT on SIGUSR1: "exits wfi mmio_kernel mmio_user interrupts", the first
+# four KVM's own (summed over vCPUs), the last virtio-vsock's.
+counters() {
+	n=$(wc -l <"$1")
+	pid=$(pgrep -f '^turtle run' | head -n1)
+	[ -n "$pid" ] && [ "$pid" -gt 0 ] && kill -USR1 "$pid"
+	i=0
+	until tail -n +$((n + 1)) "$1" | grep -q 'virtio-vsock@' || [ $i -ge 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tail -n +$((n + 1)) "$1" | tr -d '\r' | awk '
+		/in KVM:/ {
+			sub(/.*in KVM: /, "")
+			for (i = 1; i <= NF; i++) { split($i, kv, "="); s[kv[1]] += kv[2] }
+		}
+		/virtio-vsock@/ {
+			for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "interrupts") irq = kv[2] }
+		}
+		END { printf "%d %d %d %d %d\n", s["exits"], s["wfi"], s["mmio_kernel"], s["mmio_user"], irq }'
+}
+
+# per_op LEVEL OP FSBENCH-OUT BEFORE AFTER [CREATE]: the counters' growth
+# per operation, into /tmp/exits as
+#   BENCHRESULT <level> exits-<op> exits=N wfi=N mmio_kernel=N mmio_user=N irqs=N
+# stat-cold also ran create-4k (for its files): less CREATE's per-op
+# counts. seqread's "operation" is a MiB, and includes seqwrite's work.
+per_op() {
+	ops=$(sed -n "s/^BENCH $2 .*ops=\([0-9]*\).*/\1/p" "$3")
+	# seqread: per MiB read (a pass reads fs_mib MiB; seqwrite came first)
+	[ "$2" = seqread ] &&
+		ops=$(($(sed -n 's/^BENCH seqread .*passes=\([0-9]*\).*/\1/p' "$3") * fs_mib))
+	cops=$(sed -n 's/^BENCH create-4k .*ops=\([0-9]*\).*/\1/p' "$3")
+	[ -n "$ops" ] && [ "$ops" -gt 0 ] || return 0
+	echo "$4 $5 $6" | awk -v lv="$1" -v op="$2" -v ops="$ops" -v cops="${cops:-0}" '{
+		split("exits wfi mmio_kernel mmio_user irqs", k, " ")
+		line = "BENCHRESULT " lv " exits-" op
+		for (i = 1; i <= 5; i++) {
+			d = $(i + 5) - $i
+			if (op == "stat-cold" && NF >= 18) {
+				split($(i + 13), c, "=")
+				d -= c[2] * cops
+			}
+			line = line sprintf(" %s=%.1f", k[i], d / ops)
+		}
+		print line " ops=" ops
+	}' >>/tmp/exits
 }
