@@ -10,7 +10,8 @@
 # would be; the levels above it run at EL2 and serve the share down: L1's
 # /chain is one FUSE hop from the emulated host's directory, L2's is two
 # (L2 -> turtle in L1 -> L1's FUSE mount -> turtle in L0 -> host), and so
-# on.
+# on. Every share runs turtle's default cache mode (CHAIN_CACHE=auto; the
+# inception chain itself uses cache=always).
 #
 # Environment: KERNEL (default: the lean kernel, at every depth, so that
 # the depths compare), BENCH_FS_SECONDS (per measurement, default 1), BENCH_CHAIN_MIB (sequential file, default 2).
@@ -27,7 +28,7 @@ kernel=${KERNEL:-$("$root/kernel/build-lean.sh")} || { echo "bench: the lean ker
 rc=0
 for ((n = 1; n <= levels; n++)); do
 	echo "bench: chain: L$n, fsbench at L$n (log: build/bench-chain-L$n.log)" >&2
-	KERNEL=$kernel EL1_LAST=1 CHAIN_BIN="$root/build/fsbench" \
+	KERNEL=$kernel EL1_LAST=1 CHAIN_CACHE=auto CHAIN_BIN="$root/build/fsbench" \
 		CMD="fsbench --seconds $secs --size $mib /chain" \
 		"$root/tests/inception/run.sh" "$n" >"$root/build/bench-chain-L$n.log" 2>&1 || rc=1
 	tail -n $((n + 4)) "$root/build/bench-chain-L$n.log"

@@ -22,7 +22,8 @@
 #   CHAIN-OUT <line>         L0 read back what the deepest level wrote
 # Files in /chain: Image (the kernel), Image-Ln (a per-level kernel),
 # cmdline-Ln (extra kernel arguments for level n), turtle-args-Ln (extra
-# turtle options for level n), cmd (the user's test),
+# turtle options for level n), cache (the shares' cache mode), cmd (the
+# user's test),
 # cmd-at (all: run cmd at every level; default: only the deepest), mem-Ln.
 # The test command runs with $LEVEL set to the level's number and /chain/bin
 # (turtle, and what CHAIN_BIN added) first on $PATH.
@@ -134,7 +135,14 @@ if [ -f /chain/via-initrd ]; then
 	init="retain_initrd -- /chain/level.sh $next $last"
 else
 	initrd=/chain/initrd.cpio
-	share="--share /chain,tag=chain"
+	# cache=always: nothing changes /chain under a level's feet (only the
+	# deepest level writes, to /chain/out, which L0 reads from its own
+	# directory), so each level's kernel may keep names, attributes and
+	# data for good, and asks the level above, where every request costs
+	# a round trip through all the levels above it, only once.
+	# (/chain/cache, from CHAIN_CACHE, says otherwise: the benchmark.)
+	cache=$(cat /chain/cache 2>/dev/null)
+	share="--share /chain,tag=chain,cache=${cache:-always}"
 	init="-- /bin/chain-level $next $last"
 fi
 

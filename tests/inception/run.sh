@@ -25,6 +25,9 @@
 #   CHAIN_BIN="FILE..."   more programs for the command, in /chain/bin
 #                         (on its $PATH) at every level
 #   TIMEOUT=seconds       for the whole run (default 600 per level)
+#   CHAIN_CACHE=MODE      the chain's shares' cache mode (turtle --share
+#                         ...,cache=; default always: nothing changes
+#                         /chain during a run)
 #   VIA=initrd            hand the chain down in each level's initramfs
 #                         (retain_initrd) instead of the shared directory
 #   EL1_LAST=1            the deepest level at EL1 (it hosts nothing), and
@@ -83,6 +86,7 @@ for ((n = 1; n <= levels; n++)); do
 done
 [ "${EL1_LAST:-0}" != 1 ] || chain_file el1-last ""
 [ -z "${REPORT_EVERY:-}" ] || chain_file report-every "$REPORT_EVERY"
+[ -z "${CHAIN_CACHE:-}" ] || chain_file cache "$CHAIN_CACHE"
 [ "${TRACE:-0}" != 1 ] || chain_file trace ""
 for f in ${CHAIN_BIN:-}; do
 	[ -f "$f" ] || { echo "inception: CHAIN_BIN: no file $f" >&2; exit 1; }
