@@ -175,8 +175,11 @@ measure() {
 # four KVM's own (summed over vCPUs), the last virtio-vsock's.
 counters() {
 	n=$(wc -l <"$1")
-	pid=$(pgrep -f '^turtle run' | head -n1)
-	[ -n "$pid" ] && [ "$pid" -gt 0 ] && kill -USR1 "$pid"
+	# (busybox here has pidof but no pgrep)
+	for pid in $(pidof turtle); do
+		[ "$pid" -gt 0 ] && tr '\0' ' ' <"/proc/$pid/cmdline" |
+			grep -q '^turtle run ' && kill -USR1 "$pid"
+	done
 	i=0
 	until tail -n +$((n + 1)) "$1" | grep -q 'virtio-vsock@' || [ $i -ge 100 ]; do
 		sleep 0.1
