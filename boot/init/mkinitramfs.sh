@@ -20,6 +20,8 @@ moddir=${KVER_DIR:-$(echo "$cache"/kernel/current/root/usr/lib/modules/*)}
 [ -x "$busybox" ] || { echo "mkinitramfs: no busybox in $cache (run make deps)" >&2; exit 1; }
 
 stage=$(mktemp -d)
+# mktemp makes it 0700: the image's / must be searchable by every user.
+chmod 755 "$stage"
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,run,etc,lib/modules,root,mnt}
 cp "$busybox" "$stage/bin/busybox"
