@@ -29,11 +29,29 @@ int virtio__has_feature(const struct virtio_dev *vdev, unsigned int f)
 	return f < 64 && (vdev->driver_features & (1ULL << f));
 }
 
+/* The register block's word at off, as the driver reads it (little-endian). */
+static uint32_t *reg(struct virtio_dev *vdev, uint64_t off)
+{
+	return &vdev->regs[off / 4];
+}
+
+static void reg_set(struct virtio_dev *vdev, uint64_t off, uint32_t v)
+{
+	__atomic_store_n(reg(vdev, off), htole32(v), __ATOMIC_SEQ_CST);
+}
+
+static uint32_t reg_get(struct virtio_dev *vdev, uint64_t off)
+{
+	return le32toh(__atomic_load_n(reg(vdev, off), __ATOMIC_SEQ_CST));
+}
+
 static void raise_irq(struct virtio_dev *vdev, uint32_t why)
 {
 	uint64_t one = 1;
 
-	__atomic_or_fetch(&vdev->int_status, why, __ATOMIC_SEQ_CST);
+	/* Visible to the driver's read before the interrupt can arrive. */
+	__atomic_or_fetch(reg(vdev, VIRTIO_MMIO_INTERRUPT_STATUS), htole32(why),
+			  __ATOMIC_SEQ_CST);
 	__atomic_add_fetch(&vdev->irqs, 1, __ATOMIC_RELAXED);
 	if (write(vdev->call_fd, &one, sizeof(one)) < 0) {
 		/* The eventfd counter cannot overflow in practice. */
@@ -53,6 +71,8 @@ void virtio__signal_used(struct virtio_dev *vdev, unsigned int q)
 void virtio__needs_reset(struct virtio_dev *vdev)
 {
 	__atomic_store_n(&vdev->needs_reset, 1, __ATOMIC_SEQ_CST);
+	__atomic_or_fetch(reg(vdev, VIRTIO_MMIO_STATUS),
+			  htole32(VIRTIO_CONFIG_S_NEEDS_RESET), __ATOMIC_SEQ_CST);
 	raise_irq(vdev, VIRTIO_MMIO_INT_CONFIG);
 }
 
@@ -110,7 +130,7 @@ static void virtio_mmio__reset(struct virtio_dev *vdev)
 	vdev->driver_features = 0;
 	vdev->dev_features_sel = vdev->drv_features_sel = 0;
 	vdev->queue_sel = 0;
-	__atomic_store_n(&vdev->int_status, 0, __ATOMIC_SEQ_CST);
+	reg_set(vdev, VIRTIO_MMIO_INTERRUPT_STATUS, 0);
 	drain_eventfd(vdev->call_fd);
 	for (i = 0; i < vdev->nr_queues; i++) {
 		struct virtio_queue *q = &vdev->queues[i];
@@ -179,38 +199,48 @@ static struct virtio_queue *cur_queue(struct virtio_dev *vdev)
 		       : NULL;
 }
 
-static uint32_t reg_read(struct virtio_dev *vdev, uint64_t off)
+/*
+ * After any change, under the lock: every readable register (but
+ * InterruptStatus, which raise_irq and the ACK change in place) and the
+ * config space, as the driver will read them.
+ */
+static void regs_update(struct virtio_dev *vdev)
 {
 	struct virtio_queue *q = cur_queue(vdev);
-	uint64_t f;
+	uint8_t cfg[VIRTIO_MMIO_REGS_SIZE - VIRTIO_MMIO_CONFIG];
+	uint64_t f = device_features(vdev);
+	uint32_t size = vdev->ops->config_size;
 
-	switch (off) {
-	case VIRTIO_MMIO_MAGIC_VALUE:
-		return VIRTIO_MMIO_MAGIC;
-	case VIRTIO_MMIO_VERSION:
-		return 2;
-	case VIRTIO_MMIO_DEVICE_ID:
-		return vdev->ops->device_id;
-	case VIRTIO_MMIO_VENDOR_ID:
-		return VIRTIO_MMIO_VENDOR;
-	case VIRTIO_MMIO_DEVICE_FEATURES:
-		f = device_features(vdev);
-		return vdev->dev_features_sel == 0   ? (uint32_t)f
-		       : vdev->dev_features_sel == 1 ? (uint32_t)(f >> 32)
-						     : 0;
-	case VIRTIO_MMIO_QUEUE_NUM_MAX:
-		return q ? vdev->queue_max : 0;
-	case VIRTIO_MMIO_QUEUE_READY:
-		return q ? q->ready : 0;
-	case VIRTIO_MMIO_INTERRUPT_STATUS:
-		__atomic_add_fetch(&vdev->isr_reads, 1, __ATOMIC_RELAXED);
-		return __atomic_load_n(&vdev->int_status, __ATOMIC_SEQ_CST);
-	case VIRTIO_MMIO_STATUS:
-		return get_status(vdev);
-	case VIRTIO_MMIO_CONFIG_GENERATION:
-		return vdev->config_generation;
+	reg_set(vdev, VIRTIO_MMIO_MAGIC_VALUE, VIRTIO_MMIO_MAGIC);
+	reg_set(vdev, VIRTIO_MMIO_VERSION, 2);
+	reg_set(vdev, VIRTIO_MMIO_DEVICE_ID, vdev->ops->device_id);
+	reg_set(vdev, VIRTIO_MMIO_VENDOR_ID, VIRTIO_MMIO_VENDOR);
+	reg_set(vdev, VIRTIO_MMIO_DEVICE_FEATURES,
+		vdev->dev_features_sel == 0   ? (uint32_t)f
+		: vdev->dev_features_sel == 1 ? (uint32_t)(f >> 32)
+					      : 0);
+	reg_set(vdev, VIRTIO_MMIO_QUEUE_NUM_MAX, q ? vdev->queue_max : 0);
+	reg_set(vdev, VIRTIO_MMIO_QUEUE_READY, q ? q->ready : 0);
+	reg_set(vdev, VIRTIO_MMIO_CONFIG_GENERATION, vdev->config_generation);
+	reg_set(vdev, VIRTIO_MMIO_STATUS, get_status(vdev));
+	/* A device thread's NEEDS_RESET that came meanwhile stays. */
+	if (__atomic_load_n(&vdev->needs_reset, __ATOMIC_SEQ_CST))
+		__atomic_or_fetch(reg(vdev, VIRTIO_MMIO_STATUS),
+				  htole32(VIRTIO_CONFIG_S_NEEDS_RESET),
+				  __ATOMIC_SEQ_CST);
+	if (vdev->ops->config_read && size) {
+		if (size > sizeof(cfg))
+			size = sizeof(cfg);
+		vdev->ops->config_read(vdev, 0, cfg, size);
+		memcpy((uint8_t *)vdev->regs + VIRTIO_MMIO_CONFIG, cfg, size);
 	}
-	return 0;
+}
+
+static uint32_t reg_read(struct virtio_dev *vdev, uint64_t off)
+{
+	if (off == VIRTIO_MMIO_INTERRUPT_STATUS)
+		__atomic_add_fetch(&vdev->isr_reads, 1, __ATOMIC_RELAXED);
+	return reg_get(vdev, off);
 }
 
 static void set_addr(uint64_t *a, int high, uint32_t v)
@@ -255,7 +285,8 @@ static void reg_write(struct virtio_dev *vdev, uint64_t off, uint32_t v)
 			return;
 		return;
 	case VIRTIO_MMIO_INTERRUPT_ACK:
-		__atomic_and_fetch(&vdev->int_status, ~v, __ATOMIC_SEQ_CST);
+		__atomic_and_fetch(reg(vdev, VIRTIO_MMIO_INTERRUPT_STATUS),
+				   ~htole32(v), __ATOMIC_SEQ_CST);
 		return;
 	case VIRTIO_MMIO_STATUS:
 		set_status(vdev, v);
@@ -300,21 +331,19 @@ static void virtio_mmio__read(void *dev, uint64_t off, uint8_t *data,
 	struct virtio_dev *vdev = dev;
 	uint32_t v;
 
+	/* What the guest would read from the register block in memory. */
 	if (off >= VIRTIO_MMIO_CONFIG) {
-		off -= VIRTIO_MMIO_CONFIG;
 		if (!vdev->ops->config_read ||
-		    !config_in_bounds(vdev, off, len))
+		    !config_in_bounds(vdev, off - VIRTIO_MMIO_CONFIG, len))
 			return;
 		pthread_mutex_lock(&vdev->lock);
-		vdev->ops->config_read(vdev, off, data, len);
+		memcpy(data, (uint8_t *)vdev->regs + off, len);
 		pthread_mutex_unlock(&vdev->lock);
 		return;
 	}
 	if (len != 4 || (off & 3))
 		return; /* registers are 32-bit only: reads as 0 */
-	pthread_mutex_lock(&vdev->lock);
 	v = htole32(reg_read(vdev, off));
-	pthread_mutex_unlock(&vdev->lock);
 	memcpy(data, &v, 4);
 }
 
@@ -331,6 +360,7 @@ static void virtio_mmio__write(void *dev, uint64_t off, const uint8_t *data,
 			return;
 		pthread_mutex_lock(&vdev->lock);
 		vdev->ops->config_write(vdev, off, data, len);
+		regs_update(vdev);
 		pthread_mutex_unlock(&vdev->lock);
 		return;
 	}
@@ -339,6 +369,15 @@ static void virtio_mmio__write(void *dev, uint64_t off, const uint8_t *data,
 	memcpy(&v, data, 4);
 	pthread_mutex_lock(&vdev->lock);
 	reg_write(vdev, off, le32toh(v));
+	regs_update(vdev);
+	pthread_mutex_unlock(&vdev->lock);
+}
+
+void virtio_mmio__regs_at(struct virtio_dev *vdev, uint32_t *at)
+{
+	pthread_mutex_lock(&vdev->lock);
+	memcpy(at, vdev->regs, VIRTIO_MMIO_REGS_SIZE);
+	__atomic_store_n(&vdev->regs, at, __ATOMIC_SEQ_CST);
 	pthread_mutex_unlock(&vdev->lock);
 }
 
@@ -375,6 +414,8 @@ int virtio_mmio__init(struct virtio_dev *vdev, const struct virtio_dev_ops *ops,
 			goto undo;
 	}
 	pthread_mutex_init(&vdev->lock, NULL);
+	vdev->regs = vdev->own_regs;
+	regs_update(vdev);
 	return 0;
 undo:
 	err = errno;

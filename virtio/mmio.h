@@ -31,6 +31,8 @@
 
 #define VIRTIO_MAX_QUEUES 16
 #define VIRTIO_MMIO_VENDOR 0x54525455 /* "UTRT": turtle */
+/* One device's register block: registers, then config space from 0x100. */
+#define VIRTIO_MMIO_REGS_SIZE 0x200
 
 struct virtio_dev;
 
@@ -73,8 +75,15 @@ struct virtio_dev {
 	uint32_t dev_features_sel, drv_features_sel;
 	uint64_t driver_features;
 	uint32_t queue_sel;
-	uint32_t int_status; /* VIRTIO_MMIO_INT_*, atomic */
 	uint32_t config_generation;
+	/*
+	 * What the driver reads: every readable register and the config
+	 * space, kept up to date on every write and event (InterruptStatus
+	 * is its word here, changed atomically), at regs, which is own_regs
+	 * or a block of a page the guest reads directly (virtio_mmio__regs_at).
+	 */
+	uint32_t *regs;
+	uint32_t own_regs[VIRTIO_MMIO_REGS_SIZE / 4];
 	int started;
 
 	unsigned int nr_queues;
@@ -88,6 +97,14 @@ struct virtio_dev {
 };
 
 extern const struct mmio_ops virtio_mmio__ops;
+
+/*
+ * Move the device's register block to at (VIRTIO_MMIO_REGS_SIZE bytes,
+ * 8-aligned, before the guest runs), where turtle maps it into the guest
+ * read-only (KVM_MEM_READONLY): the driver's reads are then plain memory
+ * reads that never exit, and only its writes reach the device.
+ */
+void virtio_mmio__regs_at(struct virtio_dev *vdev, uint32_t *at);
 
 /*
  * Set up the transport for a device with nr_queues queues of up to max:

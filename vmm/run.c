@@ -17,6 +17,7 @@
 #include <string.h>
 #include <linux/virtio_mmio.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -229,6 +230,41 @@ static int virtio_create_devices(struct vm *vm, const struct run_opts *o)
 	return 0;
 }
 
+/*
+ * The virtio devices' register blocks, side by side as their MMIO slots
+ * are, in pages the guest reads directly (KVM_MEM_READONLY): a driver's
+ * register reads, InterruptStatus in every interrupt handler above all,
+ * are memory reads instead of exits to turtle, which under nesting cross
+ * every level above. Writes still exit. Without the capability the
+ * blocks stay where they are and reads exit as before.
+ */
+#define VIRTIO_REGS_SLOT 1 /* memory slot 0 is RAM */
+static int virtio_map_registers(struct vm *vm)
+{
+	size_t size = ((size_t)nr_virtio * VIRTIO_MMIO_SLOT + 4095) & ~4095UL;
+	unsigned int i;
+	uint8_t *page;
+
+	_Static_assert(VIRTIO_MMIO_SLOT == VIRTIO_MMIO_REGS_SIZE,
+		       "a register block per MMIO slot");
+	if (!nr_virtio)
+		return 0;
+	page = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED)
+		return -1;
+	if (vm__readonly_region(vm, VIRTIO_REGS_SLOT, VIRTIO_MMIO_BASE, size,
+				page)) {
+		munmap(page, size);
+		pr_debug("virtio registers: reads exit (no read-only memory)");
+		return 0;
+	}
+	for (i = 0; i < nr_virtio; i++)
+		virtio_mmio__regs_at(virtio_devs[i],
+				     (uint32_t *)(page + i * VIRTIO_MMIO_SLOT));
+	return 0;
+}
+
 /* Interrupts can be routed only once the vGIC is initialised. */
 static int virtio_connect_irqs(struct vm *vm)
 {
@@ -412,7 +448,7 @@ int turtle__run(const struct run_opts *o)
 			   &con.uart, "pl011"))
 		goto fail;
 
-	if (virtio_create_devices(&vm, o))
+	if (virtio_create_devices(&vm, o) || virtio_map_registers(&vm))
 		goto fail;
 	if (vm__gic_create(&vm))
 		goto fail;

@@ -279,6 +279,27 @@ int vm__ioeventfd(struct vm *vm, uint64_t addr, uint32_t datamatch, int fd)
 	return 0;
 }
 
+int vm__readonly_region(struct vm *vm, unsigned int slot, uint64_t gpa,
+			uint64_t size, void *hva)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = slot,
+		.flags = KVM_MEM_READONLY,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)hva,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) <= 0)
+		return -1;
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		pr_debug("read-only memory at 0x%llx: %s",
+			 (unsigned long long)gpa, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int vm__irqfd(struct vm *vm, unsigned int spi, int fd)
 {
 	/* The vGIC's default routing maps GSI n to SPI n (INTID 32 + n). */

@@ -60,6 +60,13 @@ int vm__irq_line(struct vm *vm, unsigned int spi, int level);
 int vm__ioeventfd(struct vm *vm, uint64_t addr, uint32_t datamatch, int fd);
 /* Signalling fd raises SPI number spi (0-based) as an edge. */
 int vm__irqfd(struct vm *vm, unsigned int spi, int fd);
+/*
+ * Map size bytes at host address hva into the guest at gpa read-only, as
+ * memory slot slot (KVM_MEM_READONLY): reads are plain memory reads, and
+ * writes exit as MMIO. 0, or -1 when KVM cannot (no KVM_CAP_READONLY_MEM).
+ */
+int vm__readonly_region(struct vm *vm, unsigned int slot, uint64_t gpa,
+			uint64_t size, void *hva);
 /* Ask the VM to stop; the first caller's status and reason win. */
 void vm__stop(struct vm *vm, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
