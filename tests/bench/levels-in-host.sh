@@ -134,9 +134,9 @@ for lv in L1 L2; do
 	for op in stat open-read-4k create-4k stat-cold seqread; do
 		name="$lv $op"
 		[ $op = seqread ] && name="$lv seqread (a MiB)"
-		printf "BENCHTABLE $hdr" "$name" "$(val $lv "exits-$op " exits)" \
-			"$(val $lv "exits-$op " wfi)" "$(val $lv "exits-$op " mmio_kernel)" \
-			"$(val $lv "exits-$op " mmio_user)" "$(val $lv "exits-$op " irqs)"
+		printf "BENCHTABLE $hdr" "$name" "$(val $lv "exits-$op" exits)" \
+			"$(val $lv "exits-$op" wfi)" "$(val $lv "exits-$op" mmio_kernel)" \
+			"$(val $lv "exits-$op" mmio_user)" "$(val $lv "exits-$op" irqs)"
 	done
 done
 
