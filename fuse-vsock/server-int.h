@@ -18,7 +18,7 @@
 #include "server.h"
 
 /* Attributes and names stay valid in the guest's cache this long. */
-#define FUSE_SERVER_TIMEOUT_SEC 1		/* cache=auto */
+#define FUSE_SERVER_TIMEOUT_SEC 1	     /* cache=auto */
 #define FUSE_SERVER_TIMEOUT_ALWAYS_SEC 86400 /* cache=always */
 
 struct fuse_lock_owner;
@@ -64,7 +64,7 @@ struct fuse_server {
 	bool read_only;
 	enum fuse_cache cache;
 	uint64_t timeout_sec; /* entry_valid and attr_valid */
-	int proc_fd; /* /proc/self/fd: reopening O_PATH fds */
+	int proc_fd;	      /* /proc/self/fd: reopening O_PATH fds */
 	struct fuse_inode *root;
 	struct fuse_table t;
 	/* INIT's outcome */
@@ -104,8 +104,7 @@ const char *req_name(struct fuse_req *r, size_t off, size_t *next);
 int check_name(const char *name);
 void fill_attr(struct fuse_attr *a, const struct stat *st);
 void fill_entry(const struct fuse_server *s, struct fuse_entry_out *e,
-		struct fuse_inode *ino,
-		const struct stat *st);
+		struct fuse_inode *ino, const struct stat *st);
 int proc_path(struct fuse_server *s, int fd, char *buf, size_t len);
 
 /* inode.c */

@@ -412,9 +412,10 @@ struct fuse_server *fuse_server__create(const struct fuse_share_opts *o,
 	s->proc_fd = -1;
 	s->read_only = o->read_only;
 	s->cache = o->cache;
-	s->timeout_sec = o->cache == FUSE_CACHE_ALWAYS ? FUSE_SERVER_TIMEOUT_ALWAYS_SEC
-			 : o->cache == FUSE_CACHE_NEVER ? 0
-							: FUSE_SERVER_TIMEOUT_SEC;
+	s->timeout_sec =
+		o->cache == FUSE_CACHE_ALWAYS  ? FUSE_SERVER_TIMEOUT_ALWAYS_SEC
+		: o->cache == FUSE_CACHE_NEVER ? 0
+					       : FUSE_SERVER_TIMEOUT_SEC;
 	s->dir = strdup(o->dir);
 	s->tag = strdup(o->tag);
 	pthread_mutex_init(&s->init_lock, NULL);

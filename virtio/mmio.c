@@ -72,7 +72,8 @@ void virtio__needs_reset(struct virtio_dev *vdev)
 {
 	__atomic_store_n(&vdev->needs_reset, 1, __ATOMIC_SEQ_CST);
 	__atomic_or_fetch(reg(vdev, VIRTIO_MMIO_STATUS),
-			  htole32(VIRTIO_CONFIG_S_NEEDS_RESET), __ATOMIC_SEQ_CST);
+			  htole32(VIRTIO_CONFIG_S_NEEDS_RESET),
+			  __ATOMIC_SEQ_CST);
 	raise_irq(vdev, VIRTIO_MMIO_INT_CONFIG);
 }
 
@@ -83,10 +84,10 @@ void virtio__report(struct virtio_dev *vdev)
 	unsigned int i;
 
 	for (i = 0; i < vdev->nr_queues && n < sizeof(q); i++)
-		n += (size_t)snprintf(q + n, sizeof(q) - n, " %llu",
-				      (unsigned long long)__atomic_load_n(
-					      &vdev->queues[i].vq.chains,
-					      __ATOMIC_RELAXED));
+		n += (size_t)snprintf(
+			q + n, sizeof(q) - n, " %llu",
+			(unsigned long long)__atomic_load_n(
+				&vdev->queues[i].vq.chains, __ATOMIC_RELAXED));
 	pr_info("%s@0x%llx: interrupts=%llu status_reads=%llu chains per queue:%s",
 		vdev->ops->name, (unsigned long long)vdev->base,
 		(unsigned long long)__atomic_load_n(&vdev->irqs,

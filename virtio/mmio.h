@@ -90,7 +90,8 @@ struct virtio_dev {
 	uint16_t queue_max;
 	struct virtio_queue queues[VIRTIO_MAX_QUEUES];
 	int call_fd; /* eventfd: raise the device's interrupt */
-	uint64_t irqs, isr_reads; /* atomic: interrupts, InterruptStatus reads */
+	uint64_t irqs,
+		isr_reads; /* atomic: interrupts, InterruptStatus reads */
 
 	uint64_t base; /* where the transport sits in guest memory */
 	unsigned int spi;

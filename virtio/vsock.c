@@ -67,7 +67,7 @@ struct vsock_dev {
 	bool broken;	     /* a queue went bad: wait for the driver's reset */
 
 	struct vsock_watch w_stop, w_wake, w_kick[NR_QUEUES];
-	bool rx_held; /* rx popped, not used yet */
+	bool rx_held;		/* rx popped, not used yet */
 	bool tx_irq_owed;	/* tx chains used, the guest not told */
 	uint16_t tx_irq_idx;	/* the tx used index at the last interrupt */
 	uint64_t tx_irq_due_ms; /* when an owed tx interrupt must go */

@@ -418,7 +418,8 @@ static int bad_only(const char *list)
 		end = strchrnul(p, ',');
 		len = (size_t)(end - p);
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (strlen(names[i]) == len && !strncmp(p, names[i], len))
+			if (strlen(names[i]) == len &&
+			    !strncmp(p, names[i], len))
 				break;
 		if (i == sizeof(names) / sizeof(names[0]))
 			return 1;

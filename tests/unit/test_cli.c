@@ -863,7 +863,8 @@ START_TEST(test_cli_share_cache_modes)
 	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share",
 			       "/tmp,cache=sometimes"),
 			 CLI_ERROR);
-	ck_assert_err_has(err, "cache=sometimes: use cache=auto, always or never");
+	ck_assert_err_has(err,
+			  "cache=sometimes: use cache=auto, always or never");
 	ck_assert_int_eq(
 		parse(&o, err, "--kernel", "k", "--share", "/tmp,cache="),
 		CLI_ERROR);

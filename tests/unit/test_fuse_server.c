@@ -30,7 +30,7 @@ static uint64_t unique_ctr;
 static uint32_t cur_uid, cur_gid;
 static enum fuse_cache cur_cache; /* the next setup's share's */
 static uint32_t init_flags;	  /* what INIT granted */
-static size_t rlen; /* the last reply's length */
+static size_t rlen;		  /* the last reply's length */
 static char msg[FUSE_SERVER_MAX_MSG];
 
 static const struct fuse_out_header *oh(void)
@@ -1372,9 +1372,9 @@ static void expect_cache(uint64_t valid, uint32_t fopen, uint32_t fdir)
 	ck_assert_uint_eq(e->entry_valid, valid);
 	ck_assert_uint_eq(e->attr_valid, valid);
 	id = (int64_t)e->nodeid;
-	ck_assert_int_eq(req(FUSE_GETATTR, (uint64_t)id, &ga, sizeof(ga), NULL,
-			     NULL),
-			 0);
+	ck_assert_int_eq(
+		req(FUSE_GETATTR, (uint64_t)id, &ga, sizeof(ga), NULL, NULL),
+		0);
 	ck_assert_uint_eq(((struct fuse_attr_out *)body())->attr_valid, valid);
 	ck_assert_int_gt(open_((uint64_t)id, O_RDONLY, FUSE_OPEN), 0);
 	ck_assert_uint_eq(((struct fuse_open_out *)body())->open_flags, fopen);
@@ -1395,7 +1395,8 @@ END_TEST
 
 START_TEST(test_fuse_server_cache_always)
 {
-	expect_cache(86400, FOPEN_KEEP_CACHE, FOPEN_CACHE_DIR | FOPEN_KEEP_CACHE);
+	expect_cache(86400, FOPEN_KEEP_CACHE,
+		     FOPEN_CACHE_DIR | FOPEN_KEEP_CACHE);
 	ck_assert(init_flags & FUSE_WRITEBACK_CACHE);
 }
 END_TEST
