@@ -32,6 +32,7 @@
 #include "../virtio/mmio.h"
 #include "../virtio/vsock.h"
 #include "cli.h"
+#include "escape.h"
 #include "log.h"
 #include "platform.h"
 #include "seccomp.h"
@@ -47,6 +48,8 @@ struct console {
 	int stdin_open;
 	const char *prefix; /* before each output line, or NULL */
 	int mid_line;	    /* the last byte written was not a newline */
+	int interactive;    /* stdin is our raw terminal: escape.h applies */
+	struct escape esc;
 };
 
 static void console__set_irq(void *ctx, int level)
@@ -107,7 +110,8 @@ static void console__flush_input(struct console *c)
 
 static int console__read_stdin(struct console *c)
 {
-	ssize_t n = read(STDIN_FILENO, c->pending, sizeof(c->pending));
+	uint8_t in[sizeof(c->pending) - 1]; /* the escape may add one */
+	ssize_t n = read(STDIN_FILENO, in, sizeof(in));
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return 0;
@@ -115,7 +119,21 @@ static int console__read_stdin(struct console *c)
 		c->stdin_open = 0; /* EOF: the guest runs on without input */
 		return -1;
 	}
-	c->npending = (size_t)n;
+	if (c->interactive) {
+		c->npending =
+			escape__filter(&c->esc, in, (size_t)n, c->pending);
+		if (c->esc.help) {
+			c->esc.help = 0;
+			write_all((const uint8_t *)escape__help,
+				  strlen(escape__help));
+		}
+		if (c->esc.quit)
+			vm__stop(c->vm, VM_EXIT_SIGNAL + SIGINT,
+				 "stopped by Ctrl-A x");
+	} else {
+		memcpy(c->pending, in, (size_t)n);
+		c->npending = (size_t)n;
+	}
 	c->pending_off = 0;
 	console__flush_input(c);
 	return 0;
@@ -462,7 +480,7 @@ int turtle__run(const struct run_opts *o)
 	if (o->seccomp && seccomp__install())
 		goto fail;
 
-	term__raw();
+	con.interactive = term__raw();
 	pr_debug("t=%.3fs starting the vCPUs", turtle__elapsed());
 	if (vcpu__start_all(&vm) == 0)
 		serve(&vm, &con, sfd);

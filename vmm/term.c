@@ -26,22 +26,22 @@ static void term__fatal(int sig)
 	raise(sig);
 }
 
-void term__raw(void)
+int term__raw(void)
 {
 	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
 	struct termios t;
 	unsigned int i;
 
 	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved) < 0)
-		return;
+		return 0;
 	t = saved;
 	cfmakeraw(&t);
-	t.c_lflag |= ISIG;
 	t.c_oflag |= OPOST | ONLCR;
 	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) < 0)
-		return;
+		return 0;
 	is_raw = 1;
 	atexit(term__restore);
 	for (i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
 		signal(fatal[i], term__fatal);
+	return 1;
 }

@@ -7,10 +7,12 @@
  *
  * Copies the command's output to stdout. Once MARKER appears in it, checks
  * that the terminal is in raw mode and types Ctrl-C (the byte 0x03, which
- * the terminal turns into SIGINT for its foreground job). When the command
- * has exited, compares the terminal's modes with those before it started.
- * Reports on stdout:
+ * a terminal that is not raw turns into SIGINT for its foreground job);
+ * a second later it looks whether the command still runs, and types
+ * turtle's escape, Ctrl-A x. When the command has exited, compares the
+ * terminal's modes with those before it started. Reports on stdout:
  *   PTYRUN raw-while-running yes|no
+ *   PTYRUN alive-after-ctrl-c yes|no
  *   PTYRUN restored yes|no
  *   PTYRUN status N          (exit status, or 128+signal)
  */
@@ -35,7 +37,7 @@ int main(int argc, char **argv)
 {
 	struct termios before, during, after;
 	char buf[4096], seen[8192] = "";
-	int master, slave, status, raw = 0, typed = 0;
+	int master, slave, status, raw = 0, typed = 0, alive = 0;
 	size_t seen_len = 0;
 	const char *marker;
 	pid_t pid;
@@ -92,13 +94,20 @@ int main(int argc, char **argv)
 			      !(during.c_lflag & ECHO);
 			if (write(master, "\x03", 1) != 1)
 				perror("ptyrun: typing Ctrl-C");
+			sleep(1);
+			alive = waitpid(pid, &status, WNOHANG) == 0;
+			if (alive && write(master, "\x01x", 2) != 2)
+				perror("ptyrun: typing Ctrl-A x");
 			typed = 1;
+			if (!alive)
+				break;
 		}
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			break;
 	}
 	tcgetattr(slave, &after);
 	printf("\nPTYRUN raw-while-running %s\n", raw ? "yes" : "no");
+	printf("PTYRUN alive-after-ctrl-c %s\n", alive ? "yes" : "no");
 	printf("PTYRUN restored %s\n",
 	       same_modes(&before, &after) ? "yes" : "no");
 	printf("PTYRUN status %d\n", WIFEXITED(status)

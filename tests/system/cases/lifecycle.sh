@@ -4,7 +4,8 @@
 #  - a guest reboot, and a guest panic (panic=-1), end turtle with status 3;
 #  - SIGUSR1 makes each vCPU report its PC and PSTATE, the guest runs on;
 #  - SIGTERM and SIGINT stop the guest; turtle exits 128+N with a message;
-#  - Ctrl-C typed at a terminal stops it too, and the terminal is restored.
+#  - at a terminal, Ctrl-C goes to the guest, Ctrl-A x stops turtle (130),
+#    and the terminal is restored.
 . /tests/lib.sh
 
 # Console input: no command, so init starts a shell on the console; feed it
@@ -84,17 +85,19 @@ signal TERM 143
 signal INT 130
 
 # At a terminal: turtle puts it in raw mode while the guest runs; Ctrl-C
-# typed there stops the guest, and the terminal's modes come back as they
-# were.
+# typed there goes to the guest, Ctrl-A x stops it, and the terminal's
+# modes come back as they were.
 ptyrun TURTLE-INIT -- turtle run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
 	--mem 256 --cmdline "$GUEST_CMDLINE -- sleep 600" >/tmp/out 2>&1
 sed 's/^/    | /' /tmp/out
 if ! has "PTYRUN raw-while-running yes" /tmp/out; then
-	fail tty-ctrl-c "the terminal was not in raw mode while the guest ran"
+	fail tty-escape "the terminal was not in raw mode while the guest ran"
+elif ! has "PTYRUN alive-after-ctrl-c yes" /tmp/out; then
+	fail tty-escape "Ctrl-C stopped turtle instead of reaching the guest"
 elif ! has "PTYRUN status 130" /tmp/out; then
-	fail tty-ctrl-c "Ctrl-C did not stop turtle with status 130"
+	fail tty-escape "Ctrl-A x did not stop turtle with status 130"
 elif ! has "PTYRUN restored yes" /tmp/out; then
-	fail tty-ctrl-c "the terminal was left in raw mode"
+	fail tty-escape "the terminal was left in raw mode"
 else
-	pass tty-ctrl-c
+	pass tty-escape
 fi
