@@ -22,7 +22,8 @@ fi
 # Per-case time limits (seconds of wall time for the whole host boot).
 limit_for() {
 	case $1 in
-	nested | vsock | share) echo 600 ;;
+	nested | vsock) echo 600 ;;
+	share) echo 1500 ;;
 	*) echo 400 ;;
 	esac
 }

@@ -1,9 +1,11 @@
 #!/bin/sh
-# share-guest.sh [WRITERS] [MIB]: in an L1 guest started with
-# --share /tmp/share (tests/system/cases/share.sh):
+# share-guest.sh [WRITERS] [MIB] [POSIX]: in an L1 guest started with
+# --share /tmp/share (tests/system/cases/share.sh), or an L2 one
+# (share-l1.sh):
 # mount the shares with turtle-agent, change the tree in known ways, run
 # posix.sh on it, have WRITERS (16) processes write MIB (8) MiB each at
-# once, and report what the host should find. Markers:
+# once, and report what the host should find; POSIX=0 leaves posix.sh out.
+# Markers:
 #   SHARE-NOTAG rc=N: ...     mounting a tag the host does not have
 #   SHARE-MOUNTED / SHARE-MOUNT-FAILED rc=N
 #   SHARE-HOSTFILE <text>     a file the host put there, read through FUSE
@@ -14,6 +16,7 @@
 #   SHARE-GUEST-DONE
 N=${1:-16}
 MB=${2:-8}
+POSIX=${3:-1}
 
 out=$(turtle-agent mount --tag nope /mnt 2>&1)
 echo "SHARE-NOTAG rc=$?: $out"
@@ -68,9 +71,11 @@ fi
 # posix.sh's permission checks run as uid 1000 through `turtle-agent
 # run-as` (by number: the static busybox has no setpriv, and its su finds
 # no users without NSS, so no /etc/passwd entry is needed).
-t0=$(cut -d' ' -f1 /proc/uptime)
-POSIX_MANY=50 sh /tests/posix.sh /mnt
-echo "SHARE-TIME posix $(awk -v t="$t0" '{ printf "%.1f", $1 - t }' /proc/uptime)s"
+if [ "$POSIX" != 0 ]; then
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	POSIX_MANY=50 sh /tests/posix.sh /mnt
+	echo "SHARE-TIME posix $(awk -v t="$t0" '{ printf "%.1f", $1 - t }' /proc/uptime)s"
+fi
 
 # Parallel writers: each file is "writer I" then the same random MiB.
 t0=$(cut -d' ' -f1 /proc/uptime)
