@@ -370,7 +370,9 @@ static void virtio_mmio__write(void *dev, uint64_t off, const uint8_t *data,
 	memcpy(&v, data, 4);
 	pthread_mutex_lock(&vdev->lock);
 	reg_write(vdev, off, le32toh(v));
-	regs_update(vdev);
+	/* The writes of every interrupt and kick change nothing else. */
+	if (off != VIRTIO_MMIO_INTERRUPT_ACK && off != VIRTIO_MMIO_QUEUE_NOTIFY)
+		regs_update(vdev);
 	pthread_mutex_unlock(&vdev->lock);
 }
 
