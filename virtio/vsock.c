@@ -14,9 +14,8 @@
  * the guest kicks the rx queue.
  *
  * Interrupts. A guest's interrupt is the costliest thing a device does
- * under nesting: the guest's handler reads InterruptStatus and writes
- * InterruptACK (two exits to the VMM, each crossing every level above),
- * and a halted vCPU must be woken. The guest needs the tx queue's used
+ * under nesting: the guest's handler writes InterruptACK (an exit to the
+ * VMM, which crosses every level above), and a halted vCPU must be woken. The guest needs the tx queue's used
  * buffers only to free them (its senders wait for credit, not for
  * them), so a finished tx chain does not interrupt at once: the tx
  * interrupt is owed, and the next rx interrupt, which a request usually
