@@ -259,18 +259,25 @@ static int virtio_create_devices(struct vm *vm, const struct run_opts *o)
 #define VIRTIO_REGS_SLOT 1 /* memory slot 0 is RAM */
 static int virtio_map_registers(struct vm *vm)
 {
-	size_t size = ((size_t)nr_virtio * VIRTIO_MMIO_SLOT + 4095) & ~4095UL;
+	/* Whole host pages (the memory slot's unit); nothing else lives up
+	 * to the RAM at RAM_BASE. */
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	size_t size =
+		((size_t)nr_virtio * VIRTIO_MMIO_SLOT + pg - 1) & ~(pg - 1);
 	unsigned int i;
 	uint8_t *page;
 
 	_Static_assert(VIRTIO_MMIO_SLOT == VIRTIO_MMIO_REGS_SIZE,
 		       "a register block per MMIO slot");
-	if (!nr_virtio)
+	if (!nr_virtio || VIRTIO_MMIO_BASE % pg ||
+	    VIRTIO_MMIO_BASE + size > RAM_BASE)
 		return 0;
 	page = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (page == MAP_FAILED)
+	if (page == MAP_FAILED) {
+		pr_err("virtio registers: mmap: %s", strerror(errno));
 		return -1;
+	}
 	if (vm__readonly_region(vm, VIRTIO_REGS_SLOT, VIRTIO_MMIO_BASE, size,
 				page)) {
 		munmap(page, size);
