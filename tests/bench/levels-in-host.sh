@@ -32,7 +32,7 @@ mkdir -p $S
 : >/tmp/results
 
 say "L0: fsbench on the host's tmpfs"
-fsbench --seconds "${BENCH_FS_SECONDS:-2}" --size "${BENCH_FS_MIB:-32}" /tmp \
+fsbench --seconds "${BENCH_FS_SECONDS:-0.5}" --size "${BENCH_FS_MIB:-4}" /tmp \
 	>/tmp/fs0.out 2>&1
 cat /tmp/fs0.out
 result L0 fs-tmp /tmp/fs0.out '^BENCH ' >>/tmp/results

@@ -10,9 +10,9 @@
 
 # L2 is 20 to 100 times slower than L1 here: fewer round trips and bytes
 # keep its part to a few minutes (the table shows the counts).
-BENCH_RTT=${BENCH_RTT:-100}
+BENCH_RTT=${BENCH_RTT:-200}
 BENCH_BYTES=${BENCH_BYTES:-8M}
-BENCH_FS_MIB=${BENCH_FS_MIB:-8}
+BENCH_FS_MIB=${BENCH_FS_MIB:-4}
 
 mkdir -p /share
 if ! turtle-agent mount /share; then

@@ -11,9 +11,10 @@
 # vsock-tput-g2h (vsock-tool source, 64 KiB writes), fs-tmp, fs-share
 # (fsbench on the child's tmpfs and on its share).
 #
-# Tuning, from the environment: BENCH_RTT (round trips, default 500),
-# BENCH_BYTES (each way, default 32M), BENCH_FS_SECONDS (per fsbench
-# measurement, default 2), BENCH_FS_MIB (sequential file, default 32).
+# Tuning, from the environment: BENCH_RTT (round trips, default 200),
+# BENCH_BYTES (each way, default 8M), BENCH_FS_SECONDS (per fsbench
+# measurement, default 0.5), BENCH_FS_MIB (sequential file, default 4).
+# (Time is counted in instructions, so few samples give steady numbers.)
 
 # The child guest's command: mount the share at /mnt, echo on vsock port
 # 5000, run turtle exec's commands, until /tmp/stop appears. (Fewer than
@@ -87,10 +88,10 @@ measure() {
 	sock=$2
 	out=$3
 	rm -f /tmp/exits
-	rtt=${BENCH_RTT:-500}
-	bytes=${BENCH_BYTES:-32M}
-	fs_s=${BENCH_FS_SECONDS:-2}
-	fs_mib=${BENCH_FS_MIB:-32}
+	rtt=${BENCH_RTT:-200}
+	bytes=${BENCH_BYTES:-8M}
+	fs_s=${BENCH_FS_SECONDS:-0.5}
+	fs_mib=${BENCH_FS_MIB:-4}
 
 	# A fresh guest's first touch of a page costs a stage-2 fault in
 	# every level above it: write and delete 64 MiB twice, so that the
