@@ -29,6 +29,7 @@ CFLAGS  := -std=gnu11 -O2 -g $(WARN) -pthread -D_GNU_SOURCE \
 # Code that needs nothing arm64-specific: built natively for the unit tests.
 PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
 		 vmm/cli.c vmm/mmio.c vmm/log.c vmm/escape.c devices/pl011.c \
+		 devices/exit-probe.c \
 		 virtio/virtqueue.c virtio/iov.c virtio/blk-req.c
 # `turtle exec` and the exec protocol it shares with the guest agent.
 PORTABLE_SRCS += fuse-vsock/exec-proto.c vmm/exec.c vmm/exec-cli.c
@@ -101,6 +102,10 @@ $(B)/blkbench: tests/bench/blkbench.c
 $(B)/fsbench: tests/bench/fsbench.c
 	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
 
+# The exit-cost benchmark (turtle run --exit-probe), in both images.
+$(B)/exitbench: tests/bench/exitbench.c devices/exit-probe.h
+	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
+
 $(B)/native/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) $(CFLAGS) $(shell pkg-config --cflags check) -MMD -MP -c $< -o $@
@@ -121,7 +126,7 @@ deps:
 
 # Everything that goes into the guest and host images.
 IMAGE_BINS := $(B)/turtle $(B)/ptyrun $(B)/blkbench $(B)/turtle-agent \
-	      $(B)/vsock-tool $(B)/fsbench
+	      $(B)/vsock-tool $(B)/fsbench $(B)/exitbench
 
 images: $(IMAGE_BINS)
 	@tests/system/mkimages.sh

@@ -192,6 +192,22 @@ fail:
 	return ret;
 }
 
+static int node_exit_probe(void *fdt, const struct fdt_params *p)
+{
+	char name[40];
+	int ret;
+
+	snprintf(name, sizeof(name), "exit-probe@%llx",
+		 (unsigned long long)p->exit_probe_base);
+	FDT_TRY(fdt_begin_node(fdt, name));
+	FDT_TRY(fdt_property_string(fdt, "compatible", "turtle,exit-probe"));
+	FDT_TRY(prop_reg(fdt, p->exit_probe_base, p->exit_probe_size));
+	FDT_TRY(fdt_end_node(fdt));
+	return 0;
+fail:
+	return ret;
+}
+
 static int node_chosen(void *fdt, const struct fdt_params *p,
 		       const char *uart_path)
 {
@@ -251,6 +267,8 @@ int fdt__build(const struct fdt_params *p, void *buf, size_t size, char *err)
 	FDT_TRY(node_uart(buf, p, uart_path, sizeof(uart_path)));
 	for (i = 0; i < p->nvirtio; i++)
 		FDT_TRY(node_virtio(buf, &p->virtio[i]));
+	if (p->exit_probe_base)
+		FDT_TRY(node_exit_probe(buf, p));
 	FDT_TRY(node_chosen(buf, p, uart_path));
 
 	FDT_TRY(fdt_end_node(buf));

@@ -26,6 +26,9 @@ struct fdt_params {
 	uint64_t uart_base, uart_size;
 	unsigned int uart_spi;
 
+	uint64_t exit_probe_base; /* 0: no exit probe */
+	uint64_t exit_probe_size;
+
 	const char *bootargs;
 	uint64_t initrd_start, initrd_end; /* both 0: no initrd */
 

@@ -61,6 +61,15 @@ const char cli__run_usage[] =
 	"                         the smallest that holds RAM: fewest stage-2\n"
 	"                         levels)\n"
 	"      --no-hugepages     back RAM with small pages only (no THP)\n"
+	"      --halt-poll NS     how long KVM may spin a vCPU that waits for an\n"
+	"                         interrupt (WFI) before it sleeps, in ns, up to\n"
+	"                         100000000; 0: never spin (saves host CPU time\n"
+	"                         when vCPUs idle a lot) (default: KVM's,\n"
+	"                         /sys/module/kvm/parameters/halt_poll_ns)\n"
+	"      --exit-probe       a page of MMIO at 0x9010000 (\"turtle,exit-probe\"\n"
+	"                         in the device tree) whose accesses exit to\n"
+	"                         turtle or, at offset 0x18, only to KVM: what\n"
+	"                         exitbench times to measure an exit's cost\n"
 	"      --stats            print vCPU exit counters when the guest stops\n"
 	"      --no-seccomp       do not install the seccomp system call filter\n"
 	"  -v, --verbose          print the memory layout and setup steps\n"
@@ -322,6 +331,8 @@ enum {
 	OPT_CONSOLE_PREFIX,
 	OPT_IPA_BITS,
 	OPT_NO_HUGEPAGES,
+	OPT_HALT_POLL,
+	OPT_EXIT_PROBE,
 	OPT_VSOCK,
 	OPT_SHARE,
 };
@@ -339,6 +350,8 @@ static const struct option run_options[] = {
 	{ "console-prefix", required_argument, NULL, OPT_CONSOLE_PREFIX },
 	{ "ipa-bits", required_argument, NULL, OPT_IPA_BITS },
 	{ "no-hugepages", no_argument, NULL, OPT_NO_HUGEPAGES },
+	{ "halt-poll", required_argument, NULL, OPT_HALT_POLL },
+	{ "exit-probe", no_argument, NULL, OPT_EXIT_PROBE },
 	{ "vsock", required_argument, NULL, OPT_VSOCK },
 	{ "share", required_argument, NULL, OPT_SHARE },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -372,6 +385,7 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 	o->cpus = 1;
 	o->seccomp = 1;
 	o->hugepages = 1;
+	o->halt_poll_ns = -1;
 	o->cmdline = "console=ttyAMA0";
 
 	optind = 0; /* glibc: restart scanning, so parsing can repeat */
@@ -438,6 +452,26 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 		case OPT_NO_HUGEPAGES:
 			o->hugepages = 0;
 			break;
+		case OPT_EXIT_PROBE:
+			o->exit_probe = 1;
+			break;
+		case OPT_HALT_POLL: {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || *optarg < '0' || *optarg > '9' ||
+			    v > CLI_MAX_HALT_POLL_NS) {
+				errbuf_set(
+					err,
+					"--halt-poll: '%s' is not a time in ns from 0 to %u",
+					optarg, CLI_MAX_HALT_POLL_NS);
+				return CLI_ERROR;
+			}
+			o->halt_poll_ns = (long)v;
+			break;
+		}
 		case OPT_VSOCK:
 			if (parse_vsock(optarg, o, err))
 				return CLI_ERROR;

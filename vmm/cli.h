@@ -22,6 +22,7 @@ enum nested_mode {
 #define CLI_MAX_PREFIX 64
 #define CLI_MAX_SHARES 8
 #define CLI_DEFAULT_SHARE_TAG "share"
+#define CLI_MAX_HALT_POLL_NS 100000000U /* 100 ms: KVM takes a u32 */
 
 struct run_opts {
 	const char *kernel;
@@ -36,6 +37,8 @@ struct run_opts {
 	const char *console_prefix; /* put before each console line, or NULL */
 	unsigned int ipa_bits;	    /* 0: the smallest that fits */
 	int hugepages;		    /* 1 unless --no-hugepages */
+	int exit_probe;		    /* --exit-probe */
+	long halt_poll_ns;	    /* --halt-poll, or -1: KVM's default */
 	unsigned int ndisks;
 	struct blk_opts disks[CLI_MAX_DISKS];
 	int has_vsock; /* --vsock given */

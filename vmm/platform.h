@@ -5,6 +5,7 @@
  *   0x0800_0000  GICv3 distributor          64 KiB
  *   0x080a_0000  GICv3 redistributors       128 KiB per vCPU (up to 123)
  *   0x0900_0000  PL011 UART                 4 KiB, SPI 1
+ *   0x0901_0000  exit probe (--exit-probe)  4 KiB
  *   0x0a00_0000  virtio-mmio slots          512 B each, SPI 16 upwards
  *   0x4000_0000  RAM                        up to the IPA limit
  *
@@ -28,6 +29,9 @@
 #define UART_BASE 0x09000000ULL
 #define UART_SIZE SZ_4K
 #define UART_SPI 1
+
+#define EXIT_PROBE_BASE 0x09010000ULL
+#define EXIT_PROBE_SIZE SZ_4K
 
 #define VIRTIO_MMIO_BASE 0x0a000000ULL
 #define VIRTIO_MMIO_SLOT 0x200ULL

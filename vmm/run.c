@@ -25,6 +25,7 @@
 #include "../boot/fdt.h"
 #include "../boot/layout.h"
 #include "../boot/loader.h"
+#include "../devices/exit-probe.h"
 #include "../devices/pl011.h"
 #include "../fuse-vsock/server.h"
 #include "../fuse-vsock/service.h"
@@ -137,6 +138,22 @@ static int console__read_stdin(struct console *c)
 	c->pending_off = 0;
 	console__flush_input(c);
 	return 0;
+}
+
+static struct exit_probe probe;
+
+/* --exit-probe: its page on the MMIO bus, offset 0x18 on an ioeventfd. */
+static int exit_probe_attach(struct vm *vm)
+{
+	if (exit_probe__init(&probe)) {
+		pr_err("--exit-probe: eventfd: %s", strerror(errno));
+		return -1;
+	}
+	if (mmio__register(&vm->bus, EXIT_PROBE_BASE, EXIT_PROBE_SIZE,
+			   &exit_probe__mmio_ops, &probe, "exit-probe"))
+		return -1;
+	return vm__ioeventfd(vm, EXIT_PROBE_BASE + EXIT_PROBE_REG_KERNEL,
+			     EXIT_PROBE_KERNEL_VALUE, probe.kernel_fd);
 }
 
 static struct virtio_dev *virtio_devs[FDT_MAX_VIRTIO];
@@ -319,6 +336,8 @@ static int build_fdt(struct vm *vm, const struct run_opts *o,
 		.bootargs = o->cmdline,
 		.initrd_start = l->initrd_addr,
 		.initrd_end = l->initrd_addr + l->initrd_size,
+		.exit_probe_base = o->exit_probe ? EXIT_PROBE_BASE : 0,
+		.exit_probe_size = EXIT_PROBE_SIZE,
 	};
 	char err[ERRBUF_LEN];
 	unsigned int i;
@@ -454,6 +473,9 @@ int turtle__run(const struct run_opts *o)
 	if (vm__create(&vm, layout.ram_size, o->nested, o->ipa_bits,
 		       o->hugepages))
 		goto fail;
+	if (o->halt_poll_ns >= 0 &&
+	    vm__set_halt_poll(&vm, (unsigned long)o->halt_poll_ns))
+		goto fail;
 	pr_debug("t=%.3fs VM created", turtle__elapsed());
 	if (loader__load(&files, &layout, vm.mem.host, err)) {
 		pr_err("%s", err);
@@ -471,6 +493,8 @@ int turtle__run(const struct run_opts *o)
 	pl011__init(&con.uart, console__set_irq, console__output, &con);
 	if (mmio__register(&vm.bus, UART_BASE, UART_SIZE, &pl011__mmio_ops,
 			   &con.uart, "pl011"))
+		goto fail;
+	if (o->exit_probe && exit_probe_attach(&vm))
 		goto fail;
 
 	if (virtio_create_devices(&vm, o) || virtio_map_registers(&vm))
@@ -505,6 +529,8 @@ int turtle__run(const struct run_opts *o)
 		virtio__report_all();
 	}
 	vm__destroy(&vm);
+	if (o->exit_probe)
+		exit_probe__exit(&probe);
 	return status;
 fail:
 	loader__close(&files);

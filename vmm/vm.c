@@ -279,6 +279,24 @@ int vm__ioeventfd(struct vm *vm, uint64_t addr, uint32_t datamatch, int fd)
 	return 0;
 }
 
+int vm__set_halt_poll(struct vm *vm, unsigned long ns)
+{
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_HALT_POLL,
+		.args = { ns },
+	};
+
+	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_HALT_POLL) <= 0) {
+		pr_err("--halt-poll: this host's KVM cannot set halt polling per VM (no KVM_CAP_HALT_POLL; use /sys/module/kvm/parameters/halt_poll_ns)");
+		return -1;
+	}
+	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) < 0) {
+		pr_err("--halt-poll %lu: %s", ns, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int vm__readonly_region(struct vm *vm, unsigned int slot, uint64_t gpa,
 			uint64_t size, void *hva)
 {

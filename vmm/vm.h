@@ -67,6 +67,11 @@ int vm__irqfd(struct vm *vm, unsigned int spi, int fd);
  */
 int vm__readonly_region(struct vm *vm, unsigned int slot, uint64_t gpa,
 			uint64_t size, void *hva);
+/*
+ * Cap how long KVM polls a halted (WFI) vCPU before it sleeps, in ns
+ * (KVM_CAP_HALT_POLL; 0: never poll). 0, or -1 with a message.
+ */
+int vm__set_halt_poll(struct vm *vm, unsigned long ns);
 /* Ask the VM to stop; the first caller's status and reason win. */
 void vm__stop(struct vm *vm, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

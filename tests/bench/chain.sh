@@ -5,7 +5,9 @@
 #   tests/bench/chain.sh [LEVELS]     (default 3, or BENCH_LEVELS)
 #
 # For each depth n from 1 to LEVELS, runs tests/inception/run.sh n with
-# fsbench (tests/bench/fsbench.c) as the test command of the deepest level,
+# exitbench (tests/bench/exitbench.c: what an exit costs, through the exit
+# probe of the turtle that runs the level) and fsbench
+# (tests/bench/fsbench.c) as the test command of the deepest level,
 # which is a leaf at EL1 (EL1_LAST=1), as a user's guest at that depth
 # would be; the levels above it run at EL2 and serve the share down: L1's
 # /chain is one FUSE hop from the emulated host's directory, L2's is two
@@ -15,8 +17,9 @@
 #
 # Environment: KERNEL (default: the lean kernel, at every depth, so that
 # the depths compare), BENCH_FS_SECONDS (per measurement, default 1), BENCH_CHAIN_MIB (sequential file, default 2).
-# Prints a table: median latency in microseconds and MB/s per level, and
-# each level's ratio to L1 against the goal (at most n times L1's latency).
+# Prints two tables: the median cost of an exit per level, and the shared
+# directory's median latency in microseconds and MB/s per level, each with
+# the level's ratio to L1 (against the goal: at most n times L1's latency).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 levels=${1:-${BENCH_LEVELS:-3}}
@@ -28,15 +31,19 @@ kernel=${KERNEL:-$("$root/kernel/build-lean.sh")} || { echo "bench: the lean ker
 rc=0
 for ((n = 1; n <= levels; n++)); do
 	echo "bench: chain: L$n, fsbench at L$n (log: build/bench-chain-L$n.log)" >&2
-	KERNEL=$kernel EL1_LAST=1 CHAIN_CACHE=auto CHAIN_BIN="$root/build/fsbench" \
-		CMD="fsbench --seconds $secs --size $mib /chain" \
+	declare -x "TURTLE_ARGS_L$n=--exit-probe"
+	KERNEL=$kernel EL1_LAST=1 CHAIN_CACHE=auto \
+		CHAIN_BIN="$root/build/fsbench $root/build/exitbench" \
+		CMD="exitbench --seconds $secs; fsbench --seconds $secs --size $mib /chain" \
 		"$root/tests/inception/run.sh" "$n" >"$root/build/bench-chain-L$n.log" 2>&1 || rc=1
 	tail -n $((n + 4)) "$root/build/bench-chain-L$n.log"
+	unset "TURTLE_ARGS_L$n"
 done
 
-# val LEVEL OP KEY: KEY's value in LEVEL's "BENCH OP" line, or "-".
+# val LEVEL OP KEY: KEY's value in LEVEL's "BENCH OP" (fsbench) or
+# "EXIT OP" (exitbench) line, or "-".
 val() {
-	v=$(sed -n "s/^.*\[L$1\] BENCH $2 .*$3=\([0-9.]*\).*/\1/p" "$root/build/bench-chain-L$1.log" | tail -n1)
+	v=$(sed -n "s/^.*\[L$1\] \(BENCH\|EXIT\) $2 .*$3=\([0-9.]*\).*/\2/p" "$root/build/bench-chain-L$1.log" | tail -n1)
 	echo "${v:--}"
 }
 row() { # row NAME OP KEY: one operation at every level, then the ratios
@@ -51,12 +58,22 @@ row() { # row NAME OP KEY: one operation at every level, then the ratios
 	done
 	echo "$line"
 }
+table_header() {
+	hdr=$(printf '%-24s' "")
+	for ((n = 1; n <= levels; n++)); do hdr+=$(printf '%10s' "L$n"); done
+	for ((n = 2; n <= levels; n++)); do hdr+=$(printf '%10s' "L$n/L1"); done
+	echo "$hdr"
+}
+echo
+echo "one exit from the deepest level, median ns (exitbench, through turtle's exit probe)"
+table_header
+row "system call (no exit)" syscall med_ns
+row "MMIO exit to the kernel" mmio-kernel med_ns
+row "MMIO write to turtle" mmio-user med_ns
+row "MMIO read from turtle" mmio-read med_ns
 echo
 echo "shared directory at every level (fsbench on /chain, $secs s per measurement, $mib MiB file)"
-hdr=$(printf '%-24s' "")
-for ((n = 1; n <= levels; n++)); do hdr+=$(printf '%10s' "L$n"); done
-for ((n = 2; n <= levels; n++)); do hdr+=$(printf '%10s' "L$n/L1"); done
-echo "$hdr"
+table_header
 row "stat, cached (us)" stat med_us
 row "stat, cold (us)" stat-cold med_us
 row "open+read 4K+close (us)" open-read-4k med_us
@@ -67,5 +84,6 @@ echo "(goal: latency at Ln at most n times L1's; logs: build/bench-chain-L*.log)
 missing=0
 for ((n = 1; n <= levels; n++)); do
 	grep -q "\[L$n\] BENCH done" "$root/build/bench-chain-L$n.log" || { echo "bench: L$n: fsbench did not finish" >&2; missing=1; }
+	grep -q "\[L$n\] EXIT done" "$root/build/bench-chain-L$n.log" || { echo "bench: L$n: exitbench did not finish" >&2; missing=1; }
 done
 [ $rc = 0 ] && [ $missing = 0 ]

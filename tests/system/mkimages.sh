@@ -1,8 +1,8 @@
 #!/bin/bash
 # Build the initramfs images the system tests and `make run` boot:
 #   build/images/guest.cpio  an L1 guest: busybox, init, virtio modules,
-#                            turtle, mkfs.ext4, blkbench and fsbench
-#                            (make bench), turtle-agent, vsock-tool
+#                            turtle, mkfs.ext4, the benchmarks (blkbench,
+#                            fsbench, exitbench), turtle-agent, vsock-tool
 #   build/images/host.cpio   the emulated NV2 host: the same, plus turtle,
 #                            socat, the guest kernel and guest.cpio, and the
 #                            tests
@@ -18,6 +18,7 @@ TOOLS=e2fsprogs "$mk" "$IMAGES/guest.cpio" "$TURTLE_ROOT/build/turtle:bin/turtle
 	"$TURTLE_ROOT/build/turtle-agent:bin/turtle-agent" \
 	"$TURTLE_ROOT/build/vsock-tool:bin/vsock-tool" \
 	"$TURTLE_ROOT/build/fsbench:bin/fsbench" \
+	"$TURTLE_ROOT/build/exitbench:bin/exitbench" \
 	"$TURTLE_ROOT/tests/system/guest:tests"
 TOOLS=socat "$mk" "$IMAGES/host.cpio" \
 	"$TURTLE_ROOT/build/turtle:bin/turtle" \
@@ -25,8 +26,10 @@ TOOLS=socat "$mk" "$IMAGES/host.cpio" \
 	"$TURTLE_ROOT/build/ptyrun:bin/ptyrun" \
 	"$TURTLE_ROOT/build/blkbench:bin/blkbench" \
 	"$TURTLE_ROOT/build/fsbench:bin/fsbench" \
+	"$TURTLE_ROOT/build/exitbench:bin/exitbench" \
 	"$GUEST_KERNEL:guest/Image" \
 	"$IMAGES/guest.cpio:guest/initrd.cpio" \
 	"$TURTLE_ROOT/tests/system/cases:tests/cases" \
-	"$TURTLE_ROOT/tests/system/guest-lib.sh:tests/lib.sh"
+	"$TURTLE_ROOT/tests/system/guest-lib.sh:tests/lib.sh" \
+	"$TURTLE_ROOT/tests/system/share-lib.sh:tests/share-lib.sh"
 echo "images: $(du -h "$IMAGES/guest.cpio" | cut -f1) guest, $(du -h "$IMAGES/host.cpio" | cut -f1) host"

@@ -13,7 +13,7 @@ int main(void)
 	Suite *(*const suites[])(void) = {
 		image_suite,	   layout_suite,       fdt_suite,
 		cli_suite,	   mmio_suite,	       pl011_suite,
-		escape_suite,	   loader_suite,       virtqueue_suite,
+		exit_probe_suite,  escape_suite,	   loader_suite,       virtqueue_suite,
 		blk_suite,	   virtio_mmio_suite,  vsock_conn_suite,
 		vsock_suite,	   exec_proto_suite,   exec_cli_suite,
 		exec_suite,	   agent_exec_suite,   agent_run_as_suite,

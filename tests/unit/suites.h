@@ -12,6 +12,7 @@ Suite *fdt_suite(void);
 Suite *cli_suite(void);
 Suite *mmio_suite(void);
 Suite *pl011_suite(void);
+Suite *exit_probe_suite(void);
 Suite *escape_suite(void);
 Suite *loader_suite(void);
 Suite *virtqueue_suite(void);

@@ -716,6 +716,53 @@ START_TEST(test_cli_ipa_bits_out_of_range_rejected)
 }
 END_TEST
 
+START_TEST(test_cli_halt_poll)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k"), CLI_OK);
+	ck_assert_int_eq(o.halt_poll_ns, -1);
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--halt-poll", "0"),
+			 CLI_OK);
+	ck_assert_int_eq(o.halt_poll_ns, 0);
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--halt-poll", "50000"),
+		CLI_OK);
+	ck_assert_int_eq(o.halt_poll_ns, 50000);
+}
+END_TEST
+
+START_TEST(test_cli_exit_probe)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k"), CLI_OK);
+	ck_assert_int_eq(o.exit_probe, 0);
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--exit-probe"),
+			 CLI_OK);
+	ck_assert_int_eq(o.exit_probe, 1);
+}
+END_TEST
+
+START_TEST(test_cli_halt_poll_bad_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+	const char *bad[] = { "-1", "", "x", "10us", "100000001", " 5" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--halt-poll",
+				       bad[i]),
+				 CLI_ERROR);
+		ck_assert_err_has(err, "--halt-poll");
+	}
+}
+END_TEST
+
 START_TEST(test_cli_vsock_cid_and_path)
 {
 	struct run_opts o;
@@ -1012,6 +1059,9 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_cli_console_prefix);
 	tcase_add_test(tc, test_cli_console_prefix_too_long_rejected);
 	tcase_add_test(tc, test_cli_ipa_bits_and_hugepages);
+	tcase_add_test(tc, test_cli_halt_poll);
+	tcase_add_test(tc, test_cli_halt_poll_bad_rejected);
+	tcase_add_test(tc, test_cli_exit_probe);
 	tcase_add_test(tc, test_cli_ipa_bits_out_of_range_rejected);
 	suite_add_tcase(s, tc);
 

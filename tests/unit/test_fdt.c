@@ -485,6 +485,38 @@ START_TEST(test_fdt_no_virtio_nodes_when_nvirtio_zero)
 }
 END_TEST
 
+START_TEST(test_fdt_exit_probe_node)
+{
+	const fdt64_t *reg;
+	struct fdt_params p;
+	const void *fdt;
+	int node, len;
+
+	params(&p, 1, 0);
+	p.exit_probe_base = EXIT_PROBE_BASE;
+	p.exit_probe_size = EXIT_PROBE_SIZE;
+	fdt = build(&p);
+	node = fdt_node_offset_by_compatible(fdt, -1, "turtle,exit-probe");
+	ck_assert_int_ge(node, 0);
+	ck_assert_str_eq(fdt_get_name(fdt, node, NULL), "exit-probe@9010000");
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	ck_assert_ptr_nonnull(reg);
+	ck_assert_int_eq(len, 16);
+	ck_assert_uint_eq(fdt64_to_cpu(reg[0]), EXIT_PROBE_BASE);
+	ck_assert_uint_eq(fdt64_to_cpu(reg[1]), EXIT_PROBE_SIZE);
+	/* No interrupt: nothing for a driver to bind to. */
+	ck_assert_ptr_null(fdt_getprop(fdt, node, "interrupts", NULL));
+}
+END_TEST
+
+START_TEST(test_fdt_no_exit_probe_by_default)
+{
+	ck_assert_int_eq(fdt_node_offset_by_compatible(build_el1(), -1,
+						       "turtle,exit-probe"),
+			 -FDT_ERR_NOTFOUND);
+}
+END_TEST
+
 START_TEST(test_fdt_small_buffer_fails)
 {
 	static uint64_t small[256 / sizeof(uint64_t)];
@@ -550,6 +582,8 @@ Suite *fdt_suite(void)
 	tcase_add_test(tc, test_fdt_chosen_without_initrd_has_no_initrd_props);
 	tcase_add_test(tc, test_fdt_virtio_mmio_nodes);
 	tcase_add_test(tc, test_fdt_no_virtio_nodes_when_nvirtio_zero);
+	tcase_add_test(tc, test_fdt_exit_probe_node);
+	tcase_add_test(tc, test_fdt_no_exit_probe_by_default);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

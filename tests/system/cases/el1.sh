@@ -1,7 +1,8 @@
 #!/bin/sh
 # turtle boots an EL1 guest with 1 and with 2 vCPUs; the guest runs a
 # command, sees every CPU online, and powers off; turtle exits 0. The
-# guest finds its early console on the PL011 through stdout-path.
+# guest finds its early console on the PL011 through stdout-path. With
+# --exit-probe, exitbench measures exits through the probe.
 . /tests/lib.sh
 
 for n in 1 2; do
@@ -23,3 +24,25 @@ for n in 1 2; do
 		pass $name "init at $(seconds_to TURTLE-INIT /tmp/out)s, poweroff at $(tail -n1 /tmp/out | cut -d' ' -f1)s"
 	fi
 done
+
+# --exit-probe: exitbench finds the probe in the device tree, maps it
+# through /dev/mem, and its own count of the accesses that reached turtle
+# matches the probe's: every write to 0x10 and read of 0x00, and none of
+# the writes to 0x18, which KVM ends in the kernel (an ioeventfd).
+run_turtle /tmp/out 240 run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
+	--mem 256 --exit-probe \
+	--cmdline "$GUEST_CMDLINE -- exitbench --seconds 0.2; echo EXITBENCH-RC \$?"
+counted=$(grep -o 'EXIT counted .*' /tmp/out)
+if ! has "EXITBENCH-RC 0" /tmp/out; then
+	fail exit-probe "exitbench failed: $(grep -a 'exitbench\|EXIT' /tmp/out | tail -n 2 | tr '\n' ';')"
+else
+	pass exit-probe "$counted; user MMIO $(grep -o 'mmio-user med_ns=[0-9]*' /tmp/out | cut -d= -f2) ns, kernel MMIO $(grep -o 'mmio-kernel med_ns=[0-9]*' /tmp/out | cut -d= -f2) ns"
+fi
+# Without the option the guest has no probe, and exitbench says so.
+run_turtle /tmp/out 240 run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
+	--mem 256 --cmdline "$GUEST_CMDLINE -- exitbench; echo EXITBENCH-RC \$?"
+if has "EXITBENCH-RC 1" /tmp/out && has "no exit-probe node" /tmp/out; then
+	pass exit-probe-absent "exitbench: no exit-probe node, status 1"
+else
+	fail exit-probe-absent "$(grep -a 'exitbench\|EXIT' /tmp/out | tail -n 2 | tr '\n' ';')"
+fi

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The exit probe (--exit-probe): one page of MMIO that exists only to be
+ * trapped on, so that a program in the guest can measure what an exit
+ * costs at its level (tests/bench/exitbench.c maps it through /dev/mem).
+ * The device tree names it "turtle,exit-probe"; no driver claims it.
+ *
+ *   0x00  R  magic, EXIT_PROBE_MAGIC
+ *   0x08  R  accesses that have reached turtle, 64-bit (or two 32-bit
+ *            halves, low at 0x08)
+ *   0x10  W  anything: the write exits to turtle (KVM_EXIT_MMIO), which
+ *            counts it; the cost of a device emulated in the VMM
+ *   0x18  W  EXIT_PROBE_KERNEL_VALUE, 32-bit: KVM signals an eventfd
+ *            (KVM_IOEVENTFD) and resumes the guest without leaving the
+ *            host kernel; the cost of a virtqueue kick. Other values
+ *            reach turtle.
+ *
+ * Every other access reads zeroes or is dropped, and counts as reaching
+ * turtle, as it does.
+ */
+#ifndef TURTLE_DEVICES_EXIT_PROBE_H
+#define TURTLE_DEVICES_EXIT_PROBE_H
+
+#include <stdint.h>
+
+#include "../vmm/mmio.h"
+
+#define EXIT_PROBE_MAGIC 0x42525054 /* "TPRB" */
+#define EXIT_PROBE_REG_MAGIC 0x00
+#define EXIT_PROBE_REG_COUNT 0x08
+#define EXIT_PROBE_REG_USER 0x10
+#define EXIT_PROBE_REG_KERNEL 0x18
+#define EXIT_PROBE_KERNEL_VALUE 1
+
+struct exit_probe {
+	uint64_t count; /* accesses that reached turtle (atomic) */
+	int kernel_fd;	/* the ioeventfd behind EXIT_PROBE_REG_KERNEL */
+};
+
+extern const struct mmio_ops exit_probe__mmio_ops;
+
+/* 0, or -1 (no eventfd). */
+int exit_probe__init(struct exit_probe *p);
+void exit_probe__exit(struct exit_probe *p);
+
+#endif

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * exitbench: what one exit from this guest to its VMM costs, measured from
+ * inside the guest at whatever level it runs. It needs turtle's exit probe
+ * (turtle run --exit-probe, devices/exit-probe.h), found in the device
+ * tree and mapped through /dev/mem.
+ *
+ *   exitbench [--seconds S]
+ *
+ * Four measurements, each repeated in batches of BATCH for S seconds
+ * (default 0.5; at least 5 batches), reporting the median and mean time of
+ * one operation:
+ *
+ *   syscall      getppid(): a system call, no exit (the baseline)
+ *   mmio-kernel  a 32-bit write of EXIT_PROBE_KERNEL_VALUE to the probe's
+ *                0x18: the exit ends in the host kernel (KVM_IOEVENTFD),
+ *                as a virtqueue kick does
+ *   mmio-user    a 32-bit write to 0x10: the exit returns to turtle and
+ *                turtle resumes the vCPU (KVM_EXIT_MMIO, KVM_RUN again), as
+ *                an interrupt acknowledgement does
+ *   mmio-read    a 32-bit read of 0x00: the same, with a value to return
+ *
+ * Then it checks the probe's own count of accesses that reached turtle:
+ * every mmio-user and mmio-read access, and no mmio-kernel one.
+ *
+ * Output, one line per measurement on stdout:
+ *
+ *   EXIT info probe=0xADDR seconds=S
+ *   EXIT syscall med_ns=N avg_ns=N ops=N
+ *   EXIT mmio-kernel med_ns=N avg_ns=N ops=N
+ *   EXIT mmio-user med_ns=N avg_ns=N ops=N
+ *   EXIT mmio-read med_ns=N avg_ns=N ops=N
+ *   EXIT counted to_turtle=N expected=N
+ *   EXIT done
+ *
+ * Exit status: 0 done, 1 no probe, no /dev/mem or a wrong count, 2 a
+ * command-line error.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../devices/exit-probe.h"
+
+#define BATCH 10
+#define MIN_BATCHES 5
+#define MAX_BATCHES 100000
+#define PROBE_MAP_SIZE 4096
+
+static const char *const dt_roots[] = { "/sys/firmware/devicetree/base",
+					"/proc/device-tree" };
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/* The probe's guest physical address, from its device tree node's reg. */
+static int find_probe(uint64_t *base)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(dt_roots) / sizeof(dt_roots[0]); i++) {
+		DIR *d = opendir(dt_roots[i]);
+		struct dirent *e;
+
+		if (!d)
+			continue;
+		while ((e = readdir(d))) {
+			unsigned char reg[16];
+			char path[512];
+			FILE *f;
+			size_t n;
+
+			if (strncmp(e->d_name, "exit-probe@", 11))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/reg", dt_roots[i],
+				 e->d_name);
+			f = fopen(path, "rb");
+			if (!f)
+				continue;
+			n = fread(reg, 1, sizeof(reg), f);
+			fclose(f);
+			if (n != sizeof(reg))
+				continue;
+			*base = 0;
+			for (n = 0; n < 8; n++) /* big-endian, 2 cells */
+				*base = *base << 8 | reg[n];
+			closedir(d);
+			return 0;
+		}
+		closedir(d);
+	}
+	return -1;
+}
+
+/*
+ * Plain single-register loads and stores: KVM can only emulate an MMIO
+ * access whose syndrome describes it (no pairs, no writeback).
+ */
+static inline void mmio_write32(volatile void *addr, uint32_t val)
+{
+	asm volatile("str %w0, [%1]" : : "r"(val), "r"(addr) : "memory");
+}
+
+static inline uint32_t mmio_read32(volatile void *addr)
+{
+	uint32_t val;
+
+	asm volatile("ldr %w0, [%1]" : "=r"(val) : "r"(addr) : "memory");
+	return val;
+}
+
+enum op { OP_SYSCALL, OP_KERNEL, OP_USER, OP_READ };
+
+static void run_batch(enum op op, volatile uint8_t *probe)
+{
+	unsigned int i;
+
+	for (i = 0; i < BATCH; i++) {
+		switch (op) {
+		case OP_SYSCALL:
+			getppid();
+			break;
+		case OP_KERNEL:
+			mmio_write32(probe + EXIT_PROBE_REG_KERNEL,
+				     EXIT_PROBE_KERNEL_VALUE);
+			break;
+		case OP_USER:
+			mmio_write32(probe + EXIT_PROBE_REG_USER, 0);
+			break;
+		case OP_READ:
+			mmio_read32(probe + EXIT_PROBE_REG_MAGIC);
+			break;
+		}
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Time batches of op for secs seconds; print its line; return its ops. */
+static uint64_t measure(const char *name, enum op op, volatile uint8_t *probe,
+			double secs, double *lat)
+{
+	double start = now_ns(), sum = 0;
+	unsigned int n = 0;
+
+	while (n < MAX_BATCHES &&
+	       (n < MIN_BATCHES || now_ns() - start < secs * 1e9)) {
+		double t0 = now_ns();
+
+		run_batch(op, probe);
+		lat[n] = (now_ns() - t0) / BATCH;
+		sum += lat[n++];
+	}
+	qsort(lat, n, sizeof(*lat), cmp_double);
+	printf("EXIT %s med_ns=%.0f avg_ns=%.0f ops=%u\n", name, lat[n / 2],
+	       sum / n, n * BATCH);
+	fflush(stdout);
+	return (uint64_t)n * BATCH;
+}
+
+static uint64_t probe_count(volatile uint8_t *probe)
+{
+	uint64_t lo = mmio_read32(probe + EXIT_PROBE_REG_COUNT);
+
+	return lo | (uint64_t)mmio_read32(probe + EXIT_PROBE_REG_COUNT + 4)
+			    << 32;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t base, before, after, expected;
+	volatile uint8_t *probe;
+	double secs = 0.5;
+	double *lat;
+	char *end;
+	int fd;
+
+	if (argc == 3 && !strcmp(argv[1], "--seconds")) {
+		secs = strtod(argv[2], &end);
+		if (*end || secs <= 0 || secs > 3600) {
+			fprintf(stderr, "exitbench: --seconds: '%s' is not a time from 0 to 3600\n",
+				argv[2]);
+			return 2;
+		}
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: exitbench [--seconds S]\n");
+		return 2;
+	}
+	if (find_probe(&base)) {
+		fprintf(stderr, "exitbench: no exit-probe node in the device tree (run the guest with turtle run --exit-probe)\n");
+		return 1;
+	}
+	fd = open("/dev/mem", O_RDWR | O_SYNC | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "exitbench: /dev/mem: %s (the kernel needs CONFIG_DEVMEM)\n",
+			strerror(errno));
+		return 1;
+	}
+	probe = mmap(NULL, PROBE_MAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		     fd, (off_t)base);
+	if (probe == MAP_FAILED) {
+		fprintf(stderr, "exitbench: mapping the probe at 0x%llx: %s\n",
+			(unsigned long long)base, strerror(errno));
+		return 1;
+	}
+	if (mmio_read32(probe + EXIT_PROBE_REG_MAGIC) != EXIT_PROBE_MAGIC) {
+		fprintf(stderr, "exitbench: no exit probe answers at 0x%llx\n",
+			(unsigned long long)base);
+		return 1;
+	}
+	lat = calloc(MAX_BATCHES, sizeof(*lat));
+	if (!lat)
+		return 1;
+
+	printf("EXIT info probe=0x%llx seconds=%g\n", (unsigned long long)base,
+	       secs);
+	measure("syscall", OP_SYSCALL, probe, secs, lat);
+	before = probe_count(probe);
+	measure("mmio-kernel", OP_KERNEL, probe, secs, lat);
+	expected = measure("mmio-user", OP_USER, probe, secs, lat);
+	expected += measure("mmio-read", OP_READ, probe, secs, lat);
+	after = probe_count(probe);
+	/* And two reads of probe_count(): before's high half, after's low. */
+	expected += 2;
+	printf("EXIT counted to_turtle=%llu expected=%llu\n",
+	       (unsigned long long)(after - before),
+	       (unsigned long long)expected);
+	printf("EXIT done\n");
+	return after - before == expected ? 0 : 1;
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The exit probe: what its registers read, and that it counts accesses. */
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "../../devices/exit-probe.h"
+#include "suites.h"
+
+static uint64_t rd(struct exit_probe *p, uint64_t off, uint32_t len)
+{
+	uint8_t data[8];
+	uint64_t v = 0;
+
+	memset(data, 0xa5, sizeof(data));
+	exit_probe__mmio_ops.read(p, off, data, len);
+	memcpy(&v, data, len);
+	return v;
+}
+
+static void wr(struct exit_probe *p, uint64_t off, uint32_t val)
+{
+	exit_probe__mmio_ops.write(p, off, (const uint8_t *)&val, 4);
+}
+
+START_TEST(test_exit_probe_reads_magic)
+{
+	struct exit_probe p;
+
+	ck_assert_int_eq(exit_probe__init(&p), 0);
+	ck_assert_uint_eq(rd(&p, EXIT_PROBE_REG_MAGIC, 4), EXIT_PROBE_MAGIC);
+	exit_probe__exit(&p);
+}
+END_TEST
+
+START_TEST(test_exit_probe_counts_every_access)
+{
+	struct exit_probe p;
+
+	ck_assert_int_eq(exit_probe__init(&p), 0);
+	wr(&p, EXIT_PROBE_REG_USER, 7);
+	wr(&p, EXIT_PROBE_REG_USER, 0);
+	/* The kernel register's other values reach turtle too. */
+	wr(&p, EXIT_PROBE_REG_KERNEL, 2);
+	rd(&p, EXIT_PROBE_REG_MAGIC, 4);
+	/* This read is the fifth access, and counts itself. */
+	ck_assert_uint_eq(rd(&p, EXIT_PROBE_REG_COUNT, 8), 5);
+	ck_assert_uint_eq(rd(&p, EXIT_PROBE_REG_COUNT, 4), 6);
+	ck_assert_uint_eq(rd(&p, EXIT_PROBE_REG_COUNT + 4, 4), 0);
+	exit_probe__exit(&p);
+}
+END_TEST
+
+START_TEST(test_exit_probe_count_high_half)
+{
+	struct exit_probe p;
+
+	ck_assert_int_eq(exit_probe__init(&p), 0);
+	p.count = 0x500000000ULL - 1;
+	ck_assert_uint_eq(rd(&p, EXIT_PROBE_REG_COUNT + 4, 4), 5);
+	exit_probe__exit(&p);
+}
+END_TEST
+
+START_TEST(test_exit_probe_other_reads_are_zero)
+{
+	struct exit_probe p;
+
+	ck_assert_int_eq(exit_probe__init(&p), 0);
+	/* Wrong sizes and offsets read zeroes, every byte of them. */
+	ck_assert_uint_eq(rd(&p, EXIT_PROBE_REG_MAGIC, 1), 0);
+	ck_assert_uint_eq(rd(&p, EXIT_PROBE_REG_MAGIC, 8), 0);
+	ck_assert_uint_eq(rd(&p, EXIT_PROBE_REG_USER, 4), 0);
+	ck_assert_uint_eq(rd(&p, 0xff8, 8), 0);
+	exit_probe__exit(&p);
+}
+END_TEST
+
+START_TEST(test_exit_probe_exit_closes_its_eventfd)
+{
+	struct exit_probe p;
+	int fd;
+
+	ck_assert_int_eq(exit_probe__init(&p), 0);
+	fd = p.kernel_fd;
+	ck_assert_int_ge(fcntl(fd, F_GETFD), 0);
+	exit_probe__exit(&p);
+	ck_assert_int_eq(fcntl(fd, F_GETFD), -1);
+	ck_assert_int_eq(p.kernel_fd, -1);
+}
+END_TEST
+
+Suite *exit_probe_suite(void)
+{
+	Suite *s = suite_create("exit_probe");
+	TCase *tc = tcase_create("registers");
+
+	tcase_add_test(tc, test_exit_probe_reads_magic);
+	tcase_add_test(tc, test_exit_probe_counts_every_access);
+	tcase_add_test(tc, test_exit_probe_count_high_half);
+	tcase_add_test(tc, test_exit_probe_other_reads_are_zero);
+	tcase_add_test(tc, test_exit_probe_exit_closes_its_eventfd);
+	suite_add_tcase(s, tc);
+	return s;
+}
