@@ -286,6 +286,8 @@ static void reg_write(struct virtio_dev *vdev, uint64_t off, uint32_t v)
 			return;
 		return;
 	case VIRTIO_MMIO_INTERRUPT_ACK:
+		/* The used-buffer bit stays until reset (see mmio.h). */
+		v &= ~(uint32_t)VIRTIO_MMIO_INT_VRING;
 		__atomic_and_fetch(reg(vdev, VIRTIO_MMIO_INTERRUPT_STATUS),
 				   ~htole32(v), __ATOMIC_SEQ_CST);
 		return;
@@ -410,6 +412,13 @@ int virtio_mmio__init(struct virtio_dev *vdev, const struct virtio_dev_ops *ops,
 	vdev->call_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vdev->call_fd < 0)
 		return -1;
+	vdev->ack_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vdev->ack_fd < 0) {
+		err = errno;
+		close(vdev->call_fd);
+		errno = err;
+		return -1;
+	}
 	for (i = 0; i < nr_queues; i++) {
 		vdev->queues[i].kick_fd =
 			eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -424,6 +433,7 @@ undo:
 	err = errno;
 	while (i--)
 		close(vdev->queues[i].kick_fd);
+	close(vdev->ack_fd);
 	close(vdev->call_fd);
 	errno = err;
 	return -1;

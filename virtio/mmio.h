@@ -18,6 +18,19 @@
  * interrupt dropped: InterruptStatus cleared, the call eventfd drained).
  * A queue whose rings are bad, or a malformed chain, sets NEEDS_RESET and
  * raises a config interrupt; nothing else happens until the driver resets.
+ *
+ * Interrupts without exits. The interrupt is an edge (KVM_IRQFD): every
+ * raise is one interrupt, whatever InterruptStatus holds. The driver reads
+ * InterruptStatus from memory (the register block is mapped read-only),
+ * and its acknowledgement of a used-buffer interrupt, a write of
+ * VIRTIO_MMIO_INT_VRING to InterruptACK, ends in KVM on an ioeventfd
+ * (ack_fd, which nobody reads) instead of exiting to turtle. So the
+ * used-buffer bit is never cleared by an ACK: once set it stays set until
+ * reset. Clearing it later, when turtle got round to the ACK, could clear
+ * a newer raise the driver has not seen yet, and the driver, reading 0,
+ * would leave that buffer unprocessed; a bit that stays set costs a driver
+ * only a look at its used rings on each interrupt, which it takes anyway.
+ * The config bit is ACKed as usual: those writes still reach turtle.
  */
 #ifndef TURTLE_VIRTIO_MMIO_H
 #define TURTLE_VIRTIO_MMIO_H
@@ -90,6 +103,7 @@ struct virtio_dev {
 	uint16_t queue_max;
 	struct virtio_queue queues[VIRTIO_MAX_QUEUES];
 	int call_fd; /* eventfd: raise the device's interrupt */
+	int ack_fd;  /* eventfd: KVM's sink for used-buffer ACKs (unread) */
 	uint64_t irqs,
 		isr_reads; /* atomic: interrupts, InterruptStatus reads */
 

@@ -161,7 +161,8 @@ static unsigned int nr_virtio;
 
 /*
  * Place a virtio-mmio device in the next slot: its registers on the MMIO
- * bus, its queues' notifications on ioeventfds, its interrupt on an irqfd.
+ * bus, its queues' notifications and its used-buffer ACKs on ioeventfds
+ * (virtio/mmio.h), its interrupt on an irqfd.
  */
 static int virtio_attach(struct vm *vm, struct virtio_dev *vdev)
 {
@@ -178,6 +179,9 @@ static int virtio_attach(struct vm *vm, struct virtio_dev *vdev)
 		if (vm__ioeventfd(vm, vdev->base + VIRTIO_MMIO_QUEUE_NOTIFY, i,
 				  vdev->queues[i].kick_fd))
 			return -1;
+	if (vm__ioeventfd(vm, vdev->base + VIRTIO_MMIO_INTERRUPT_ACK,
+			  VIRTIO_MMIO_INT_VRING, vdev->ack_fd))
+		return -1;
 	virtio_devs[nr_virtio++] = vdev;
 	return 0;
 }
