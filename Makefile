@@ -94,6 +94,15 @@ $(B)/ptyrun: tests/system/ptyrun.c
 $(B)/vsock-tool: tests/system/vsock-tool.c
 	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
 
+# Single file-system calls for posix.sh (rename, xattrs, POSIX locks), in
+# the guest image, and natively for the unit tests' run of posix.sh.
+$(B)/fsops: tests/system/fsops.c
+	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
+
+$(B)/native/fsops: tests/system/fsops.c
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) $(CFLAGS) -o $@ $<
+
 # The block benchmark, in both images (make bench).
 $(B)/blkbench: tests/bench/blkbench.c
 	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
@@ -112,7 +121,7 @@ $(B)/native/%.o: %.c
 
 # The unit tests run posix.sh over a FUSE mount with a native turtle-agent
 # on PATH (run-as for the permission checks).
-$(B)/unit-tests: $(PORTABLE_SRCS:%.c=$(B)/native/%.o) $(DEVICE_SRCS:%.c=$(B)/native/%.o) $(AGENT_SRCS:%.c=$(B)/native/%.o) $(UNIT_SRCS:%.c=$(B)/native/%.o) | $(B)/native/turtle-agent
+$(B)/unit-tests: $(PORTABLE_SRCS:%.c=$(B)/native/%.o) $(DEVICE_SRCS:%.c=$(B)/native/%.o) $(AGENT_SRCS:%.c=$(B)/native/%.o) $(UNIT_SRCS:%.c=$(B)/native/%.o) | $(B)/native/turtle-agent $(B)/native/fsops
 	$(CC_NATIVE) -pthread -o $@ $^ -lfdt $(shell pkg-config --libs check)
 
 $(B)/native/turtle-agent: $(AGENT_ALL:%.c=$(B)/native/%.o)
@@ -126,7 +135,7 @@ deps:
 
 # Everything that goes into the guest and host images.
 IMAGE_BINS := $(B)/turtle $(B)/ptyrun $(B)/blkbench $(B)/turtle-agent \
-	      $(B)/vsock-tool $(B)/fsbench $(B)/exitbench
+	      $(B)/vsock-tool $(B)/fsbench $(B)/exitbench $(B)/fsops
 
 images: $(IMAGE_BINS)
 	@tests/system/mkimages.sh

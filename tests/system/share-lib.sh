@@ -83,6 +83,8 @@ check_posix() {
 		fail $1 "posix.sh did not finish"
 	elif ! echo "$done_line" | grep -q ' fail=0 '; then
 		fail $1 "$(grep '^POSIX-FAIL' $2 | head -n 3 | tr '\n' ';')"
+	elif ! echo "$done_line" | grep -q ' skip=0$'; then
+		fail $1 "skipped: $(grep '^POSIX-SKIP' $2 | head -n 3 | tr '\n' ';')"
 	else
 		pass $1 "${done_line#POSIX-DONE }"
 	fi

@@ -722,9 +722,10 @@ START_TEST(test_fuse_client_host_gone_aborts)
 END_TEST
 
 /*
- * posix.sh on the mount, with the native turtle-agent first on PATH, so
- * its permission checks run as uid 1000 through `turtle-agent run-as` as
- * they do in a guest.
+ * posix.sh on the mount, with the native turtle-agent and fsops first on
+ * PATH, so its permission checks run as uid 1000 through `turtle-agent
+ * run-as`, and its renames, xattrs and POSIX locks through fsops, as they
+ * do in a guest; none of its checks may be skipped.
  */
 START_TEST(test_fuse_client_posix_script)
 {
@@ -762,6 +763,11 @@ START_TEST(test_fuse_client_posix_script)
 	ck_assert_msg(strstr(out, "POSIX-OK perm_owner\n") &&
 			      strstr(out, "POSIX-OK sticky\n"),
 		      "permission checks did not pass:\n%s", out);
+	ck_assert_msg(strstr(out, "POSIX-OK xattr\n") &&
+			      strstr(out, "POSIX-OK posix_lock\n") &&
+			      strstr(out, " skip=0\n"),
+		      "xattr or lock checks did not run, or some skipped:\n%s",
+		      out);
 }
 END_TEST
 

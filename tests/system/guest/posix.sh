@@ -42,6 +42,38 @@ as_user() {
 	esac
 }
 
+# Tools beyond busybox: GNU mv -T, setfattr/getfattr, flock, or fsops
+# (tests/system/fsops.c, in the guest image), which does each with one
+# system call.
+HAVE_FSOPS=
+command -v fsops >/dev/null 2>&1 && HAVE_FSOPS=1
+# rename_t OLD NEW: rename(2), never "into" a directory NEW.
+rename_t() {
+	if [ -n "$HAVE_FSOPS" ]; then
+		fsops rename "$1" "$2"
+	else
+		mv -T "$1" "$2"
+	fi
+}
+# flock_t FILE CMD...: CMD with an exclusive flock(2) on FILE;
+# tryflock FILE: take it and let go at once, or fail if it is held.
+flock_t() {
+	if [ -n "$HAVE_FSOPS" ]; then fsops flock "$@"; else flock "$@"; fi
+}
+tryflock() {
+	if [ -n "$HAVE_FSOPS" ]; then fsops tryflock "$1"; else flock -n "$1" true; fi
+}
+# xset FILE NAME VALUE, xget FILE NAME, xdel FILE NAME: extended attributes.
+xset() {
+	if [ -n "$HAVE_FSOPS" ]; then fsops setxattr "$@"; else setfattr -n "$2" -v "$3" "$1"; fi
+}
+xget() {
+	if [ -n "$HAVE_FSOPS" ]; then fsops getxattr "$@"; else getfattr --only-values -n "$2" "$1"; fi
+}
+xdel() {
+	if [ -n "$HAVE_FSOPS" ]; then fsops removexattr "$@"; else setfattr -x "$2" "$1"; fi
+}
+
 # The checks' helpers; a failing one ends its check (they run under set -e).
 # expect WHAT GOT WANT
 expect() {
@@ -76,8 +108,9 @@ links() { stat -c %h "$1"; }
 size() { stat -c %s "$1"; }
 
 # run NAME [needs]: the function t_NAME in a fresh directory, in a subshell
-# under set -e; needs "user" (a way to be uid U) or "gnu-mv" (mv -T), or
-# it is skipped.
+# under set -e; needs "user" (a way to be uid U), "rename" (GNU mv -T or
+# fsops), "xattr" (setfattr and getfattr, or fsops), "flock" (flock or
+# fsops) or "fsops", or it is skipped.
 run() {
 	name=$1
 	if [ "$2" = user ] && [ -z "$AS" ]; then
@@ -85,11 +118,16 @@ run() {
 		SKIP=$((SKIP + 1))
 		return
 	fi
-	if [ "$2" = gnu-mv ] && ! mv --version 2>/dev/null | grep -q GNU; then
-		echo "POSIX-SKIP $name needs GNU mv -T"
+	case $2 in
+	rename) [ -n "$HAVE_FSOPS" ] || mv --version 2>/dev/null | grep -q GNU ;;
+	xattr) [ -n "$HAVE_FSOPS" ] || { command -v setfattr && command -v getfattr; } >/dev/null ;;
+	flock) [ -n "$HAVE_FSOPS" ] || command -v flock >/dev/null ;;
+	fsops) [ -n "$HAVE_FSOPS" ] ;;
+	esac || {
+		echo "POSIX-SKIP $name needs $2 (GNU mv -T, setfattr, flock or fsops)"
 		SKIP=$((SKIP + 1))
 		return
-	fi
+	}
 	d=$W/$name
 	mkdir -p "$d" && chmod 755 "$d"
 	(
@@ -147,25 +185,25 @@ t_rename_over_file() {
 	expect content "$(cat b)" new
 }
 
-# These need rename(2) without mv's "into the directory": GNU mv -T.
+# These need rename(2) without mv's "into the directory": rename_t.
 t_rename_dir_over_empty_dir() {
 	mkdir a b
 	echo in-a >a/f
-	mv -T a b
+	rename_t a b
 	[ -d b ] && [ ! -e a ] || { echo "a was not renamed over b"; return 1; }
 	expect content "$(cat b/f)" in-a
 }
 
 t_rename_dir_over_nonempty_dir() {
 	mkdir -p a c/x
-	fails "renaming over a non-empty directory" mv -T a c
+	fails "renaming over a non-empty directory" rename_t a c
 	[ -d a ] && [ -d c/x ] || { echo "a or c changed"; return 1; }
 }
 
 t_rename_file_over_dir() {
 	: >f
 	mkdir d
-	fails "renaming a file over a directory" mv -T f d
+	fails "renaming a file over a directory" rename_t f d
 	[ -f f ] && [ -d d ] || { echo "f or d changed"; return 1; }
 }
 
@@ -328,24 +366,47 @@ t_fifo() {
 
 t_xattr() {
 	: >f
-	setfattr -n user.turtle -v shell f
-	expect value "$(getfattr --only-values -n user.turtle f)" shell
-	setfattr -x user.turtle f
-	fails "reading a removed xattr" getfattr -n user.turtle f
+	xset f user.turtle shell
+	expect value "$(xget f user.turtle)" shell
+	xset f user.turtle replaced
+	expect value "$(xget f user.turtle)" replaced
+	xdel f user.turtle
+	fails "reading a removed xattr" xget f user.turtle
+	fails "removing it again" xdel f user.turtle
 }
 
 t_flock() {
 	: >f
-	flock f sh -c ': >held; sleep 1' &
+	flock_t f sh -c ': >held; sleep 1' &
 	holder=$!
 	i=0
 	while [ ! -e held ] && [ $i -lt 100 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	fails "flock -n on a held lock" flock -n f true
+	fails "flock -n on a held lock" tryflock f
 	wait $holder
-	flock -n f true || { echo "flock -n after release failed"; return 1; }
+	tryflock f || { echo "flock -n after release failed"; return 1; }
+}
+
+# POSIX record locks (fcntl), which belong to a process: while one
+# process holds a write lock on the whole file, another sees it with
+# F_GETLK and cannot take it with F_SETLK; once the holder exits it can.
+t_posix_lock() {
+	: >f
+	fsops lock f sh -c ': >held; sleep 2' &
+	holder=$!
+	i=0
+	while [ ! -e held ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -e held ] || { echo "the holder never took the lock"; return 1; }
+	expect "F_GETLK while held" "$(fsops getlk f)" locked
+	fails "F_SETLK on a held lock" fsops trylock f
+	wait $holder
+	expect "F_GETLK after the holder exited" "$(fsops getlk f)" unlocked
+	fsops trylock f || { echo "F_SETLK after release failed"; return 1; }
 }
 
 mkdir -p "$W" && chmod 755 "$W" || {
@@ -364,9 +425,9 @@ run noclobber
 run many_entries
 run unlink_open_file
 run rename_over_file
-run rename_dir_over_empty_dir gnu-mv
-run rename_dir_over_nonempty_dir gnu-mv
-run rename_file_over_dir gnu-mv
+run rename_dir_over_empty_dir rename
+run rename_dir_over_nonempty_dir rename
+run rename_file_over_dir rename
 run rename_dir_into_itself
 run hard_links
 run symlinks
@@ -382,18 +443,9 @@ run sticky user
 run setgid_dir user
 run mkdir_rmdir
 run fifo
-if command -v setfattr >/dev/null && command -v getfattr >/dev/null; then
-	run xattr
-else
-	echo "POSIX-SKIP xattr no setfattr/getfattr"
-	SKIP=$((SKIP + 1))
-fi
-if command -v flock >/dev/null; then
-	run flock
-else
-	echo "POSIX-SKIP flock no flock"
-	SKIP=$((SKIP + 1))
-fi
+run xattr xattr
+run flock flock
+run posix_lock fsops
 
 rm -rf "$W" "$W.log"
 echo "POSIX-DONE pass=$PASS fail=$FAIL skip=$SKIP"
