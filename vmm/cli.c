@@ -141,15 +141,24 @@ bad:
 	return -1;
 }
 
-static int parse_cpus(const char *s, unsigned int *n, char *err)
+/* A whole decimal number from min to max, digits only: 0, or -1. */
+static int parse_range(const char *s, unsigned long min, unsigned long max,
+		       unsigned long *v)
 {
-	unsigned long v;
 	char *end;
 
 	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *s < '0' || *s > '9' || *end || v < 1 ||
-	    v > CLI_MAX_CPUS) {
+	*v = strtoul(s, &end, 10);
+	if (errno || *s < '0' || *s > '9' || *end || *v < min || *v > max)
+		return -1;
+	return 0;
+}
+
+static int parse_cpus(const char *s, unsigned int *n, char *err)
+{
+	unsigned long v;
+
+	if (parse_range(s, 1, CLI_MAX_CPUS, &v)) {
 		errbuf_set(err, "--cpus: '%s' is not a vCPU count from 1 to %d",
 			   s, CLI_MAX_CPUS);
 		return -1;
@@ -434,12 +443,9 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 			o->seccomp = 0;
 			break;
 		case OPT_IPA_BITS: {
-			char *end;
 			unsigned long v;
 
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || v < 32 || v > 52) {
+			if (parse_range(optarg, 32, 52, &v)) {
 				errbuf_set(
 					err,
 					"--ipa-bits: '%s' is not a size from 32 to 52",
@@ -456,13 +462,9 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 			o->exit_probe = 1;
 			break;
 		case OPT_HALT_POLL: {
-			char *end;
 			unsigned long v;
 
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || *optarg < '0' || *optarg > '9' ||
-			    v > CLI_MAX_HALT_POLL_NS) {
+			if (parse_range(optarg, 0, CLI_MAX_HALT_POLL_NS, &v)) {
 				errbuf_set(
 					err,
 					"--halt-poll: '%s' is not a time in ns from 0 to %u",
