@@ -195,7 +195,8 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "--seconds")) {
 		secs = strtod(argv[2], &end);
 		if (*end || secs <= 0 || secs > 3600) {
-			fprintf(stderr, "exitbench: --seconds: '%s' is not a time from 0 to 3600\n",
+			fprintf(stderr,
+				"exitbench: --seconds: '%s' is not a time from 0 to 3600\n",
 				argv[2]);
 			return 2;
 		}
@@ -204,12 +205,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (find_probe(&base)) {
-		fprintf(stderr, "exitbench: no exit-probe node in the device tree (run the guest with turtle run --exit-probe)\n");
+		fprintf(stderr,
+			"exitbench: no exit-probe node in the device tree (run the guest with turtle run --exit-probe)\n");
 		return 1;
 	}
 	fd = open("/dev/mem", O_RDWR | O_SYNC | O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "exitbench: /dev/mem: %s (the kernel needs CONFIG_DEVMEM)\n",
+		fprintf(stderr,
+			"exitbench: /dev/mem: %s (the kernel needs CONFIG_DEVMEM)\n",
 			strerror(errno));
 		return 1;
 	}

@@ -67,8 +67,8 @@ static int do_lock(const char *op, char **argv)
 
 	if (fd < 0)
 		return 1;
-	if (!strcmp(op, "flock") ? flock(fd, LOCK_EX) < 0 :
-				   fcntl(fd, F_SETLKW, &fl) < 0)
+	if (!strcmp(op, "flock") ? flock(fd, LOCK_EX) < 0
+				 : fcntl(fd, F_SETLKW, &fl) < 0)
 		return fail(op, argv[0]);
 	/* fd stays open across exec (no FD_CLOEXEC), and with it the lock. */
 	if (fcntl(fd, F_SETFD, 0) < 0)
@@ -84,10 +84,9 @@ static int do_trylock(const char *op, const char *path)
 
 	if (fd < 0)
 		return 1;
-	if (!strcmp(op, "tryflock") ? flock(fd, LOCK_EX | LOCK_NB) < 0 :
-				      fcntl(fd, F_SETLK, &fl) < 0) {
-		if (errno == EAGAIN || errno == EACCES ||
-		    errno == EWOULDBLOCK)
+	if (!strcmp(op, "tryflock") ? flock(fd, LOCK_EX | LOCK_NB) < 0
+				    : fcntl(fd, F_SETLK, &fl) < 0) {
+		if (errno == EAGAIN || errno == EACCES || errno == EWOULDBLOCK)
 			return 1; /* held elsewhere */
 		return fail(op, path);
 	}
