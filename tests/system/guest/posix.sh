@@ -375,15 +375,22 @@ t_xattr() {
 	fails "removing it again" xdel f user.turtle
 }
 
-t_flock() {
-	: >f
-	flock_t f sh -c ': >held; sleep 1' &
-	holder=$!
+# held: wait (up to 10 s) for the lock holder started in the background
+# to create ./held, which it does once it has the lock.
+held() {
 	i=0
 	while [ ! -e held ] && [ $i -lt 100 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
+	[ -e held ] || { echo "the holder never took the lock"; return 1; }
+}
+
+t_flock() {
+	: >f
+	flock_t f sh -c ': >held; sleep 1' &
+	holder=$!
+	held
 	fails "flock -n on a held lock" tryflock f
 	wait $holder
 	tryflock f || { echo "flock -n after release failed"; return 1; }
@@ -396,12 +403,7 @@ t_posix_lock() {
 	: >f
 	fsops lock f sh -c ': >held; sleep 2' &
 	holder=$!
-	i=0
-	while [ ! -e held ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ -e held ] || { echo "the holder never took the lock"; return 1; }
+	held
 	expect "F_GETLK while held" "$(fsops getlk f)" locked
 	fails "F_SETLK on a held lock" fsops trylock f
 	wait $holder
