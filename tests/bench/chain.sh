@@ -19,7 +19,9 @@
 # the depths compare), BENCH_FS_SECONDS (per measurement, default 1), BENCH_CHAIN_MIB (sequential file, default 2).
 # Prints two tables: the median cost of an exit per level, and the shared
 # directory's median latency in microseconds and MB/s per level, each with
-# the level's ratio to L1 (against the goal: at most n times L1's latency).
+# the level's ratio to L1 (against the goal: at most n times L1's latency);
+# and draws the latencies as a bar chart, build/bench-chain.svg
+# (tests/bench/plot.sh).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 levels=${1:-${BENCH_LEVELS:-3}}
@@ -81,6 +83,28 @@ row "create+4K+fsync (us)" create-4k med_us
 row "seq write (MB/s)" seqwrite mbps
 row "seq read, cold (MB/s)" seqread mbps
 echo "(goal: latency at Ln at most n times L1's; logs: build/bench-chain-L*.log)"
+
+# The same as a plot, in microseconds: build/bench-chain.svg.
+# plot_row NAME OP KEY DIV: one row of plot.sh's input, each value / DIV.
+plot_row() {
+	printf '%s' "$1"
+	for ((n = 1; n <= levels; n++)); do
+		printf '\t%s' "$(awk -v v="$(val $n "$2" "$3")" -v d="$4" \
+			'BEGIN { if (v == "-") print "-"; else printf "%.4g", v / d }')"
+	done
+	printf '\n'
+}
+{
+	for ((n = 1; n <= levels; n++)); do printf '\tL%d' "$n"; done
+	printf '\n'
+	plot_row "exit to KVM" mmio-kernel med_ns 1000
+	plot_row "exit to turtle" mmio-user med_ns 1000
+	plot_row "stat, cold" stat-cold med_us 1
+	plot_row "open+read 4K" open-read-4k med_us 1
+	plot_row "create+4K+fsync" create-4k med_us 1
+} | "$root/tests/bench/plot.sh" "An exit and a shared-directory request at each level (median)" us \
+	>"$root/build/bench-chain.svg"
+echo "(plot: build/bench-chain.svg)"
 missing=0
 for ((n = 1; n <= levels; n++)); do
 	grep -q "\[L$n\] BENCH done" "$root/build/bench-chain-L$n.log" || { echo "bench: L$n: fsbench did not finish" >&2; missing=1; }
