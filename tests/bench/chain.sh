@@ -33,13 +33,16 @@ kernel=${KERNEL:-$("$root/kernel/build-lean.sh")} || { echo "bench: the lean ker
 rc=0
 for ((n = 1; n <= levels; n++)); do
 	echo "bench: chain: L$n, fsbench at L$n (log: build/bench-chain-L$n.log)" >&2
-	declare -x "TURTLE_ARGS_L$n=--exit-probe"
-	KERNEL=$kernel EL1_LAST=1 CHAIN_CACHE=auto \
-		CHAIN_BIN="$root/build/fsbench $root/build/exitbench" \
-		CMD="exitbench --seconds $secs; fsbench --seconds $secs --size $mib /chain" \
-		"$root/tests/inception/run.sh" "$n" >"$root/build/bench-chain-L$n.log" 2>&1 || rc=1
+	# The leaf's turtle gets the exit probe, on top of the user's options.
+	a=TURTLE_ARGS_L$n
+	(
+		export "$a=${!a:-} --exit-probe"
+		KERNEL=$kernel EL1_LAST=1 CHAIN_CACHE=auto \
+			CHAIN_BIN="$root/build/fsbench $root/build/exitbench" \
+			CMD="exitbench --seconds $secs; fsbench --seconds $secs --size $mib /chain" \
+			"$root/tests/inception/run.sh" "$n" >"$root/build/bench-chain-L$n.log" 2>&1
+	) || rc=1
 	tail -n $((n + 4)) "$root/build/bench-chain-L$n.log"
-	unset "TURTLE_ARGS_L$n"
 done
 
 # val LEVEL OP KEY: KEY's value in LEVEL's "BENCH OP" (fsbench) or
