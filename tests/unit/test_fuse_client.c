@@ -596,11 +596,12 @@ static void *writer(void *arg)
 	uint8_t *chunk = malloc(CHUNK);
 	uint64_t x = id + 1, hash = 0xcbf29ce484222325ull;
 	size_t done = 0, n;
-	char name[16];
+	char path[160];
 	int fd;
 
-	snprintf(name, sizeof(name), "w%u", id);
-	fd = open(m(name), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	/* Not m(): its few static buffers are shared by all the writers. */
+	snprintf(path, sizeof(path), "%s/w%u", mnt, id);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	while (fd >= 0 && chunk && done < WRITE_BYTES) {
 		n = WRITE_BYTES - done;
 		if (n > CHUNK - id * 1000)
