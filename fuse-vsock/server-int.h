@@ -73,6 +73,8 @@ struct fuse_server {
 	uint32_t minor;
 	uint32_t flags; /* the FUSE_* init flags both sides agreed on */
 	unsigned int connections;
+	/* Requests served, as the session timed them (fuse_server__account) */
+	atomic_ullong served, queued_ns, run_ns, max_ns;
 };
 
 /* One request being executed. */

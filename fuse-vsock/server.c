@@ -496,3 +496,40 @@ int fuse_server__read_only(const struct fuse_server *s)
 {
 	return s->read_only;
 }
+
+void fuse_server__account(struct fuse_server *s, uint64_t queued_ns,
+			  uint64_t run_ns)
+{
+	unsigned long long t = queued_ns + run_ns,
+			   max = atomic_load_explicit(&s->max_ns,
+						      memory_order_relaxed);
+
+	atomic_fetch_add_explicit(&s->served, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->queued_ns, queued_ns,
+				  memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->run_ns, run_ns, memory_order_relaxed);
+	while (t > max && !atomic_compare_exchange_weak_explicit(
+				  &s->max_ns, &max, t, memory_order_relaxed,
+				  memory_order_relaxed))
+		;
+}
+
+void fuse_server__stats(struct fuse_server *s, struct fuse_server_stats *st)
+{
+	st->served = atomic_load(&s->served);
+	st->queued_ns = atomic_load(&s->queued_ns);
+	st->run_ns = atomic_load(&s->run_ns);
+	st->max_ns = atomic_load(&s->max_ns);
+}
+
+void fuse_server__report(struct fuse_server *s)
+{
+	struct fuse_server_stats st;
+	double d;
+
+	fuse_server__stats(s, &st);
+	d = st.served ? (double)st.served * 1000 : 1;
+	pr_info("share '%s': requests=%llu queued_avg_us=%.1f run_avg_us=%.1f max_us=%.1f",
+		s->tag, (unsigned long long)st.served, (double)st.queued_ns / d,
+		(double)st.run_ns / d, (double)st.max_ns / 1000);
+}

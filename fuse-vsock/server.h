@@ -87,6 +87,20 @@ void fuse_server__attach(struct fuse_server *s);
 void fuse_server__detach(struct fuse_server *s);
 
 /*
+ * A request was served: it waited queued_ns for a worker, which took
+ * run_ns to execute it and send the reply. fuse_server__report prints
+ * the totals on one line (--stats, SIGUSR1): how much of a guest's
+ * request latency is spent in turtle, at each level of a chain.
+ */
+struct fuse_server_stats {
+	uint64_t served, queued_ns, run_ns, max_ns;
+};
+void fuse_server__account(struct fuse_server *s, uint64_t queued_ns,
+			  uint64_t run_ns);
+void fuse_server__stats(struct fuse_server *s, struct fuse_server_stats *st);
+void fuse_server__report(struct fuse_server *s);
+
+/*
  * Every thread that calls fuse_server__handle() calls this once first:
  * it gives the thread its own umask (unshare(CLONE_FS)), set to 0.
  */

@@ -52,6 +52,7 @@ struct session_req {
 	struct fuse_session *s;
 	struct fuse_req_ctl ctl;
 	struct session_req *prev, *next; /* in flight */
+	uint64_t queued_ns;		 /* when it went to the pool */
 	size_t len;
 	uint8_t msg[];
 };
@@ -149,6 +150,7 @@ static void run(struct fuse_job *job, struct fuse_buf *buf)
 {
 	struct session_req *r = (struct session_req *)job;
 	struct fuse_session *s = r->s;
+	uint64_t t0 = turtle__now_ns();
 	struct iovec iov;
 	size_t n;
 
@@ -158,6 +160,7 @@ static void run(struct fuse_job *job, struct fuse_buf *buf)
 		iov.iov_len = n;
 		s->ops->send(s->ctx, &iov, 1);
 	}
+	fuse_server__account(s->srv, t0 - r->queued_ns, turtle__now_ns() - t0);
 	pthread_mutex_lock(&s->lock);
 	if (r->prev)
 		r->prev->next = r->next;
@@ -213,6 +216,7 @@ static int dispatch(struct fuse_session *s)
 		r->next->prev = r;
 	s->inflight = r;
 	pthread_mutex_unlock(&s->lock);
+	r->queued_ns = turtle__now_ns();
 	fuse_pool__submit(s->pool, &r->job);
 	return 0;
 }

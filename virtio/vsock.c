@@ -14,8 +14,9 @@
  * the guest kicks the rx queue.
  *
  * Interrupts. A guest's interrupt is the costliest thing a device does
- * under nesting: the guest's handler writes InterruptACK (an exit to the
- * VMM, which crosses every level above), and a halted vCPU must be woken. The guest needs the tx queue's used
+ * under nesting: the guest's handler writes InterruptACK (an exit that
+ * crosses every level above, even though KVM ends it), and a halted vCPU
+ * must be woken. The guest needs the tx queue's used
  * buffers only to free them (its senders wait for credit, not for
  * them), so a finished tx chain does not interrupt at once: the tx
  * interrupt is owed, and the next rx interrupt, which a request usually
@@ -33,7 +34,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../vmm/log.h"
@@ -72,14 +72,6 @@ struct vsock_dev {
 	uint64_t tx_irq_due_ms; /* when an owed tx interrupt must go */
 	struct vq_chain rx, tx;
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void drain_fd(int fd)
 {
@@ -303,7 +295,7 @@ static void *vsock__thread(void *arg)
 
 	d->svcs.thread = pthread_self();
 	/* Kicks that came before DRIVER_OK would be lost: look once. */
-	d->conns.now_ms = now_ms();
+	d->conns.now_ms = turtle__now_ms();
 	if (vsock__process_tx(d))
 		vsock__broken(d, "malformed tx chain");
 	while (!stop) {
@@ -325,7 +317,7 @@ static void *vsock__thread(void *arg)
 			pr_err("virtio-vsock: epoll_wait: %s", strerror(errno));
 			break;
 		}
-		d->conns.now_ms = now_ms();
+		d->conns.now_ms = turtle__now_ms();
 		for (i = 0; i < n && !stop; i++) {
 			w = evs[i].data.ptr;
 			switch (w->kind) {
@@ -391,7 +383,7 @@ static int vsock__start(struct virtio_dev *vdev)
 	unsigned int q;
 
 	vsock_conns__init(&d->conns, d->guest_cid, vsock__accept, d);
-	d->conns.now_ms = now_ms();
+	d->conns.now_ms = turtle__now_ms();
 	d->rx_held = d->broken = d->event_pending = d->tx_irq_owed = false;
 	d->tx_irq_idx = 0;
 	/* A fresh driver has no connections to reset. */

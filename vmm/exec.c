@@ -44,27 +44,19 @@
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 static volatile sig_atomic_t caught[NSIG];
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* ---- connecting ---- */
 
 /* Read turtle's one-line answer, byte by byte: no stream byte is taken. */
 static int read_answer(int fd, char *line, size_t size, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	long left, deadline = now_ms() + timeout_ms;
+	long left, deadline = turtle__now_ms() + timeout_ms;
 	size_t n = 0;
 	ssize_t r;
 	int pr;
 
 	while (n + 1 < size) {
-		left = deadline - now_ms();
+		left = deadline - turtle__now_ms();
 		pr = left > 0 ? poll(&p, 1, (int)left) : 0;
 		if (pr < 0 && errno == EINTR)
 			continue;
@@ -371,7 +363,7 @@ static int loop(struct session *s, long deadline_ms, char *err)
 					.events = POLLIN };
 		tsp = NULL;
 		if (deadline_ms) {
-			left = deadline_ms - now_ms();
+			left = deadline_ms - turtle__now_ms();
 			if (left <= 0) {
 				errbuf_set(
 					err,
@@ -471,7 +463,7 @@ int exec__main(int argc, char **argv)
 		break;
 	}
 	if (o.timeout_s) {
-		deadline = now_ms() + o.timeout_s * 1000L;
+		deadline = turtle__now_ms() + o.timeout_s * 1000L;
 		if (wait_ms > (int)o.timeout_s * 1000)
 			wait_ms = (int)o.timeout_s * 1000;
 	}

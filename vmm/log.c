@@ -7,14 +7,24 @@ int turtle_verbose;
 
 static double t_start = -1;
 
+uint64_t turtle__now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int64_t turtle__now_ms(void)
+{
+	return (int64_t)(turtle__now_ns() / 1000000);
+}
+
 /* Seconds since the first call: the start of turtle, in practice. */
 double turtle__elapsed(void)
 {
-	struct timespec ts;
-	double now;
+	double now = (double)turtle__now_ns() / 1e9;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	if (t_start < 0)
 		t_start = now;
 	return now - t_start;

@@ -4,6 +4,7 @@
 #define TURTLE_LOG_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -15,6 +16,9 @@ void pr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Seconds since turtle started (the first call), for -v timings. */
 double turtle__elapsed(void);
+/* CLOCK_MONOTONIC, for timeouts and for timing work. */
+int64_t turtle__now_ms(void);
+uint64_t turtle__now_ns(void);
 
 /*
  * An error message buffer that pure (testable) code fills in instead of

@@ -199,12 +199,21 @@ static void virtio__report_all(void)
 }
 
 static struct virtio_dev *vsock_dev;
+/* fuse_vsock__serve keeps the array: not on the stack. */
+static struct fuse_server *servers[CLI_MAX_SHARES];
+static unsigned int nr_servers;
+
+static void shares__report_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_servers; i++)
+		fuse_server__report(servers[i]);
+}
 
 /* Shared directories: a FUSE server each, served on the vsock device. */
 static int shares__start(const struct run_opts *o)
 {
-	/* fuse_vsock__serve keeps the array: not on the stack. */
-	static struct fuse_server *servers[CLI_MAX_SHARES];
 	char err[ERRBUF_LEN];
 	struct rlimit nofile;
 	unsigned int i;
@@ -221,6 +230,7 @@ static int shares__start(const struct run_opts *o)
 			pr_err("%s", err);
 			return -1;
 		}
+		nr_servers++;
 		pr_debug("sharing %s as '%s'%s, cache=%s", o->shares[i].dir,
 			 o->shares[i].tag,
 			 o->shares[i].read_only ? ", read-only" : "",
@@ -372,6 +382,7 @@ static void handle_signal(struct vm *vm, int sfd)
 	if (sig == SIGUSR1) {
 		vcpu__report_all(vm);
 		virtio__report_all();
+		shares__report_all();
 	} else
 		vm__stop(vm, VM_EXIT_SIGNAL + sig, "stopped by %s",
 			 strsignal(sig));
@@ -531,6 +542,7 @@ int turtle__run(const struct run_opts *o)
 	if (o->stats) {
 		vcpu__print_stats(&vm);
 		virtio__report_all();
+		shares__report_all();
 	}
 	vm__destroy(&vm);
 	if (o->exit_probe)

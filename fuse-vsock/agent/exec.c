@@ -30,7 +30,6 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/vm_sockets.h>
@@ -85,14 +84,6 @@ static void close_fd(int *fd)
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /* Tell the host what went wrong (best effort: it may be gone). */
@@ -170,7 +161,7 @@ static int read_setup(struct handler *h, char *err)
 {
 	struct pollfd p = { .fd = h->sock, .events = POLLIN };
 	struct exec_frame f;
-	long left, deadline = now_ms() + SETUP_TIMEOUT_MS;
+	long left, deadline = turtle__now_ms() + SETUP_TIMEOUT_MS;
 	int r;
 
 	while (!h->argv) {
@@ -182,7 +173,7 @@ static int read_setup(struct handler *h, char *err)
 				return -1;
 			continue;
 		}
-		left = deadline - now_ms();
+		left = deadline - turtle__now_ms();
 		r = left > 0 ? poll(&p, 1, (int)left) : 0;
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -443,7 +434,7 @@ static int run(struct handler *h, char *err)
 		if (h->exited && h->out < 0 && h->err < 0)
 			return 0;
 		if (h->exited && !quiet_since)
-			quiet_since = now_ms();
+			quiet_since = turtle__now_ms();
 
 		p[PL_SOCK] = (struct pollfd){ .fd = h->sock,
 					      .events = h->npending ? POLLRDHUP
@@ -456,7 +447,8 @@ static int run(struct handler *h, char *err)
 					     .events = POLLIN };
 		timeout = -1;
 		if (h->exited) {
-			timeout = (int)(quiet_since + EXEC_DRAIN_MS - now_ms());
+			timeout = (int)(quiet_since + EXEC_DRAIN_MS -
+					turtle__now_ms());
 			if (timeout < 0)
 				return 0; /* output quiet since the exit */
 		} else if (h->pidfd < 0) {

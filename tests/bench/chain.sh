@@ -46,9 +46,19 @@ for ((n = 1; n <= levels; n++)); do
 done
 
 # val LEVEL OP KEY: KEY's value in LEVEL's "BENCH OP" (fsbench) or
-# "EXIT OP" (exitbench) line, or "-".
+# "EXIT OP" (exitbench) line, or "-"; OP "served": see served().
 val() {
+	[ "$2" != served ] || { served "$1" "$3"; return; }
 	v=$(sed -n "s/^.*\[L$1\] \(BENCH\|EXIT\) $2 .*$3=\([0-9.]*\).*/\2/p" "$root/build/bench-chain-L$1.log" | tail -n1)
+	echo "${v:--}"
+}
+# served LEVEL KEY: KEY from the --stats line of the turtle that serves
+# LEVEL's share (it runs in the level above: n-1 console tags), or "-".
+served() {
+	local tags="" k v
+	for ((k = 1; k < $1; k++)); do tags+="\\[L$k\\] "; done
+	v=$(sed -n -E "s/^ *[0-9.]+ ${tags}turtle: share 'chain': .*$2=([0-9.]+).*/\\1/p" \
+		"$root/build/bench-chain-L$1.log" | tail -n1)
 	echo "${v:--}"
 }
 row() { # row NAME OP KEY: one operation at every level, then the ratios
@@ -85,7 +95,11 @@ row "open+read 4K+close (us)" open-read-4k med_us
 row "create+4K+fsync (us)" create-4k med_us
 row "seq write (MB/s)" seqwrite mbps
 row "seq read, cold (MB/s)" seqread mbps
+row "request in turtle (us)" served run_avg_us
+row "  of it queued (us)" served queued_avg_us
 echo "(goal: latency at Ln at most n times L1's; logs: build/bench-chain-L*.log)"
+echo "(request in turtle: the average time the turtle serving the level, in the"
+echo " level above, took from a whole request to its reply, over the whole run)"
 
 # The same as a plot, in microseconds: build/bench-chain.svg.
 # plot_row NAME OP KEY DIV: one row of plot.sh's input, each value / DIV.

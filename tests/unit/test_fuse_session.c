@@ -311,6 +311,35 @@ START_TEST(test_fuse_session_many_in_one_chunk)
 }
 END_TEST
 
+/* Every request the pool ran is counted and timed, FORGET's too. */
+START_TEST(test_fuse_session_requests_are_timed)
+{
+	struct fuse_forget_in f = { .nlookup = 1 };
+	struct fuse_server_stats st;
+	uint8_t buf[2048];
+	size_t n = 0;
+	uint64_t u;
+
+	start();
+	for (u = 10; u < 20; u++)
+		n += getattr_msg(buf + n, u);
+	n += fmsg__build(buf + n, FUSE_FORGET, 20, 77, 0, 0, &f, sizeof(f),
+			 NULL, NULL);
+	ck_assert_int_eq(fuse_session__recv(sess, buf, n), 0);
+	for (u = 10; u < 20; u++)
+		wait_reply(u);
+	fuse_session__close(sess);
+	sess = NULL;
+	wait_done(); /* every request accounted for */
+	fuse_server__stats(srv, &st);
+	ck_assert_uint_eq(st.served, 12); /* INIT, 10 GETATTRs, FORGET */
+	ck_assert_uint_gt(st.run_ns, 0);
+	ck_assert_uint_ge(st.max_ns * st.served, st.queued_ns + st.run_ns);
+	fuse_server__stats(srv_ro, &st);
+	ck_assert_uint_eq(st.served, 0);
+}
+END_TEST
+
 START_TEST(test_fuse_session_forget_gets_no_reply)
 {
 	struct fuse_forget_in f = { .nlookup = 1 };
@@ -432,6 +461,7 @@ Suite *fuse_session_suite(void)
 	tcase_add_test(tc, test_fuse_session_tag_not_terminated);
 	tcase_add_test(tc, test_fuse_session_byte_by_byte);
 	tcase_add_test(tc, test_fuse_session_many_in_one_chunk);
+	tcase_add_test(tc, test_fuse_session_requests_are_timed);
 	tcase_add_test(tc, test_fuse_session_forget_gets_no_reply);
 	tcase_add_test(tc, test_fuse_session_impossible_length_resets);
 	tcase_add_test(tc, test_fuse_session_oversized_message_resets);
