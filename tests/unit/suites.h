@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The unit test suites, one per portable source file. */
+/* The unit test suites: one per portable source file, or per concern of one. */
 #ifndef TURTLE_TESTS_UNIT_SUITES_H
 #define TURTLE_TESTS_UNIT_SUITES_H
 
@@ -10,6 +10,8 @@ Suite *image_suite(void);
 Suite *layout_suite(void);
 Suite *fdt_suite(void);
 Suite *cli_suite(void);
+Suite *cli_mem_suite(void);
+Suite *cli_devices_suite(void);
 Suite *mmio_suite(void);
 Suite *pl011_suite(void);
 Suite *exit_probe_suite(void);
@@ -19,13 +21,22 @@ Suite *virtqueue_suite(void);
 Suite *blk_suite(void);
 Suite *virtio_mmio_suite(void);
 Suite *vsock_conn_suite(void);
+Suite *vsock_conn_credit_suite(void);
+Suite *vsock_conn_malformed_suite(void);
+Suite *vsock_parse_suite(void);
 Suite *vsock_suite(void);
+Suite *vsock_unix_suite(void);
+Suite *vsock_svc_suite(void);
 Suite *exec_proto_suite(void);
 Suite *exec_cli_suite(void);
 Suite *exec_suite(void);
 Suite *agent_exec_suite(void);
 Suite *agent_run_as_suite(void);
 Suite *fuse_server_suite(void);
+Suite *fuse_locks_suite(void);
+Suite *fuse_confine_suite(void);
+Suite *fuse_malformed_suite(void);
+Suite *fuse_cache_suite(void);
 Suite *fuse_session_suite(void);
 Suite *fuse_client_suite(void);
 

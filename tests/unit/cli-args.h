@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The cli tests' command lines: cli__parse_run on literal arguments. */
+#ifndef TURTLE_TESTS_UNIT_CLI_ARGS_H
+#define TURTLE_TESTS_UNIT_CLI_ARGS_H
+
+#include "../../vmm/cli.h"
+
+/* cli__parse_run on argv, which ends with NULL. */
+enum cli_result cli_args__parse(const char **argv, struct run_opts *o,
+				char *err);
+
+/* parse(&o, err, "--kernel", "k"): `turtle run --kernel k` parsed. */
+#define parse(o, err, ...)                                                   \
+	cli_args__parse((const char *[]){ "run", ##__VA_ARGS__, NULL }, (o), \
+			(err))
+
+#endif

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `turtle run`'s device options: --disk (block devices), --vsock (the
+ * vsock device, its CID and socket path) and --share (shared
+ * directories, their tags, read-only and cache modes).
+ */
+#include "../../vmm/log.h"
+#include "cli-args.h"
+#include "suites.h"
+
+START_TEST(test_cli_disk_plain)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--disk", "a.img"),
+			 CLI_OK);
+	ck_assert_uint_eq(o.ndisks, 1);
+	ck_assert_str_eq(o.disks[0].path, "a.img");
+	ck_assert_int_eq(o.disks[0].read_only, 0);
+	ck_assert_uint_eq(o.disks[0].queues, 0);
+}
+END_TEST
+
+START_TEST(test_cli_disk_options_and_repeat)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--disk", "a.img,ro",
+			       "-d", "b.img,queues=4,ro"),
+			 CLI_OK);
+	ck_assert_uint_eq(o.ndisks, 2);
+	ck_assert_str_eq(o.disks[0].path, "a.img");
+	ck_assert_int_eq(o.disks[0].read_only, 1);
+	ck_assert_str_eq(o.disks[1].path, "b.img");
+	ck_assert_int_eq(o.disks[1].read_only, 1);
+	ck_assert_uint_eq(o.disks[1].queues, 4);
+}
+END_TEST
+
+START_TEST(test_cli_disk_bad_option_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--disk", "a.img,rw"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "unknown option 'rw'");
+}
+END_TEST
+
+START_TEST(test_cli_disk_bad_queues_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+	const char *bad[] = { "a,queues=0", "a,queues=9", "a,queues=x",
+			      "a,queues=", "a,queues=-1" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		ck_assert_int_eq(
+			parse(&o, err, "--kernel", "k", "--disk", bad[i]),
+			CLI_ERROR);
+		ck_assert_err_has(err, "queues must be 1 to 8");
+	}
+}
+END_TEST
+
+START_TEST(test_cli_disk_no_path_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--disk", ",ro"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "no image path");
+}
+END_TEST
+
+START_TEST(test_cli_disk_too_many_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "-d", "1", "-d", "2",
+			       "-d", "3", "-d", "4", "-d", "5", "-d", "6", "-d",
+			       "7", "-d", "8", "-d", "9"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "at most 8 disks");
+}
+END_TEST
+
+START_TEST(test_cli_vsock_cid_and_path)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k"), CLI_OK);
+	ck_assert_int_eq(o.has_vsock, 0);
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--vsock", "3,/tmp/v.sock"),
+		CLI_OK);
+	ck_assert_int_eq(o.has_vsock, 1);
+	ck_assert_uint_eq(o.vsock.guest_cid, 3);
+	ck_assert_str_eq(o.vsock.uds_path, "/tmp/v.sock");
+}
+END_TEST
+
+/* Without PATH the guest reaches only in-VMM services. */
+START_TEST(test_cli_vsock_without_path)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--vsock", "4294967294"),
+		CLI_OK);
+	ck_assert_uint_eq(o.vsock.guest_cid, 4294967294ULL);
+	ck_assert_ptr_null(o.vsock.uds_path);
+}
+END_TEST
+
+/* Everything after the first comma is the path, commas included. */
+START_TEST(test_cli_vsock_path_with_comma)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--vsock", "7,a,b"),
+			 CLI_OK);
+	ck_assert_str_eq(o.vsock.uds_path, "a,b");
+}
+END_TEST
+
+START_TEST(test_cli_vsock_bad_cid_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+	const char *bad[] = {
+		"0",	     "1",  "2",	  "4294967295", "99999999999999999999",
+		"-3",	     "+3", "x",	  "",		",/tmp/v",
+		"3x,/tmp/v", " 3", "0x10"
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		ck_assert_msg(parse(&o, err, "--kernel", "k", "--vsock",
+				    bad[i]) == CLI_ERROR,
+			      "accepted --vsock '%s'", bad[i]);
+		ck_assert_err_has(err, "guest CID");
+	}
+}
+END_TEST
+
+START_TEST(test_cli_vsock_empty_path_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--vsock", "3,"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "empty socket path");
+}
+END_TEST
+
+START_TEST(test_cli_vsock_twice_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--vsock", "3", "--vsock", "4"),
+		CLI_ERROR);
+	ck_assert_err_has(err, "only one vsock device");
+}
+END_TEST
+
+START_TEST(test_cli_vsock_missing_value_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--vsock"), CLI_ERROR);
+	ck_assert_err_has(err, "--vsock");
+}
+END_TEST
+
+/* --share: /tmp and / are directories everywhere; /dev/null is not. */
+START_TEST(test_cli_share_default_tag)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k"), CLI_OK);
+	ck_assert_uint_eq(o.nshares, 0);
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", "/tmp"),
+			 CLI_OK);
+	ck_assert_uint_eq(o.nshares, 1);
+	ck_assert_str_eq(o.shares[0].dir, "/tmp");
+	ck_assert_str_eq(o.shares[0].tag, "share");
+	ck_assert_int_eq(o.shares[0].read_only, 0);
+}
+END_TEST
+
+START_TEST(test_cli_share_tag_ro_and_repeat)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share",
+			       "/tmp,tag=scratch", "--share", "/,ro,tag=host"),
+			 CLI_OK);
+	ck_assert_uint_eq(o.nshares, 2);
+	ck_assert_str_eq(o.shares[0].tag, "scratch");
+	ck_assert_int_eq(o.shares[0].read_only, 0);
+	ck_assert_str_eq(o.shares[1].dir, "/");
+	ck_assert_str_eq(o.shares[1].tag, "host");
+	ck_assert_int_eq(o.shares[1].read_only, 1);
+}
+END_TEST
+
+START_TEST(test_cli_share_cache_modes)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", "/tmp",
+			       "--share", "/,tag=a,cache=always", "--share",
+			       "/tmp,cache=never,tag=b", "--share",
+			       "/,cache=auto,tag=c"),
+			 CLI_OK);
+	ck_assert_int_eq(o.shares[0].cache, FUSE_CACHE_AUTO);
+	ck_assert_int_eq(o.shares[1].cache, FUSE_CACHE_ALWAYS);
+	ck_assert_int_eq(o.shares[2].cache, FUSE_CACHE_NEVER);
+	ck_assert_int_eq(o.shares[3].cache, FUSE_CACHE_AUTO);
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share",
+			       "/tmp,cache=sometimes"),
+			 CLI_ERROR);
+	ck_assert_err_has(err,
+			  "cache=sometimes: use cache=auto, always or never");
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--share", "/tmp,cache="),
+		CLI_ERROR);
+	ck_assert_err_has(err, "use cache=auto, always or never");
+}
+END_TEST
+
+START_TEST(test_cli_share_duplicate_tag_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", "/tmp",
+			       "--share", "/"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "two shares are tagged 'share'");
+}
+END_TEST
+
+START_TEST(test_cli_share_missing_dir_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share",
+			       "/nonexistent-turtle-dir"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "/nonexistent-turtle-dir");
+	ck_assert_err_has(err, "No such file");
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--share", "/dev/null"),
+		CLI_ERROR);
+	ck_assert_err_has(err, "/dev/null is not a directory");
+}
+END_TEST
+
+START_TEST(test_cli_share_bad_options_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", "/tmp,rw"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "unknown option 'rw'");
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--share", "/tmp,tag="),
+		CLI_ERROR);
+	ck_assert_err_has(err, "tag");
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--share",
+		      "/tmp,tag=0123456789012345678901234567890123456789012345678901234567890123"),
+		CLI_ERROR);
+	ck_assert_err_has(err, "1 to 63 characters");
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", ",ro"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "no directory");
+}
+END_TEST
+
+START_TEST(test_cli_share_too_many_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", "/,tag=a",
+			       "--share", "/,tag=b", "--share", "/,tag=c",
+			       "--share", "/,tag=d", "--share", "/,tag=e",
+			       "--share", "/,tag=f", "--share", "/,tag=g",
+			       "--share", "/,tag=h", "--share", "/,tag=i"),
+			 CLI_ERROR);
+	ck_assert_err_has(err, "at most 8 shared directories");
+}
+END_TEST
+
+Suite *cli_devices_suite(void)
+{
+	Suite *s = suite_create("cli_devices");
+	TCase *tc;
+
+	tc = tcase_create("disks");
+	tcase_add_test(tc, test_cli_disk_plain);
+	tcase_add_test(tc, test_cli_disk_options_and_repeat);
+	tcase_add_test(tc, test_cli_disk_bad_option_rejected);
+	tcase_add_test(tc, test_cli_disk_bad_queues_rejected);
+	tcase_add_test(tc, test_cli_disk_no_path_rejected);
+	tcase_add_test(tc, test_cli_disk_too_many_rejected);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("vsock");
+	tcase_add_test(tc, test_cli_vsock_cid_and_path);
+	tcase_add_test(tc, test_cli_vsock_without_path);
+	tcase_add_test(tc, test_cli_vsock_path_with_comma);
+	tcase_add_test(tc, test_cli_vsock_bad_cid_rejected);
+	tcase_add_test(tc, test_cli_vsock_empty_path_rejected);
+	tcase_add_test(tc, test_cli_vsock_twice_rejected);
+	tcase_add_test(tc, test_cli_vsock_missing_value_rejected);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("share");
+	tcase_add_test(tc, test_cli_share_default_tag);
+	tcase_add_test(tc, test_cli_share_tag_ro_and_repeat);
+	tcase_add_test(tc, test_cli_share_cache_modes);
+	tcase_add_test(tc, test_cli_share_duplicate_tag_rejected);
+	tcase_add_test(tc, test_cli_share_missing_dir_rejected);
+	tcase_add_test(tc, test_cli_share_bad_options_rejected);
+	tcase_add_test(tc, test_cli_share_too_many_rejected);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
