@@ -137,8 +137,9 @@ void fuse_pool__submit(struct fuse_pool *p, struct fuse_job *job)
 	else
 		p->head = job;
 	p->tail = job;
-	pthread_cond_signal(&p->cond);
 	pthread_mutex_unlock(&p->lock);
+	/* After the unlock: the worker woken does not block on it at once. */
+	pthread_cond_signal(&p->cond);
 }
 
 void fuse_pool__waiting(void *pool, int begin)
