@@ -130,6 +130,30 @@ $(B)/native/turtle-agent: $(AGENT_ALL:%.c=$(B)/native/%.o)
 unit: $(B)/unit-tests
 	$(B)/unit-tests
 
+# libFuzzer harnesses, one per tests/fuzz/fuzz_*.c, with ASan and UBSan:
+# built (not run) into build/fuzz/; tests/fuzz/run.sh runs them.
+FUZZ_CC    ?= clang
+FUZZ_FLAGS := -std=gnu11 -O1 -g $(WARN) -pthread -D_GNU_SOURCE \
+	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_LIB   := $(filter-out fuse-vsock/service.c,$(FUSE_SRCS)) vmm/log.c \
+	      virtio/virtqueue.c virtio/iov.c virtio/vsock-conn.c \
+	      tests/fuzz/fuzz-share.c tests/fuzz/fuzz-fuse.c
+
+fuzz:
+	@command -v $(FUZZ_CC) >/dev/null || { \
+		echo "turtle: make fuzz needs $(FUZZ_CC) (libFuzzer): apt-get install clang" >&2; \
+		exit 1; }
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+
+.PRECIOUS: $(B)/fuzz/obj/%.o
+$(B)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+
+$(B)/fuzz/fuzz_%: $(B)/fuzz/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB:%.c=$(B)/fuzz/obj/%.o)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
+
 deps:
 	@scripts/deps.sh
 
@@ -164,6 +188,6 @@ format:
 clean:
 	rm -rf $(B)
 
-.PHONY: all unit deps images test run inception bench format clean
+.PHONY: all unit deps images test run inception bench format clean fuzz
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

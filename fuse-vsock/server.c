@@ -349,8 +349,12 @@ size_t fuse_server__handle(struct fuse_server *s, const void *msg, size_t len,
 	const struct op *op;
 	int ret;
 
-	if (len < sizeof(*in))
-		return reply_error(out, len >= 8 ? in->unique : 0, -EINVAL);
+	if (len < sizeof(*in)) {
+		/* Too short for a header: its unique, if that much came. */
+		size_t end = offsetof(struct fuse_in_header, nodeid);
+
+		return reply_error(out, len >= end ? in->unique : 0, -EINVAL);
+	}
 	if (in->len != len)
 		return reply_error(out, in->unique, -EINVAL);
 	op = in->opcode < sizeof(ops) / sizeof(ops[0]) ? &ops[in->opcode]

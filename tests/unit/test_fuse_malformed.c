@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "fuse-server-fixture.h"
 #include "suites.h"
@@ -16,6 +18,35 @@ START_TEST(test_fuse_short_header)
 	memset(msg, 0, 64);
 	ck_assert_int_eq(send_raw(20), -EINVAL);
 	ck_assert_int_eq(send_raw(0), -EINVAL);
+}
+END_TEST
+
+/*
+ * A message shorter than its header, ending just before an unmapped page:
+ * the server reads nothing past it (its unique only from 16 bytes on).
+ */
+START_TEST(test_fuse_short_header_read_stays_inside)
+{
+	const size_t lens[] = { 0, 8, 15, 16, 39 };
+	long pg = sysconf(_SC_PAGESIZE);
+	struct fuse_in_header h = { .unique = 77 };
+	uint8_t *map;
+	unsigned int i;
+
+	map = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(map, MAP_FAILED);
+	ck_assert_int_eq(mprotect(map + pg, (size_t)pg, PROT_NONE), 0);
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		uint8_t *m = map + pg - lens[i];
+
+		memcpy(m, &h, lens[i]);
+		rlen = fuse_server__handle(srv, m, lens[i], &out, NULL);
+		ck_assert_uint_eq(rlen, sizeof(struct fuse_out_header));
+		ck_assert_int_eq(oh()->error, -EINVAL);
+		ck_assert_uint_eq(oh()->unique, lens[i] >= 16 ? 77 : 0);
+	}
+	munmap(map, (size_t)pg * 2);
 }
 END_TEST
 
@@ -109,6 +140,7 @@ Suite *fuse_malformed_suite(void)
 	tc = tcase_create("malformed");
 	tcase_add_checked_fixture(tc, fsrv__setup, fsrv__teardown);
 	tcase_add_test(tc, test_fuse_short_header);
+	tcase_add_test(tc, test_fuse_short_header_read_stays_inside);
 	tcase_add_test(tc, test_fuse_length_mismatch);
 	tcase_add_test(tc, test_fuse_unknown_opcode);
 	tcase_add_test(tc, test_fuse_bad_nodeid_and_fh);
