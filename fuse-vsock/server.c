@@ -195,8 +195,8 @@ static int op_init(struct fuse_req *r)
 	if (in->major > FUSE_KERNEL_VERSION)
 		return 8; /* our major only: the kernel asks again */
 	if (in->major < FUSE_KERNEL_VERSION || in->minor < MIN_MINOR) {
-		pr_err("fuse %s: guest FUSE %u.%u is too old (need 7.%u)",
-		       s->tag, in->major, in->minor, MIN_MINOR);
+		pr_guest("fuse %s: guest FUSE %u.%u is too old (need 7.%u)",
+			 s->tag, in->major, in->minor, MIN_MINOR);
 		return -EPROTO;
 	}
 	if (s->read_only || s->cache == FUSE_CACHE_NEVER)

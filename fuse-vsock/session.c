@@ -132,14 +132,15 @@ static int hello(struct fuse_session *s)
 	s->head_len = 0;
 	if (h->magic != FUSE_VSOCK_MAGIC || h->version != FUSE_VSOCK_VERSION ||
 	    !memchr(h->tag, '\0', sizeof(h->tag))) {
-		pr_err("fuse: a guest connection's hello is not fuse-vsock %u",
-		       FUSE_VSOCK_VERSION);
+		pr_guest(
+			"fuse: a guest connection's hello is not fuse-vsock %u",
+			FUSE_VSOCK_VERSION);
 		return send_welcome(s, EPROTO);
 	}
 	s->srv = s->ops->pick(s->ctx, h->tag);
 	if (!s->srv) {
-		pr_info("fuse: the guest asked for share '%s': there is none",
-			h->tag);
+		pr_guest("fuse: the guest asked for share '%s': there is none",
+			 h->tag);
 		return send_welcome(s, ENOENT);
 	}
 	fuse_server__attach(s->srv);
@@ -203,9 +204,10 @@ static int dispatch(struct fuse_session *s)
 	pthread_mutex_lock(&s->lock);
 	if (s->inflight_bytes + r->len > FUSE_SESSION_MAX_INFLIGHT) {
 		pthread_mutex_unlock(&s->lock);
-		pr_err("fuse %s: the guest queued more than %u MiB of requests",
-		       fuse_server__tag(s->srv),
-		       FUSE_SESSION_MAX_INFLIGHT >> 20);
+		pr_guest(
+			"fuse %s: the guest queued more than %u MiB of requests",
+			fuse_server__tag(s->srv),
+			FUSE_SESSION_MAX_INFLIGHT >> 20);
 		free(r);
 		return -1;
 	}
@@ -229,8 +231,9 @@ static int begin_message(struct fuse_session *s)
 
 	s->head_len = 0;
 	if (len < sizeof(struct fuse_in_header) || len > FUSE_SERVER_MAX_MSG) {
-		pr_err("fuse %s: a guest message of %u bytes: the stream is broken",
-		       fuse_server__tag(s->srv), len);
+		pr_guest(
+			"fuse %s: a guest message of %u bytes: the stream is broken",
+			fuse_server__tag(s->srv), len);
 		return -1;
 	}
 	r = calloc(1, sizeof(*r) + len);

@@ -83,8 +83,9 @@ static int blk__drain(struct blk_worker *w)
 		if (vq__should_notify(vq))
 			virtio__signal_used(vdev, w->q);
 		if (r == VQ_BAD) {
-			pr_err("virtio-blk: queue %u: malformed request chain; the device needs a reset",
-			       w->q);
+			pr_guest(
+				"virtio-blk: queue %u: malformed request chain; the device needs a reset",
+				w->q);
 			virtio__needs_reset(vdev);
 			return -1;
 		}

@@ -98,7 +98,7 @@ static void vsock__config_read(struct virtio_dev *vdev, uint64_t off,
 
 static void vsock__broken(struct vsock_dev *d, const char *what)
 {
-	pr_err("virtio-vsock: %s; the device needs a reset", what);
+	pr_guest("virtio-vsock: %s; the device needs a reset", what);
 	d->broken = true;
 	virtio__needs_reset(&d->vdev);
 	vsock_conns__reset_all(&d->conns);

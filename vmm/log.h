@@ -13,6 +13,15 @@ extern int turtle_verbose;
 void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * An error in what a guest sent: a guest can cause these as often as it
+ * likes, so they are rate limited (LOG_GUEST_BURST at once, then
+ * LOG_GUEST_PER_SEC a second); the next one printed says how many were
+ * left out.
+ */
+#define LOG_GUEST_BURST 20
+#define LOG_GUEST_PER_SEC 5
+void pr_guest(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Seconds since turtle started (the first call), for -v timings. */
 double turtle__elapsed(void);

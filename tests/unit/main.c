@@ -12,6 +12,7 @@ int main(void)
 {
 	Suite *(*const suites[])(void) = {
 		image_suite,
+		log_suite,
 		layout_suite,
 		fdt_suite,
 		cli_suite,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 Suite *image_suite(void);
+Suite *log_suite(void);
 Suite *layout_suite(void);
 Suite *fdt_suite(void);
 Suite *cli_suite(void);
