@@ -63,6 +63,7 @@ struct fuse_server {
 	char *dir, *tag;
 	bool read_only;
 	enum fuse_cache cache;
+	bool mapped;	      /* security=mapped (server-mapped.c) */
 	uint64_t timeout_sec; /* entry_valid and attr_valid */
 	int proc_fd;	      /* /proc/self/fd: reopening O_PATH fds */
 	struct fuse_inode *root;

@@ -416,6 +416,8 @@ struct fuse_server *fuse_server__create(const struct fuse_share_opts *o,
 	s->proc_fd = -1;
 	s->read_only = o->read_only;
 	s->cache = o->cache;
+	s->mapped = o->security == FUSE_SECURITY_MAPPED ||
+		    (o->security == FUSE_SECURITY_DEFAULT && geteuid() != 0);
 	s->timeout_sec =
 		o->cache == FUSE_CACHE_ALWAYS  ? FUSE_SERVER_TIMEOUT_ALWAYS_SEC
 		: o->cache == FUSE_CACHE_NEVER ? 0
@@ -494,6 +496,18 @@ void fuse_server__detach(struct fuse_server *s)
 const char *fuse_server__tag(const struct fuse_server *s)
 {
 	return s->tag;
+}
+
+enum fuse_security fuse_server__security(const struct fuse_server *s)
+{
+	return s->mapped ? FUSE_SECURITY_MAPPED : FUSE_SECURITY_PASSTHROUGH;
+}
+
+const char *fuse_security__name(enum fuse_security sec)
+{
+	return sec == FUSE_SECURITY_MAPPED	  ? "mapped"
+	       : sec == FUSE_SECURITY_PASSTHROUGH ? "passthrough"
+						  : "default";
 }
 
 int fuse_server__read_only(const struct fuse_server *s)
