@@ -15,6 +15,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "../vmm/log.h"
 #include "server-int.h"
 
 /* The request's nodeid, with a reference (put it), or NULL: ENOENT. */
@@ -112,8 +113,10 @@ int op_getattr(struct fuse_req *r)
 			ret = -EBADF;
 		else if (fstat(h->fd, &st) < 0)
 			ret = -errno;
+		else if (r->s->mapped)
+			mapped__overlay(ino->fd, &st);
 	} else {
-		ret = inode__stat(ino, &st);
+		ret = inode__stat(r->s, ino, &st);
 	}
 	if (!ret)
 		ret = reply_attr(r, &st);
@@ -138,6 +141,41 @@ static void set_time(struct timespec *ts, uint32_t valid, uint32_t set,
 	}
 }
 
+/*
+ * mapped: chmod and chown change the xattr, never the host file (a
+ * symlink, which has no xattr, is chowned on the host if turtle can).
+ */
+static int setattr_mapped(struct fuse_req *r, struct fuse_inode *ino)
+{
+	const struct fuse_setattr_in *in = r->arg;
+	uint32_t v = in->valid;
+	struct mapped_attr m;
+	struct stat st;
+	int ret;
+
+	if (ino->type == S_IFLNK) {
+		if (v & FATTR_MODE)
+			return -EOPNOTSUPP;
+		return fchownat(ino->fd, "",
+				v & FATTR_UID ? in->uid : (uid_t)-1,
+				v & FATTR_GID ? in->gid : (gid_t)-1,
+				AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0
+			       ? -errno
+			       : 0;
+	}
+	ret = inode__stat(r->s, ino, &st);
+	if (ret)
+		return ret;
+	mapped__from_stat(&m, &st);
+	if (v & FATTR_MODE)
+		m.mode = (m.mode & S_IFMT) | (in->mode & 07777);
+	if (v & FATTR_UID)
+		m.uid = in->uid;
+	if (v & FATTR_GID)
+		m.gid = in->gid;
+	return mapped__set(ino->fd, &m);
+}
+
 /* SETATTR's changes, in the order chmod, chown, truncate, utimes. */
 static int setattr(struct fuse_req *r, struct fuse_inode *ino, int fd)
 {
@@ -146,6 +184,12 @@ static int setattr(struct fuse_req *r, struct fuse_inode *ino, int fd)
 	char path[32];
 	int ret;
 
+	if (r->s->mapped && (v & (FATTR_MODE | FATTR_UID | FATTR_GID))) {
+		ret = setattr_mapped(r, ino);
+		if (ret)
+			return ret;
+		v &= ~(uint32_t)(FATTR_MODE | FATTR_UID | FATTR_GID);
+	}
 	if (v & FATTR_MODE) {
 		if (fd >= 0)
 			ret = fchmod(fd, in->mode & 07777);
@@ -217,7 +261,7 @@ int op_setattr(struct fuse_req *r)
 	}
 	ret = setattr(r, ino, h ? h->fd : -1);
 	if (!ret)
-		ret = inode__stat(ino, &st);
+		ret = inode__stat(r->s, ino, &st);
 	if (!ret)
 		ret = reply_attr(r, &st);
 out:
@@ -288,12 +332,55 @@ int op_symlink(struct fuse_req *r)
 	if (!parent)
 		return -ENOENT;
 	/* The target is data: never resolved on the host. */
-	if (symlinkat(target, parent->fd, name) < 0)
+	if (symlinkat(target, parent->fd, name) < 0) {
 		ret = -errno;
-	else
+	} else {
+		/* mapped: the creator's if turtle can (it grants nothing) */
+		if (r->s->mapped && geteuid() == 0 &&
+		    fchownat(parent->fd, name, r->in->uid, r->in->gid,
+			     AT_SYMLINK_NOFOLLOW) < 0)
+			pr_debug("fuse %s: symlink owner: %s", r->s->tag,
+				 strerror(errno));
 		ret = reply_entry(r, parent, name);
+	}
 	inode__put(r->s, parent);
 	return ret;
+}
+
+/*
+ * mapped: every kind of file but a directory or symlink is a host regular
+ * file 0600 with its type, mode, owner and rdev in the xattr. It is
+ * created O_EXCL and removed again if the xattr cannot be set.
+ */
+static int mapped_mknod(struct fuse_req *r, struct fuse_inode *parent,
+			const char *name, uint32_t mode, uint64_t rdev)
+{
+	struct mapped_attr m;
+	int fd, ret;
+
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+	case S_IFIFO:
+	case S_IFSOCK:
+	case S_IFCHR:
+	case S_IFBLK:
+		break;
+	default:
+		return -EINVAL;
+	}
+	fd = openat(parent->fd, name,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	mapped__new(&m, r->in, parent->fd, mode,
+		    S_ISCHR(mode) || S_ISBLK(mode) ? rdev : 0);
+	ret = mapped__fset(fd, &m);
+	close(fd);
+	if (ret) {
+		unlinkat(parent->fd, name, 0);
+		return ret;
+	}
+	return reply_entry(r, parent, name);
 }
 
 int op_mknod(struct fuse_req *r)
@@ -306,6 +393,10 @@ int op_mknod(struct fuse_req *r)
 	ret = parent_and_name(r, sizeof(*in), &parent, &name);
 	if (ret)
 		return ret;
+	if (r->s->mapped) {
+		ret = mapped_mknod(r, parent, name, in->mode, in->rdev);
+		goto out;
+	}
 	switch (in->mode & S_IFMT) {
 	case S_IFREG:
 	case S_IFIFO:
@@ -333,6 +424,31 @@ out:
 	return ret;
 }
 
+/* mapped: a host directory 0700, the guest's view in its xattr. */
+static int mapped_mkdir(struct fuse_req *r, struct fuse_inode *parent,
+			const char *name, uint32_t mode)
+{
+	struct mapped_attr m;
+	int fd, ret;
+
+	if (mkdirat(parent->fd, name, 0700) < 0)
+		return -errno;
+	fd = openat(parent->fd, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+	} else {
+		mapped__new(&m, r->in, parent->fd, S_IFDIR | (mode & 07777), 0);
+		ret = mapped__fset(fd, &m);
+		close(fd);
+	}
+	if (ret) {
+		unlinkat(parent->fd, name, AT_REMOVEDIR);
+		return ret;
+	}
+	return reply_entry(r, parent, name);
+}
+
 int op_mkdir(struct fuse_req *r)
 {
 	const struct fuse_mkdir_in *in = r->arg;
@@ -343,6 +459,11 @@ int op_mkdir(struct fuse_req *r)
 	ret = parent_and_name(r, sizeof(*in), &parent, &name);
 	if (ret)
 		return ret;
+	if (r->s->mapped) {
+		ret = mapped_mkdir(r, parent, name, in->mode);
+		inode__put(r->s, parent);
+		return ret;
+	}
 	umask_enter(r, in->umask);
 	ret = mkdirat(parent->fd, name, in->mode & 07777);
 	umask_leave();
@@ -385,6 +506,9 @@ static int rename_common(struct fuse_req *r, size_t off, uint64_t newdir,
 
 	if (flags &
 	    ~(uint32_t)(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
+		return -EINVAL;
+	/* mapped: a whiteout would be a real 0:0 device node on the host */
+	if (r->s->mapped && (flags & RENAME_WHITEOUT))
 		return -EINVAL;
 	oldname = req_name(r, off, &next);
 	if (!oldname || check_name(oldname))
@@ -491,6 +615,16 @@ int op_access(struct fuse_req *r)
 	ino = node(r);
 	if (!ino)
 		return -ENOENT;
+	if (r->s->mapped) {
+		struct stat st;
+
+		ret = inode__stat(r->s, ino, &st);
+		if (!ret)
+			ret = mapped__may(&st, r->in->uid, r->in->gid,
+					  (int)in->mask);
+		inode__put(r->s, ino);
+		return ret;
+	}
 	/* AT_EACCESS: check as the fsuid, not turtle's real uid. */
 	ret = faccessat(ino->fd, "", (int)in->mask,
 			AT_EMPTY_PATH | AT_EACCESS) < 0

@@ -364,6 +364,23 @@ t_fifo() {
 	[ -p p ] || { echo "p is no fifo"; return 1; }
 }
 
+# Device nodes (a mapped share keeps them; POSIX_DEVICES=1 asks for the
+# check): any major:minor, with their type and rdev; FIFOs and sockets.
+t_devices() {
+	mknod c c 1 3
+	mknod b b 8 17
+	mknod big c 4095 1048575
+	expect "char device" "$(stat -c '%F %t:%T' c)" "character special file 1:3"
+	expect "block device" "$(stat -c '%F %t:%T' b)" "block special file 8:11"
+	expect "large numbers" "$(stat -c '%t:%T' big)" "fff:fffff"
+	mknod p p
+	[ -p p ] || { echo "p is no fifo"; return 1; }
+	chown "$U:$U" c
+	chmod 620 c
+	expect "device owner and mode" "$(owner c):$(mode c)" "$U:$U:620"
+	expect "rdev after chmod" "$(stat -c '%t:%T' c)" "1:3"
+}
+
 t_xattr() {
 	: >f
 	xset f user.turtle shell
@@ -445,6 +462,7 @@ run sticky user
 run setgid_dir user
 run mkdir_rmdir
 run fifo
+[ "${POSIX_DEVICES:-0}" = 1 ] && run devices
 run xattr xattr
 run flock flock
 run posix_lock fsops
