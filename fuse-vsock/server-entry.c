@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../vmm/log.h"
@@ -176,6 +177,71 @@ static int setattr_mapped(struct fuse_req *r, struct fuse_inode *ino)
 	return mapped__set(ino->fd, &m);
 }
 
+/*
+ * chown as the request's user. FUSE sends only the caller's primary group,
+ * so a change to a group the owner holds as a supplementary one would
+ * fail: the guest kernel (default_permissions) has checked membership
+ * already, so the thread holds that group for the call (the raw setgroups
+ * system call is per thread; glibc's would change every thread's).
+ */
+static int chown_as_member(struct fuse_req *r, struct fuse_inode *ino,
+			   uid_t uid, gid_t gid)
+{
+	gid_t saved[64];
+	long n = -1;
+	int ret;
+
+	if (gid != (gid_t)-1 && gid != r->in->gid && r->in->uid != 0 &&
+	    !r->s->mapped) {
+		n = syscall(SYS_getgroups, 64, saved);
+		if (n >= 0 && syscall(SYS_setgroups, 1, &gid) < 0)
+			n = -1;
+	}
+	ret = fchownat(ino->fd, "", uid, gid,
+		       AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0
+		      ? -errno
+		      : 0;
+	if (n >= 0)
+		syscall(SYS_setgroups, (size_t)n, saved);
+	return ret;
+}
+
+/*
+ * utimensat. Under the writeback cache the guest kernel sends "now" as
+ * explicit times (it keeps mtime itself), which only the owner may set:
+ * a writer that is not the owner, whose touch the guest kernel allowed
+ * as "now", would get EPERM. Then, if the user may write, the host's
+ * now is set instead.
+ */
+static int set_times(struct fuse_req *r, struct fuse_inode *ino, int fd,
+		     struct timespec ts[2])
+{
+	char path[32];
+	int ret;
+
+	if (fd >= 0)
+		ret = futimens(fd, ts);
+	else
+		ret = utimensat(ino->fd, "", ts,
+				AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+	if (!ret)
+		return 0;
+	ret = -errno;
+	if (ret != -EPERM || r->s->mapped ||
+	    !(r->s->flags & FUSE_WRITEBACK_CACHE) || ino->type == S_IFLNK ||
+	    ts[0].tv_nsec == UTIME_OMIT || ts[1].tv_nsec == UTIME_OMIT ||
+	    proc_path(r->s, ino->fd, path, sizeof(path)) ||
+	    faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) < 0)
+		return ret;
+	ts[0].tv_nsec = ts[1].tv_nsec = UTIME_NOW;
+	if (fd >= 0)
+		ret = futimens(fd, ts);
+	else
+		ret = utimensat(ino->fd, "", ts,
+				AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+	return ret < 0 ? -errno : 0;
+}
+
 /* SETATTR's changes, in the order chmod, chown, truncate, utimes. */
 static int setattr(struct fuse_req *r, struct fuse_inode *ino, int fd)
 {
@@ -203,12 +269,11 @@ static int setattr(struct fuse_req *r, struct fuse_inode *ino, int fd)
 			return -errno;
 	}
 	if (v & (FATTR_UID | FATTR_GID)) {
-		uid_t uid = v & FATTR_UID ? in->uid : (uid_t)-1;
-		gid_t gid = v & FATTR_GID ? in->gid : (gid_t)-1;
-
-		if (fchownat(ino->fd, "", uid, gid,
-			     AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
-			return -errno;
+		ret = chown_as_member(r, ino,
+				      v & FATTR_UID ? in->uid : (uid_t)-1,
+				      v & FATTR_GID ? in->gid : (gid_t)-1);
+		if (ret)
+			return ret;
 	}
 	if (v & FATTR_SIZE) {
 		if (fd >= 0) {
@@ -231,13 +296,9 @@ static int setattr(struct fuse_req *r, struct fuse_inode *ino, int fd)
 			 in->atimensec);
 		set_time(&ts[1], v, FATTR_MTIME, FATTR_MTIME_NOW, in->mtime,
 			 in->mtimensec);
-		if (fd >= 0)
-			ret = futimens(fd, ts);
-		else
-			ret = utimensat(ino->fd, "", ts,
-					AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
-		if (ret < 0)
-			return -errno;
+		ret = set_times(r, ino, fd, ts);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

@@ -16,10 +16,12 @@
 #include "server-int.h"
 
 /*
- * Reopen an inode for I/O. A directory: openat(fd, "."). A regular file:
- * its /proc/self/fd magic link, which names exactly that inode (no path
- * walk, so nothing can redirect it). Nothing else: a symlink is never
- * followed, and devices, FIFOs and sockets the guest kernel opens itself.
+ * Reopen an inode for I/O: a directory or a regular file, through its
+ * /proc/self/fd magic link, which names exactly that inode (no path walk,
+ * so nothing can redirect it, and no search permission on a directory is
+ * needed to open it for reading, as on a local file system; openat(fd,
+ * ".") would need it). Nothing else: a symlink is never followed, and
+ * devices, FIFOs and sockets the guest kernel opens itself.
  */
 int open_inode(struct fuse_server *s, struct fuse_inode *ino, int flags)
 {
@@ -27,9 +29,9 @@ int open_inode(struct fuse_server *s, struct fuse_inode *ino, int flags)
 	int fd;
 
 	flags |= O_CLOEXEC;
-	if (ino->type == S_IFDIR) {
-		fd = openat(ino->fd, ".", flags | O_DIRECTORY);
-	} else if (ino->type == S_IFREG) {
+	if (ino->type == S_IFDIR || ino->type == S_IFREG) {
+		if (ino->type == S_IFDIR)
+			flags |= O_DIRECTORY;
 		snprintf(num, sizeof(num), "%d", ino->fd);
 		fd = openat(s->proc_fd, num, flags & ~O_NOFOLLOW);
 	} else {

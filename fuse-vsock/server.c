@@ -208,6 +208,15 @@ static int op_init(struct fuse_req *r)
 	 */
 	if (s->mapped)
 		want &= ~(uint32_t)FUSE_DONT_MASK;
+	/*
+	 * passthrough: the host kernel clears setuid/setgid when a guest user
+	 * who is not root writes, truncates or chowns (the request runs as
+	 * that user); without this flag the guest kernel would ask first
+	 * with a SETATTR as the writer, which only the owner may do: EPERM.
+	 * mapped: the guest kernel's SETATTR only changes the xattr.
+	 */
+	if (!s->mapped)
+		want |= FUSE_HANDLE_KILLPRIV_V2;
 	if (in->minor < out->minor)
 		out->minor = in->minor;
 	out->max_readahead = in->max_readahead;

@@ -333,6 +333,39 @@ t_perm_owner() {
 	user_fails "chown to root" "chown 0 $PWD/open/mine"
 }
 
+# A directory its owner may read but not search (0600) still opens for
+# reading: its names list.
+t_dir_read_no_search() {
+	mkdir open
+	chmod 777 open
+	user_ok "a directory of its own, 0600" "mkdir $PWD/open/d && : >$PWD/open/d/n && chmod 600 $PWD/open/d"
+	expect "names of a 0600 dir" "$(as_user "ls $PWD/open/d")" n
+}
+
+# A user who may write a setuid/setgid file (not its own) writes it; the
+# bits go, as on a local file system.
+t_write_clears_setuid() {
+	echo x >f
+	chmod 6777 f
+	user_ok "writing a setuid file it may write" "echo y >>$PWD/f"
+	expect content "$(cat f)" "x
+y"
+	expect "mode after a write by another user" "$(mode f)" 777
+}
+
+# touch (utimensat UTIME_NOW) by a user who may write the file but does
+# not own it.
+t_touch_by_writer() {
+	: >f
+	chmod 666 f
+	touch -d "2001-02-03 04:05:06" f
+	user_ok "touching a file it may write" "touch $PWD/f"
+	[ "$(stat -c %Y f)" != 981173106 ] || {
+		echo "mtime did not move on touch"
+		return 1
+	}
+}
+
 t_sticky() {
 	mkdir s
 	chmod 1777 s
@@ -459,6 +492,9 @@ run perm_read user
 run perm_dir user
 run perm_owner user
 run sticky user
+run dir_read_no_search user
+run write_clears_setuid user
+run touch_by_writer user
 run setgid_dir user
 run mkdir_rmdir
 run fifo
