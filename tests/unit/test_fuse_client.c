@@ -789,6 +789,105 @@ START_TEST(test_fuse_client_posix_script)
 }
 END_TEST
 
+/*
+ * Nesting: a mapped share (L1's turtle) of a directory that is itself the
+ * FUSE mount of a mapped share (L0's). L1 keeps its user.turtle.stat on
+ * the mount, which L0 stores escaped (user.turtle.x.stat) beside its own;
+ * what L1's guest (L2) sets as user.turtle.stat is escaped twice.
+ */
+static struct fuse_buf l1_out;
+
+static int l1_req(struct fuse_server *l1, uint32_t op, uint64_t nodeid,
+		  const void *arg, size_t alen, const char *name)
+{
+	static char msg[4096];
+	static uint64_t unique;
+	size_t len = fmsg__build(msg, op, ++unique, nodeid, 1000, 1000, arg,
+				 alen, name, NULL);
+
+	ck_assert_uint_gt(fuse_server__handle(l1, msg, len, &l1_out, NULL), 0);
+	return ((struct fuse_out_header *)l1_out.p)->error;
+}
+
+static void *l1_body(void)
+{
+	return (char *)l1_out.p + sizeof(struct fuse_out_header);
+}
+
+START_TEST(test_fuse_client_mapped_nests)
+{
+	struct fuse_share_opts o = { .dir = mnt,
+				     .tag = "l1",
+				     .security = FUSE_SECURITY_MAPPED };
+	struct fuse_init_in init = { .major = 7, .minor = 38 };
+	struct fuse_mknod_in mk = { .mode = S_IFCHR | 0640, .rdev = 0x405 };
+	struct fuse_setxattr_in sxin = { .size = 2 };
+	char sx[FUSE_COMPAT_SETXATTR_IN_SIZE + 19];
+	struct fuse_getxattr_in gx = { .size = 64 };
+	char err[ERRBUF_LEN] = "", l0v[64], l1v[64];
+	struct fuse_server *l1;
+	struct fuse_entry_out *e;
+	struct stat st;
+	uint64_t dev;
+
+	if (skip)
+		return;
+	ck_assert_int_eq(fuse_server__thread_init(), 0);
+	l1 = fuse_server__create(&o, err);
+	ck_assert_msg(l1 != NULL, "%s", err);
+	l1_out.cap = FUSE_SERVER_BUF_SIZE;
+	l1_out.p = malloc(l1_out.cap);
+	ck_assert_int_eq(l1_req(l1, FUSE_INIT, 0, &init, sizeof(init), NULL),
+			 0);
+	/* L2 makes a device node: L1's view of it, through L0 */
+	ck_assert_int_eq(l1_req(l1, FUSE_MKNOD, 1, &mk, sizeof(mk), "dev"), 0);
+	e = l1_body();
+	dev = e->nodeid;
+	ck_assert_uint_eq(e->attr.mode, S_IFCHR | 0640);
+	ck_assert_uint_eq(e->attr.rdev, 0x405);
+	ck_assert_uint_eq(e->attr.uid, 1000);
+	/* L1's own view (the mount): a plain file of L1's turtle (root) */
+	ck_assert_int_eq(lstat(m("dev"), &st), 0);
+	ck_assert_uint_eq(st.st_mode, S_IFREG | 0600);
+	ck_assert_uint_eq(st.st_uid, 0);
+	/* the host: a plain file with L0's xattr and L1's, escaped */
+	ck_assert_int_eq(lstat(h("dev"), &st), 0);
+	ck_assert_uint_eq(st.st_mode, S_IFREG | 0600);
+	ck_assert_int_eq(
+		getxattr(h("dev"), "user.turtle.stat", l0v, sizeof(l0v)), 24);
+	ck_assert_int_eq(
+		getxattr(h("dev"), "user.turtle.x.stat", l1v, sizeof(l1v)), 24);
+	ck_assert_int_ne(memcmp(l0v, l1v, 24), 0);
+	ck_assert_int_eq(
+		getxattr(m("dev"), "user.turtle.stat", l0v, sizeof(l0v)), 24);
+	ck_assert_int_eq(memcmp(l0v, l1v, 24), 0);
+	/* L2 sets its own user.turtle.stat: escaped at L1 and again at L0 */
+	memcpy(sx, &sxin, FUSE_COMPAT_SETXATTR_IN_SIZE);
+	memcpy(sx + FUSE_COMPAT_SETXATTR_IN_SIZE, "user.turtle.stat\0l2", 19);
+	ck_assert_int_eq(l1_req(l1, FUSE_SETXATTR, dev, sx, sizeof(sx), NULL),
+			 0);
+	ck_assert_int_eq(
+		getxattr(h("dev"), "user.turtle.x.x.stat", l0v, sizeof(l0v)),
+		2);
+	ck_assert_int_eq(l1_req(l1, FUSE_GETXATTR, dev, &gx, sizeof(gx),
+				"user.turtle.stat"),
+			 0);
+	ck_assert_int_eq(memcmp(l1_body(), "l2", 2), 0);
+	ck_assert_int_eq(l1_req(l1, FUSE_LISTXATTR, dev, &gx, sizeof(gx), NULL),
+			 0);
+	ck_assert_int_eq(memcmp(l1_body(), "user.turtle.stat", 17), 0);
+	ck_assert_uint_eq(((struct fuse_out_header *)l1_out.p)->len,
+			  sizeof(struct fuse_out_header) + 17);
+	/* and L2 still sees its device */
+	ck_assert_int_eq(l1_req(l1, FUSE_LOOKUP, 1, NULL, 0, "dev"), 0);
+	e = l1_body();
+	ck_assert_uint_eq(e->attr.mode, S_IFCHR | 0640);
+	ck_assert_uint_eq(e->attr.rdev, 0x405);
+	fuse_server__destroy(l1);
+	free(l1_out.p);
+}
+END_TEST
+
 START_TEST(test_fuse_client_read_only_share)
 {
 	if (skip)
@@ -959,6 +1058,7 @@ Suite *fuse_client_suite(void)
 	tcase_add_checked_fixture(mapped, setup_mapped, teardown);
 	tcase_set_timeout(mapped, 60);
 	tcase_add_test(mapped, test_fuse_client_posix_script);
+	tcase_add_test(mapped, test_fuse_client_mapped_nests);
 	suite_add_tcase(s, mapped);
 
 	tcase_add_checked_fixture(ro, setup_ro, teardown);
