@@ -8,7 +8,7 @@
 #ifndef TURTLE_FUSE_VSOCK_SERVER_INT_H
 #define TURTLE_FUSE_VSOCK_SERVER_INT_H
 
-#include <linux/fuse.h>
+#include "fuse-compat.h"
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -72,7 +72,10 @@ struct fuse_server {
 	pthread_mutex_t init_lock;
 	atomic_bool initialized;
 	uint32_t minor;
-	uint32_t flags; /* the FUSE_* init flags both sides agreed on */
+	uint64_t flags; /* the FUSE_* init flags both sides agreed on */
+	/* turtle's own supplementary groups, restored after a request's */
+	gid_t groups[64];
+	int ngroups;
 	unsigned int connections;
 	/* Requests served, as the session timed them (fuse_server__account) */
 	atomic_ullong served, queued_ns, run_ns, max_ns;
@@ -83,7 +86,9 @@ struct fuse_req {
 	struct fuse_server *s;
 	const struct fuse_in_header *in;
 	const void *arg; /* after the header */
-	size_t arg_len;
+	size_t arg_len;	 /* without the extensions */
+	const void *ext; /* the extensions (total_extlen), after arg */
+	size_t ext_len;
 	struct fuse_buf *out;
 	struct fuse_req_ctl *ctl;
 };

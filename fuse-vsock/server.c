@@ -182,12 +182,14 @@ static int op_init(struct fuse_req *r)
 	const struct fuse_init_in *in = r->arg;
 	struct fuse_server *s = r->s;
 	struct fuse_init_out *out;
-	uint32_t want =
-		FUSE_ASYNC_READ | FUSE_POSIX_LOCKS | FUSE_ATOMIC_O_TRUNC |
-		FUSE_BIG_WRITES | FUSE_DONT_MASK | FUSE_FLOCK_LOCKS |
-		FUSE_AUTO_INVAL_DATA | FUSE_DO_READDIRPLUS |
-		FUSE_READDIRPLUS_AUTO | FUSE_ASYNC_DIO | FUSE_WRITEBACK_CACHE |
-		FUSE_PARALLEL_DIROPS | FUSE_MAX_PAGES | FUSE_CACHE_SYMLINKS;
+	uint64_t flags = in->flags;
+	uint64_t want = FUSE_ASYNC_READ | FUSE_POSIX_LOCKS |
+			FUSE_ATOMIC_O_TRUNC | FUSE_BIG_WRITES | FUSE_DONT_MASK |
+			FUSE_FLOCK_LOCKS | FUSE_AUTO_INVAL_DATA |
+			FUSE_DO_READDIRPLUS | FUSE_READDIRPLUS_AUTO |
+			FUSE_ASYNC_DIO | FUSE_WRITEBACK_CACHE |
+			FUSE_PARALLEL_DIROPS | FUSE_MAX_PAGES |
+			FUSE_CACHE_SYMLINKS | FUSE_INIT_EXT;
 
 	out = reply_small(r);
 	memset(out, 0, sizeof(*out));
@@ -200,14 +202,18 @@ static int op_init(struct fuse_req *r)
 			 s->tag, in->major, in->minor, MIN_MINOR);
 		return -EPROTO;
 	}
+	/* flags2, when the kernel sends the extended struct (7.36) */
+	if ((in->flags & FUSE_INIT_EXT) &&
+	    r->arg_len >= offsetof(struct fuse_init_in, flags2) + 4)
+		flags |= (uint64_t)in->flags2 << 32;
 	if (s->read_only || s->cache == FUSE_CACHE_NEVER)
-		want &= ~(uint32_t)FUSE_WRITEBACK_CACHE;
+		want &= ~(uint64_t)FUSE_WRITEBACK_CACHE;
 	/*
 	 * mapped: the guest kernel applies the umask (the mode it sends goes
 	 * into the xattr as it is).
 	 */
 	if (s->mapped)
-		want &= ~(uint32_t)FUSE_DONT_MASK;
+		want &= ~(uint64_t)FUSE_DONT_MASK;
 	/*
 	 * passthrough: the host kernel clears setuid/setgid when a guest user
 	 * who is not root writes, truncates or chowns (the request runs as
@@ -217,10 +223,19 @@ static int op_init(struct fuse_req *r)
 	 */
 	if (!s->mapped)
 		want |= FUSE_HANDLE_KILLPRIV_V2;
+	/*
+	 * passthrough: on a create, the kernel names the parent's group when
+	 * the caller holds it as a supplementary group only (creds_enter).
+	 * mapped: the guest kernel checks that itself.
+	 */
+	if (!s->mapped)
+		want |= FUSE_CREATE_SUPP_GROUP;
 	if (in->minor < out->minor)
 		out->minor = in->minor;
 	out->max_readahead = in->max_readahead;
-	out->flags = in->flags & want;
+	flags &= want;
+	out->flags = (uint32_t)flags;
+	out->flags2 = (uint32_t)(flags >> 32);
 	out->max_background = 64;
 	out->congestion_threshold = 48;
 	out->max_write = out->flags & FUSE_MAX_PAGES ? FUSE_SERVER_MAX_WRITE
@@ -230,7 +245,7 @@ static int op_init(struct fuse_req *r)
 
 	pthread_mutex_lock(&s->init_lock);
 	s->minor = out->minor;
-	s->flags = out->flags;
+	s->flags = flags;
 	atomic_store(&s->initialized, true);
 	pthread_mutex_unlock(&s->init_lock);
 	return out->minor < 23 ? FUSE_COMPAT_22_INIT_OUT_SIZE
@@ -333,15 +348,58 @@ static const struct op ops[] = {
 	OP(FUSE_NOTIFY_REPLY, op_notify_reply, 0, ARG_MIN, 0),
 };
 
-/* The request as this thread's fsuid/fsgid; back to turtle's after. */
-static void creds_enter(const struct fuse_in_header *in)
+/*
+ * The supplementary groups the kernel sent with a create (a
+ * FUSE_EXT_GROUPS extension): how many (at most max), into groups; 0 if
+ * none. A malformed extension is ignored (the request runs without).
+ */
+static int ext_groups(const struct fuse_req *r, gid_t *groups, int max)
 {
-	setfsgid(in->gid);
-	setfsuid(in->uid);
+	const char *p = r->ext, *end = p + r->ext_len;
+	const struct fuse_supp_groups *sg;
+	struct fuse_ext_header h;
+	uint32_t i;
+
+	while ((size_t)(end - p) >= sizeof(h)) {
+		memcpy(&h, p, sizeof(h));
+		if (h.size < sizeof(h) || h.size % 8 ||
+		    h.size > (size_t)(end - p))
+			return 0;
+		if (h.type == FUSE_EXT_GROUPS &&
+		    h.size >= sizeof(h) + sizeof(*sg)) {
+			sg = (const void *)(p + sizeof(h));
+			if (sg->nr_groups > (uint32_t)max ||
+			    sg->nr_groups >
+				    (h.size - sizeof(h) - sizeof(*sg)) / 4)
+				return 0;
+			for (i = 0; i < sg->nr_groups; i++)
+				groups[i] = sg->groups[i];
+			return (int)sg->nr_groups;
+		}
+		p += h.size;
+	}
+	return 0;
 }
 
-static void creds_leave(void)
+/*
+ * The request as this thread's fsuid/fsgid, with the supplementary
+ * groups the kernel sent if any (raw setgroups: per thread, where glibc's
+ * would change every thread's); back to turtle's after.
+ */
+static bool creds_enter(struct fuse_req *r)
 {
+	gid_t groups[8];
+	int n = r->ext_len ? ext_groups(r, groups, 8) : 0;
+
+	setfsgid(r->in->gid);
+	setfsuid(r->in->uid);
+	return n > 0 && syscall(SYS_setgroups, (size_t)n, groups) == 0;
+}
+
+static void creds_leave(struct fuse_server *s, bool groups)
+{
+	if (groups)
+		syscall(SYS_setgroups, (size_t)s->ngroups, s->groups);
 	setfsuid(geteuid());
 	setfsgid(getegid());
 }
@@ -386,6 +444,12 @@ size_t fuse_server__handle(struct fuse_server *s, const void *msg, size_t len,
 			       .arg_len = len - sizeof(*in),
 			       .out = out,
 			       .ctl = ctl };
+	/* Extensions (total_extlen, in 8-byte units) end the message. */
+	r.ext_len = (size_t)in->total_extlen * 8;
+	if (r.ext_len > r.arg_len)
+		return reply_error(out, in->unique, -EINVAL);
+	r.arg_len -= r.ext_len;
+	r.ext = (const char *)r.arg + r.arg_len;
 	if (op->kind == ARG_EXACT ? r.arg_len != op->size
 				  : r.arg_len < op->size)
 		return reply_error(out, in->unique, -EINVAL);
@@ -398,9 +462,10 @@ size_t fuse_server__handle(struct fuse_server *s, const void *msg, size_t len,
 		ret = op->fn(
 			&r); /* as turtle's user: the guest kernel checks */
 	} else {
-		creds_enter(in);
+		bool groups = creds_enter(&r);
+
 		ret = op->fn(&r);
-		creds_leave();
+		creds_leave(s, groups);
 	}
 
 	if (ret == FUSE_NO_REPLY)
@@ -446,6 +511,9 @@ struct fuse_server *fuse_server__create(const struct fuse_share_opts *o,
 		return NULL;
 	}
 	s->proc_fd = -1;
+	s->ngroups = getgroups(64, s->groups);
+	if (s->ngroups < 0)
+		s->ngroups = 0;
 	s->read_only = o->read_only;
 	s->cache = o->cache;
 	s->mapped = o->security == FUSE_SECURITY_MAPPED ||

@@ -44,6 +44,7 @@ int main(void)
 		fuse_malformed_suite,
 		fuse_cache_suite,
 		fuse_mapped_suite,
+		fuse_perms_suite,
 		fuse_session_suite,
 		fuse_client_suite,
 	};

@@ -39,6 +39,7 @@ Suite *fuse_confine_suite(void);
 Suite *fuse_malformed_suite(void);
 Suite *fuse_cache_suite(void);
 Suite *fuse_mapped_suite(void);
+Suite *fuse_perms_suite(void);
 Suite *fuse_session_suite(void);
 Suite *fuse_client_suite(void);
 
