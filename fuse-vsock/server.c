@@ -445,7 +445,7 @@ size_t fuse_server__handle(struct fuse_server *s, const void *msg, size_t len,
 			       .out = out,
 			       .ctl = ctl };
 	/* Extensions (total_extlen, in 8-byte units) end the message. */
-	r.ext_len = (size_t)in->total_extlen * 8;
+	r.ext_len = (size_t)fuse_in__total_extlen(in) * 8;
 	if (r.ext_len > r.arg_len)
 		return reply_error(out, in->unique, -EINVAL);
 	r.arg_len -= r.ext_len;
