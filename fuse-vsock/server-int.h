@@ -213,13 +213,14 @@ void mapped__new(struct mapped_attr *m, const struct fuse_in_header *in,
 /* May uid:gid access st (as the guest sees it) for mask (R_OK...)? */
 int mapped__may(const struct stat *st, uint32_t uid, uint32_t gid, int mask);
 /* A guest xattr name as stored on the host (len >= XATTR_NAME_MAX+1). */
-int mapped__xattr_to_host(const char *guest, char *host, size_t len);
+int mapped__xattr_to_host(const char *guest, char *host, size_t len,
+			  bool mapped);
 /*
  * The guest's list from a host listxattr list of n bytes: into out
  * (size bytes; 0: only count), its length or -ERANGE.
  */
 ssize_t mapped__xattr_list(const char *hostlist, size_t n, char *out,
-			   size_t size);
+			   size_t size, bool mapped);
 
 /* server-xattr.c */
 int op_setxattr(struct fuse_req *r);

@@ -34,6 +34,10 @@
  * can neither read nor forge user.turtle.stat, and a turtle inside a
  * guest can keep its own user.turtle.stat on this share: it is stored as
  * user.turtle.x.stat, and reads back as user.turtle.stat (nesting).
+ * A passthrough share escapes the guest's user.turtle.* names the same
+ * way (and hides the rest of user.turtle.*), so that a directory shared
+ * in either model at different times keeps the guest out of them, and a
+ * mapped turtle nests on it too; its other names are the host's own.
  */
 #include <endian.h>
 #include <errno.h>
@@ -216,13 +220,14 @@ int mapped__may(const struct stat *st, uint32_t uid, uint32_t gid, int mask)
 #define NONUSER RESERVED "n."
 #define NONUSER_LEN (sizeof(NONUSER) - 1)
 
-int mapped__xattr_to_host(const char *guest, char *host, size_t len)
+int mapped__xattr_to_host(const char *guest, char *host, size_t len,
+			  bool mapped)
 {
 	int n;
 
 	if (!strncmp(guest, RESERVED, RESERVED_LEN))
 		n = snprintf(host, len, "%s%s", ESCAPED, guest + RESERVED_LEN);
-	else if (!strncmp(guest, "user.", 5))
+	else if (!mapped || !strncmp(guest, "user.", 5))
 		n = snprintf(host, len, "%s", guest);
 	else if (!strncmp(guest, "trusted.", 8) ||
 		 !strncmp(guest, "security.", 9))
@@ -235,7 +240,7 @@ int mapped__xattr_to_host(const char *guest, char *host, size_t len)
 }
 
 /* The guest's name for a host name into out (room: len); its length. */
-static size_t to_guest(const char *host, char *out, size_t len)
+static size_t to_guest(const char *host, char *out, size_t len, bool mapped)
 {
 	const char *rest;
 	int n;
@@ -243,6 +248,11 @@ static size_t to_guest(const char *host, char *out, size_t len)
 	if (!strncmp(host, ESCAPED, ESCAPED_LEN)) {
 		rest = host + ESCAPED_LEN;
 		n = snprintf(out, len, "%s%s", RESERVED, rest);
+	} else if (!mapped) {
+		/* passthrough: the host's names, but for ours */
+		if (!strncmp(host, RESERVED, RESERVED_LEN))
+			return 0;
+		n = snprintf(out, len, "%s", host);
 	} else if (!strncmp(host, NONUSER, NONUSER_LEN)) {
 		rest = host + NONUSER_LEN;
 		if (strncmp(rest, "trusted.", 8) &&
@@ -259,7 +269,7 @@ static size_t to_guest(const char *host, char *out, size_t len)
 }
 
 ssize_t mapped__xattr_list(const char *hostlist, size_t n, char *out,
-			   size_t size)
+			   size_t size, bool mapped)
 {
 	char name[XATTR_NAME_MAX_LEN + 16];
 	size_t used = 0, k, off;
@@ -267,7 +277,7 @@ ssize_t mapped__xattr_list(const char *hostlist, size_t n, char *out,
 	for (off = 0; off < n; off += strnlen(hostlist + off, n - off) + 1) {
 		if (!memchr(hostlist + off, '\0', n - off))
 			break; /* not a list the kernel makes */
-		k = to_guest(hostlist + off, name, sizeof(name));
+		k = to_guest(hostlist + off, name, sizeof(name), mapped);
 		if (!k)
 			continue;
 		if (size) {

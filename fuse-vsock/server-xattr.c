@@ -9,9 +9,10 @@
  * CAP_SYS_ADMIN and CAP_SETFCAP, which a guest user's fsuid keeps: only
  * guest root may set or remove them.
  *
- * mapped: names are translated (server-mapped.c) so that the guest never
- * reaches user.turtle.stat, and its trusted.* and security.* names are
- * stored as user.* ones, which mean nothing to the host.
+ * Names are translated (server-mapped.c) so that the guest never reaches
+ * user.turtle.stat (its own user.turtle.* names are stored escaped); on a
+ * mapped share its trusted.* and security.* names are stored as user.*
+ * ones, which mean nothing to the host.
  */
 #include <errno.h>
 #include <linux/limits.h>
@@ -52,9 +53,7 @@ static int host_name(struct fuse_req *r, const char **name, char *buf,
 {
 	int ret;
 
-	if (!r->s->mapped)
-		return 0;
-	ret = mapped__xattr_to_host(*name, buf, len);
+	ret = mapped__xattr_to_host(*name, buf, len, r->s->mapped);
 	if (!ret)
 		*name = buf;
 	return ret;
@@ -135,7 +134,8 @@ int op_getxattr(struct fuse_req *r)
  * mapped: the host's whole list, translated into buf (size 0: only its
  * length); the length or -errno.
  */
-static ssize_t list_mapped(const char *path, char *buf, size_t size)
+static ssize_t list_mapped(const char *path, char *buf, size_t size,
+			   bool mapped)
 {
 	char *host = NULL;
 	ssize_t n, len;
@@ -157,7 +157,7 @@ static ssize_t list_mapped(const char *path, char *buf, size_t size)
 			return n;
 		}
 	}
-	n = mapped__xattr_list(host, (size_t)n, buf, size);
+	n = mapped__xattr_list(host, (size_t)n, buf, size, mapped);
 	free(host);
 	return n;
 }
@@ -176,14 +176,10 @@ int op_listxattr(struct fuse_req *r)
 	ret = xattr_path(r, &ino, path, sizeof(path));
 	if (ret)
 		return ret;
-	if (r->s->mapped) {
-		n = list_mapped(path, buf, in->size);
-		if (n < 0) {
-			errno = (int)-n;
-			n = -1;
-		}
-	} else {
-		n = listxattr(path, buf, in->size);
+	n = list_mapped(path, buf, in->size, r->s->mapped);
+	if (n < 0) {
+		errno = (int)-n;
+		n = -1;
 	}
 	ret = reply_xattr(r, in->size, n);
 	inode__put(r->s, ino);

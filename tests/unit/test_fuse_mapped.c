@@ -305,6 +305,33 @@ START_TEST(test_fuse_mapped_reserved_xattr_hidden_and_unforgeable)
 }
 END_TEST
 
+/* passthrough escapes user.turtle.* too: a mapped turtle nests on it. */
+START_TEST(test_fuse_passthrough_escapes_reserved_xattrs)
+{
+	char buf[64];
+	int64_t n;
+
+	n = mknod_(1, "f", S_IFREG | 0644, 0);
+	ck_assert_int_gt(n, 1);
+	ck_assert_int_eq(setxattr_((uint64_t)n, "user.turtle.stat", "l1"), 0);
+	ck_assert_int_eq(setxattr_((uint64_t)n, "user.plain", "p"), 0);
+	ck_assert_int_eq(
+		getxattr(hp("f"), "user.turtle.x.stat", buf, sizeof(buf)), 2);
+	ck_assert_int_eq(getxattr(hp("f"), "user.plain", buf, sizeof(buf)), 1);
+	ck_assert_int_eq(setxattr(hp("f"), "user.turtle.stat", "host", 4, 0),
+			 0);
+	ck_assert_int_eq(
+		getxattr_((uint64_t)n, "user.turtle.stat", buf, sizeof(buf)),
+		2);
+	ck_assert_str_eq(buf, "l1");
+	ck_assert_uint_eq(strlen(listxattr_((uint64_t)n)),
+			  strlen("user.turtle.stat user.plain "));
+	ck_assert_ptr_nonnull(strstr(listxattr_((uint64_t)n), "user.plain "));
+	ck_assert_ptr_nonnull(
+		strstr(listxattr_((uint64_t)n), "user.turtle.stat "));
+}
+END_TEST
+
 /* trusted.* and security.* are the guest's, kept as user.* on the host;
  * ACLs are not kept. */
 START_TEST(test_fuse_mapped_privileged_xattrs_stored_as_user)
@@ -468,6 +495,7 @@ Suite *fuse_mapped_suite(void)
 
 	tcase_add_checked_fixture(pt, setup_passthrough, fsrv__teardown);
 	tcase_add_test(pt, test_fuse_create_over_blocked_fifo);
+	tcase_add_test(pt, test_fuse_passthrough_escapes_reserved_xattrs);
 	tcase_add_test(pt, test_fuse_create_existing_file_opens_it);
 	suite_add_tcase(s, pt);
 
