@@ -23,10 +23,14 @@
  *                                   CMD runs (fsops becomes CMD)
  *   fsops tryflock FILE             flock(2) LOCK_EX | LOCK_NB: status 0
  *                                   if it was free, 1 if held elsewhere
+ *   fsops names DIR                 open(2) O_RDONLY and getdents: the
+ *                                   names but . and .., a line each, and
+ *                                   nothing else (busybox ls stats each)
  *
  * Errors: "fsops: OP PATH: reason" on stderr and status 1; a bad command
  * line, status 2.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -137,6 +141,22 @@ static int do_xattr(const char *op, char **argv, int argc)
 	return 0;
 }
 
+static int do_names(const char *path)
+{
+	struct dirent *d;
+	DIR *dir = opendir(path);
+
+	if (!dir)
+		return fail("names", path);
+	while ((errno = 0, d = readdir(dir)))
+		if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
+			puts(d->d_name);
+	if (errno)
+		return fail("names", path);
+	closedir(dir);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "";
@@ -151,12 +171,14 @@ int main(int argc, char **argv)
 		return do_trylock(op, argv[0]);
 	if (!strcmp(op, "getlk") && n == 1)
 		return do_getlk(argv[0]);
+	if (!strcmp(op, "names") && n == 1)
+		return do_names(argv[0]);
 	if (strstr(op, "xattr") && (ret = do_xattr(op, argv, n)) >= 0)
 		return ret;
 	fprintf(stderr,
 		"usage: fsops rename OLD NEW | setxattr FILE NAME VALUE |\n"
 		"       getxattr FILE NAME | removexattr FILE NAME | listxattr FILE |\n"
 		"       lock FILE CMD [ARG...] | trylock FILE | getlk FILE |\n"
-		"       flock FILE CMD [ARG...] | tryflock FILE\n");
+		"       flock FILE CMD [ARG...] | tryflock FILE | names DIR\n");
 	return 2;
 }

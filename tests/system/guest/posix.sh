@@ -339,7 +339,9 @@ t_dir_read_no_search() {
 	mkdir open
 	chmod 777 open
 	user_ok "a directory of its own, 0600" "mkdir $PWD/open/d && : >$PWD/open/d/n && chmod 600 $PWD/open/d"
-	expect "names of a 0600 dir" "$(as_user "ls $PWD/open/d")" n
+	# busybox ls stats each name, which needs search: fsops only reads
+	if [ -n "$HAVE_FSOPS" ]; then lister="fsops names"; else lister=ls; fi
+	expect "names of a 0600 dir" "$(as_user "$lister $PWD/open/d")" n
 }
 
 # A user who may write a setuid/setgid file (not its own) writes it; the
