@@ -427,6 +427,10 @@ t_xattr() {
 	fails "removing it again" xdel f user.turtle
 }
 
+# The lock holder's command: say it holds the lock (./held), then hold it
+# until the check is done (./release), however slow the machine is (the
+# 120 s bound only frees the share when a check failed before releasing).
+HOLD=': >held; i=0; while [ ! -e release ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done'
 # held: wait (up to 10 s) for the lock holder started in the background
 # to create ./held, which it does once it has the lock.
 held() {
@@ -440,10 +444,11 @@ held() {
 
 t_flock() {
 	: >f
-	flock_t f sh -c ': >held; sleep 1' &
+	flock_t f sh -c "$HOLD" &
 	holder=$!
 	held
 	fails "flock -n on a held lock" tryflock f
+	: >release
 	wait $holder
 	tryflock f || { echo "flock -n after release failed"; return 1; }
 }
@@ -453,11 +458,12 @@ t_flock() {
 # F_GETLK and cannot take it with F_SETLK; once the holder exits it can.
 t_posix_lock() {
 	: >f
-	fsops lock f sh -c ': >held; sleep 2' &
+	fsops lock f sh -c "$HOLD" &
 	holder=$!
 	held
 	expect "F_GETLK while held" "$(fsops getlk f)" locked
 	fails "F_SETLK on a held lock" fsops trylock f
+	: >release
 	wait $holder
 	expect "F_GETLK after the holder exited" "$(fsops getlk f)" unlocked
 	fsops trylock f || { echo "F_SETLK after release failed"; return 1; }
