@@ -24,6 +24,7 @@ limit_for() {
 	case $1 in
 	nested | vsock) echo 600 ;;
 	share) echo 900 ;;
+	share-mapped) echo 600 ;;
 	share-l2) echo 2400 ;;
 	*) echo 400 ;;
 	esac
