@@ -123,12 +123,12 @@ int op_open(struct fuse_req *r)
  * exists, it is opened O_PATH (which opens nothing), checked to be a
  * regular file (to the guest too, when mapped) and only then reopened
  * through its /proc/self/fd magic link, which names exactly that inode.
- * *created says which. mapped: a new file is 0600 on the host, the guest's
+ * mapped: a new file is 0600 on the host, the guest's
  * view in its xattr; an existing one the server checks the guest's
  * permission on, since the guest kernel did not know it existed.
  */
 static int create_file(struct fuse_req *r, struct fuse_inode *parent,
-		       const char *name, int flags, bool *created)
+		       const char *name, int flags)
 {
 	const struct fuse_create_in *in = r->arg;
 	struct mapped_attr m;
@@ -137,11 +137,9 @@ static int create_file(struct fuse_req *r, struct fuse_inode *parent,
 	char num[16];
 	int fd, pfd, ret;
 
-	*created = false;
 	fd = openat(parent->fd, name,
 		    flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd >= 0) {
-		*created = true;
 		if (!r->s->mapped)
 			return fd;
 		mapped__new(&m, r->in, parent->fd, S_IFREG | (in->mode & 07777),
@@ -192,7 +190,7 @@ int op_create(struct fuse_req *r)
 	size_t next;
 	struct stat st;
 	char num[16];
-	bool widened, created;
+	bool widened;
 	int flags, fd, pfd, ret;
 	uint64_t fh;
 
@@ -207,10 +205,10 @@ int op_create(struct fuse_req *r)
 		return -ENOENT;
 	if (r->s->flags & FUSE_DONT_MASK)
 		umask(in->umask & 0777);
-	fd = create_file(r, parent, name, flags, &created);
+	fd = create_file(r, parent, name, flags);
 	if (fd == -EACCES && widened)
 		fd = create_file(r, parent, name,
-				 (flags & ~O_ACCMODE) | O_WRONLY, &created);
+				 (flags & ~O_ACCMODE) | O_WRONLY);
 	umask(0);
 	inode__put(r->s, parent);
 	if (fd < 0)

@@ -50,14 +50,20 @@
  * more than one component. A read-only share refuses every request that
  * would write (EROFS) before touching the host, and opens read-only.
  *
- * Credentials: each request runs with the fsuid and fsgid of the guest
- * process that made it (fuse_in_header.uid, gid), set per thread with
- * setfsuid/setfsgid around the request, so the host kernel checks
- * permissions as that user and new files are owned by it. Leaving fsuid 0
- * also drops the filesystem capabilities (CAP_DAC_OVERRIDE, CAP_CHOWN,
- * CAP_FOWNER, CAP_FSETID, ...), which makes the checks real; a guest root
- * is root over HOSTDIR. Supplementary groups are not passed (FUSE does
- * not send them): group access works through the primary group only.
+ * Credentials (security=passthrough): each request runs with the fsuid
+ * and fsgid of the guest process that made it (fuse_in_header.uid, gid),
+ * set per thread with setfsuid/setfsgid around the request, so the host
+ * kernel checks permissions as that user and new files are owned by it.
+ * Leaving fsuid 0 also drops the filesystem capabilities
+ * (CAP_DAC_OVERRIDE, CAP_CHOWN, CAP_FOWNER, CAP_FSETID, ...), which makes
+ * the checks real; a guest root is root over HOSTDIR. FUSE sends no
+ * supplementary groups but on a create, the parent's group when the caller
+ * holds it that way (FUSE_CREATE_SUPP_GROUP): the thread takes it for
+ * that request (raw setgroups, per thread); otherwise group access works
+ * through the primary group only (chown to a supplementary group: see
+ * server-entry.c). security=mapped (server-mapped.c) changes none of
+ * this per request: everything runs as turtle's user and the guest's
+ * owners and modes live in an xattr.
  * Setting trusted.* and security.* xattrs needs guest uid 0, since those
  * checks use capabilities that setfsuid keeps. When turtle is not root,
  * setfsuid to another user fails and every request runs as turtle's user:
