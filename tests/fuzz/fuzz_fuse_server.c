@@ -8,7 +8,8 @@
  * Input: byte 0 picks the server and the FUSE_INIT the harness sends
  * first (bit 0: read-only share; bits 1-2: cache=auto, always, never;
  * bit 3: FUSE_WRITEBACK_CACHE; bit 4: FUSE_DONT_MASK; bit 5: minor 22,
- * else the current one; bit 6: no INIT). The rest is split at FZ_SEP into
+ * else the current one; bit 6: no INIT; bit 7: security=mapped, else
+ * passthrough). The rest is split at FZ_SEP into
  * messages, each a fuse_in_header and its arguments, copied to a buffer
  * of exactly their size; the header's len is set to the piece's length
  * (pieces shorter than the header go as they are). A 1-byte piece is a
@@ -51,8 +52,9 @@
 #define C_DONT_MASK (1u << 4)
 #define C_MINOR22 (1u << 5)
 #define C_NO_INIT (1u << 6)
+#define C_MAPPED (1u << 7)
 
-static struct fuse_server *srv[2][3];
+static struct fuse_server *srv[2][3][2];
 static unsigned long inputs, reset_every = 256;
 static struct fuse_req_ctl ctl;
 static struct fz_refs refs;
@@ -69,12 +71,14 @@ static void on_waiting(void *priv, int begin)
 
 static void destroy_servers(void)
 {
-	int i, j;
+	int i, j, k;
 
 	for (i = 0; i < 2; i++) {
 		for (j = 0; j < 3; j++) {
-			fuse_server__destroy(srv[i][j]);
-			srv[i][j] = NULL;
+			for (k = 0; k < 2; k++) {
+				fuse_server__destroy(srv[i][j][k]);
+				srv[i][j][k] = NULL;
+			}
 		}
 	}
 }
@@ -82,21 +86,25 @@ static void destroy_servers(void)
 static struct fuse_server *server(uint8_t cfg)
 {
 	unsigned int ro = cfg & C_RO, cache = C_CACHE(cfg) % 3;
-	struct fuse_share_opts o = { .dir = fz_share__dir(),
-				     .tag = "fuzz",
-				     .read_only = (int)ro,
-				     .cache = (enum fuse_cache)cache };
+	unsigned int m = !!(cfg & C_MAPPED);
+	struct fuse_share_opts o = {
+		.dir = fz_share__dir(),
+		.tag = "fuzz",
+		.read_only = (int)ro,
+		.cache = (enum fuse_cache)cache,
+		.security = m ? FUSE_SECURITY_MAPPED : FUSE_SECURITY_PASSTHROUGH
+	};
 	char err[ERRBUF_LEN] = "";
 
-	if (!srv[ro][cache]) {
-		srv[ro][cache] = fuse_server__create(&o, err);
-		if (!srv[ro][cache]) {
+	if (!srv[ro][cache][m]) {
+		srv[ro][cache][m] = fuse_server__create(&o, err);
+		if (!srv[ro][cache][m]) {
 			fprintf(fz_err, "fuzz: %s\n", err);
 			abort();
 		}
-		fuse_server__attach(srv[ro][cache]);
+		fuse_server__attach(srv[ro][cache][m]);
 	}
-	return srv[ro][cache];
+	return srv[ro][cache][m];
 }
 
 /* The reply must be a well-formed fuse_out_header for the request. */
