@@ -73,9 +73,6 @@ struct fuse_server {
 	atomic_bool initialized;
 	uint32_t minor;
 	uint64_t flags; /* the FUSE_* init flags both sides agreed on */
-	/* turtle's own supplementary groups, restored after a request's */
-	gid_t groups[64];
-	int ngroups;
 	unsigned int connections;
 	/* Requests served, as the session timed them (fuse_server__account) */
 	atomic_ullong served, queued_ns, run_ns, max_ns;

@@ -387,25 +387,36 @@ static int ext_groups(const struct fuse_req *r, gid_t *groups, int max)
 	return 0;
 }
 
+/* The thread's supplementary groups while a request changes them. */
+struct saved_groups {
+	gid_t g[64];
+	long n; /* -1: unchanged */
+};
+
 /*
  * The request as this thread's fsuid/fsgid, with the supplementary
  * groups the kernel sent if any (raw setgroups: per thread, where glibc's
- * would change every thread's); back to turtle's after.
+ * would change every thread's); back to the thread's own after.
  */
-static bool creds_enter(struct fuse_req *r)
+static void creds_enter(struct fuse_req *r, struct saved_groups *sv)
 {
 	gid_t groups[8];
 	int n = r->ext_len ? ext_groups(r, groups, 8) : 0;
 
+	sv->n = -1;
+	if (n > 0) {
+		sv->n = syscall(SYS_getgroups, 64, sv->g);
+		if (sv->n >= 0 && syscall(SYS_setgroups, (size_t)n, groups) < 0)
+			sv->n = -1;
+	}
 	setfsgid(r->in->gid);
 	setfsuid(r->in->uid);
-	return n > 0 && syscall(SYS_setgroups, (size_t)n, groups) == 0;
 }
 
-static void creds_leave(struct fuse_server *s, bool groups)
+static void creds_leave(const struct saved_groups *sv)
 {
-	if (groups)
-		syscall(SYS_setgroups, (size_t)s->ngroups, s->groups);
+	if (sv->n >= 0)
+		syscall(SYS_setgroups, (size_t)sv->n, sv->g);
 	setfsuid(geteuid());
 	setfsgid(getegid());
 }
@@ -468,10 +479,11 @@ size_t fuse_server__handle(struct fuse_server *s, const void *msg, size_t len,
 		ret = op->fn(
 			&r); /* as turtle's user: the guest kernel checks */
 	} else {
-		bool groups = creds_enter(&r);
+		struct saved_groups sv;
 
+		creds_enter(&r, &sv);
 		ret = op->fn(&r);
-		creds_leave(s, groups);
+		creds_leave(&sv);
 	}
 
 	if (ret == FUSE_NO_REPLY)
@@ -517,9 +529,6 @@ struct fuse_server *fuse_server__create(const struct fuse_share_opts *o,
 		return NULL;
 	}
 	s->proc_fd = -1;
-	s->ngroups = getgroups(64, s->groups);
-	if (s->ngroups < 0)
-		s->ngroups = 0;
 	s->read_only = o->read_only;
 	s->cache = o->cache;
 	s->mapped = o->security == FUSE_SECURITY_MAPPED ||
