@@ -40,6 +40,7 @@ Suite *fuse_malformed_suite(void);
 Suite *fuse_cache_suite(void);
 Suite *fuse_session_suite(void);
 Suite *fuse_client_suite(void);
+Suite *privs_suite(void);
 
 /* The error message err mentions the text s. */
 #define ck_assert_err_has(err, s)                                            \
