@@ -90,6 +90,11 @@ $(B)/turtle-agent: $(AGENT_OBJS)
 $(B)/ptyrun: tests/system/ptyrun.c
 	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
 
+# Runs a command with given uid, gid and groups (the privs case), in both
+# images.
+$(B)/as-user: tests/system/as-user.c
+	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
+
 # vsock echo, throughput and latency tool, in both images.
 $(B)/vsock-tool: tests/system/vsock-tool.c
 	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
@@ -159,7 +164,8 @@ deps:
 
 # Everything that goes into the guest and host images.
 IMAGE_BINS := $(B)/turtle $(B)/ptyrun $(B)/blkbench $(B)/turtle-agent \
-	      $(B)/vsock-tool $(B)/fsbench $(B)/exitbench $(B)/fsops
+	      $(B)/vsock-tool $(B)/fsbench $(B)/exitbench $(B)/fsops \
+	      $(B)/as-user
 
 images: $(IMAGE_BINS)
 	@tests/system/mkimages.sh

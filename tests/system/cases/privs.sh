@@ -1,0 +1,176 @@
+#!/bin/sh
+# turtle's own privileges (vmm/privs.c), read from /proc while it runs:
+#  - as root started with groups [0, 10] (sudo, a root login) and a
+#    passthrough share: no supplementary groups left, so a guest process of
+#    uid 1000 that holds group 0 in the guest cannot append to a root:root
+#    0660 host file; only the share's capabilities kept (effective,
+#    permitted, bounding), none inheritable or ambient; no_new_privs; core
+#    file size 0;
+#  - as root without a share: no capabilities at all;
+#  - as uid 1000 with /dev/kvm access (its group): the guest boots, reads
+#    and writes its disk, answers turtle exec over the vsock Unix socket,
+#    and powers off with exit status 0; turtle has no capabilities; a
+#    passthrough share is refused with a message that says why.
+. /tests/lib.sh
+
+# The capabilities a read-write passthrough share keeps: CHOWN,
+# DAC_OVERRIDE, FOWNER, FSETID, SETGID, SETUID, MKNOD, SETFCAP.
+SHARE_CAPS=00000000880000db
+NONE=0000000000000000
+
+# start NAME MODE AS TURTLE-ARGS...: turtle run as AS (as-user's ids) in
+# the background, the guest running privs-guest.sh MODE; output in
+# /tmp/NAME.out, exit status in /tmp/NAME.rc. Sets PID to turtle's once
+# the guest is ready (empty if it never was).
+start() {
+	name=$1 mode=$2 ids=$3
+	shift 3
+	rm -f /tmp/$name.out /tmp/$name.rc
+	(
+		timeout 300 as-user $ids turtle run --kernel $GUEST_KERNEL \
+			--initrd $GUEST_INITRD --mem 256 "$@" \
+			--cmdline "$GUEST_CMDLINE -- /tests/privs-guest.sh $mode" \
+			</dev/null >/tmp/$name.out 2>&1
+		echo $? >/tmp/$name.rc
+	) &
+	PID=
+	i=0
+	while [ $i -lt 1200 ] && [ ! -f /tmp/$name.rc ]; do
+		if grep -q PRIVS-GUEST-READY /tmp/$name.out 2>/dev/null; then
+			PID=$(pidof turtle)
+			break
+		fi
+		sleep 0.2
+		i=$((i + 1))
+	done
+	sed 's/^/    | /' /tmp/$name.out
+}
+# stop NAME SOCK [AS]: ask the guest to power off through turtle exec; wait
+# for turtle; sets RC.
+stop() {
+	timeout 60 as-user ${3:-0:0} turtle exec $2 -- touch /tmp/privs-stop </dev/null
+	i=0
+	while [ ! -f /tmp/$1.rc ] && [ $i -lt 600 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	RC=$(cat /tmp/$1.rc 2>/dev/null || echo timeout)
+	sed 's/^/    | /' /tmp/$1.out | tail -n 5
+}
+# st PID FIELD: a field of /proc/PID/status, whitespace squeezed.
+st() { grep "^$2:" /proc/$1/status | cut -d: -f2- | tr -s ' \t' ' ' | sed 's/^ //; s/ $//'; }
+core_limit() { grep '^Max core file size' /proc/$1/limits | tr -s ' ' | cut -d' ' -f5,6; }
+
+# 1. Root, groups [0, 10], a passthrough share with a root-only file.
+P=/tmp/pshare
+rm -rf $P
+mkdir -p $P
+echo secret >$P/rootfile
+chown 0:0 $P/rootfile
+chmod 0660 $P/rootfile
+start root root 0:0:0,10 --share $P --vsock 3,/tmp/pa.sock
+if [ -z "$PID" ]; then
+	fail privs-root-groups "the guest never got ready"
+	fail privs-root-caps "the guest never got ready"
+else
+	groups=$(st $PID Groups)
+	eff=$(st $PID CapEff) prm=$(st $PID CapPrm) bnd=$(st $PID CapBnd)
+	inh=$(st $PID CapInh) amb=$(st $PID CapAmb) nnp=$(st $PID NoNewPrivs)
+	core=$(core_limit $PID)
+	stop root /tmp/pa.sock
+	if [ -n "$groups" ]; then
+		fail privs-root-groups "turtle kept its groups: $groups"
+	elif ! grep -q "PRIVS-GROUP-WRITE rc=[1-9]" /tmp/root.out; then
+		fail privs-root-groups "$(grep 'PRIVS-GROUP-WRITE\|PRIVS-MOUNT' /tmp/root.out || echo 'no report')"
+	elif [ "$(cat $P/rootfile)" != secret ]; then
+		fail privs-root-groups "the host file changed: $(cat $P/rootfile | tr '\n' ' ')"
+	else
+		pass privs-root-groups "started with groups 0 10: none left; a uid-1000 guest process in group 0 could not append to a root:root 0660 file"
+	fi
+	if [ "$eff $prm $bnd $inh $amb" != "$SHARE_CAPS $SHARE_CAPS $SHARE_CAPS $NONE $NONE" ]; then
+		fail privs-root-caps "CapEff $eff CapPrm $prm CapBnd $bnd CapInh $inh CapAmb $amb (want $SHARE_CAPS thrice, 0 twice)"
+	elif [ "$nnp" != 1 ] || [ "$core" != "0 0" ]; then
+		fail privs-root-caps "NoNewPrivs $nnp, core limit $core"
+	elif [ "$RC" != 0 ]; then
+		fail privs-root-caps "turtle exit $RC"
+	else
+		pass privs-root-caps "passthrough share: CapEff=CapPrm=CapBnd=$SHARE_CAPS, no_new_privs, core 0, exit 0"
+	fi
+fi
+
+# 2. Root, no share: nothing kept.
+start none none 0:0 --vsock 3,/tmp/pn.sock
+if [ -z "$PID" ]; then
+	fail privs-root-noshare "the guest never got ready"
+else
+	caps="$(st $PID CapEff) $(st $PID CapPrm) $(st $PID CapBnd)"
+	stop none /tmp/pn.sock
+	if [ "$caps" != "$NONE $NONE $NONE" ]; then
+		fail privs-root-noshare "CapEff CapPrm CapBnd: $caps"
+	elif [ "$RC" != 0 ]; then
+		fail privs-root-noshare "turtle exit $RC"
+	else
+		pass privs-root-noshare "root without a share: CapEff=CapPrm=CapBnd=0"
+	fi
+fi
+
+# 3. uid 1000, with /dev/kvm through its group.
+kvm_mode=$(stat -c '%g %a' /dev/kvm)
+chgrp 1000 /dev/kvm
+chmod 0660 /dev/kvm
+U=/tmp/u
+rm -rf $U
+mkdir -p $U
+dd if=/dev/zero of=$U/disk.img bs=1M count=0 seek=8 2>/dev/null
+printf PRIVS-DISK-IN | dd of=$U/disk.img conv=notrunc 2>/dev/null
+chown -R 1000:1000 $U
+
+# A passthrough share needs root: refused, and said so.
+timeout 60 as-user 1000:1000 turtle run --kernel $GUEST_KERNEL --share $U \
+	</dev/null >/tmp/refused 2>&1
+rc=$?
+if [ $rc = 1 ] && grep -q "needs root (missing CAP_" /tmp/refused; then
+	pass privs-user-passthrough-refused "$(head -n1 /tmp/refused)"
+else
+	fail privs-user-passthrough-refused "exit $rc: $(head -n2 /tmp/refused | tr '\n' ' ')"
+fi
+
+start user "user" 1000:1000 --disk $U/disk.img --vsock 3,$U/v.sock
+if [ -z "$PID" ]; then
+	for c in caps vsock disk boot; do
+		fail privs-user-$c "the guest never got ready (turtle exit $(cat /tmp/user.rc 2>/dev/null))"
+	done
+else
+	ids="$(st $PID Uid) / $(st $PID Gid)"
+	caps="$(st $PID CapEff) $(st $PID CapPrm) $(st $PID CapInh) $(st $PID CapAmb)"
+	nnp=$(st $PID NoNewPrivs)
+	echo=$(timeout 60 as-user 1000:1000 turtle exec $U/v.sock -- echo vsock-ok </dev/null 2>&1)
+	stop user $U/v.sock 1000:1000
+	if [ "$ids" != "1000 1000 1000 1000 / 1000 1000 1000 1000" ]; then
+		fail privs-user-caps "turtle's ids: $ids"
+	elif [ "$caps" != "$NONE $NONE $NONE $NONE" ] || [ "$nnp" != 1 ]; then
+		fail privs-user-caps "CapEff CapPrm CapInh CapAmb: $caps; NoNewPrivs $nnp"
+	else
+		pass privs-user-caps "uid 1000: CapEff=CapPrm=0, no_new_privs"
+	fi
+	if [ "$echo" = vsock-ok ]; then
+		pass privs-user-vsock "turtle exec through $U/v.sock (uid 1000)"
+	else
+		fail privs-user-vsock "turtle exec printed: $echo"
+	fi
+	if ! grep -q "PRIVS-DISK-READ PRIVS-DISK-IN" /tmp/user.out ||
+		! grep -q PRIVS-DISK-WROTE /tmp/user.out; then
+		fail privs-user-disk "$(grep PRIVS-DISK /tmp/user.out | tr '\n' ' ')"
+	elif [ "$(dd if=$U/disk.img bs=4096 skip=1 count=1 2>/dev/null | head -c 14)" != PRIVS-DISK-OUT ]; then
+		fail privs-user-disk "the guest's write is not in the image"
+	else
+		pass privs-user-disk "read the host's bytes, wrote its own, the image has them"
+	fi
+	if [ "$RC" = 0 ] && grep -q "TURTLE-EXIT 0" /tmp/user.out; then
+		pass privs-user-boot "uid 1000 with /dev/kvm through its group: booted, powered off, exit 0"
+	else
+		fail privs-user-boot "turtle exit $RC"
+	fi
+fi
+chgrp "${kvm_mode% *}" /dev/kvm
+chmod "${kvm_mode#* }" /dev/kvm
