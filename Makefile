@@ -47,6 +47,7 @@ DEVICE_SRCS   += virtio/vsock.c virtio/vsock-conn.c virtio/vsock-unix.c \
 FUSE_SRCS     := fuse-vsock/server.c fuse-vsock/inode.c \
 		 fuse-vsock/server-entry.c fuse-vsock/server-file.c \
 		 fuse-vsock/server-dir.c fuse-vsock/server-xattr.c \
+		 fuse-vsock/server-mapped.c \
 		 fuse-vsock/server-lock.c fuse-vsock/pool.c \
 		 fuse-vsock/session.c fuse-vsock/service.c
 DEVICE_SRCS   += $(FUSE_SRCS)

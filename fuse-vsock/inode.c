@@ -188,11 +188,9 @@ void inode__put(struct fuse_server *s, struct fuse_inode *ino)
 		inode_free(ino);
 }
 
-int inode__stat(struct fuse_inode *ino, struct stat *st)
+int inode__stat(struct fuse_server *s, struct fuse_inode *ino, struct stat *st)
 {
-	if (fstatat(ino->fd, "", st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
-		return -errno;
-	return 0;
+	return mapped__stat(s, ino->fd, st);
 }
 
 int inode__add(struct fuse_server *s, int fd, struct fuse_inode **out,
@@ -207,7 +205,9 @@ int inode__add(struct fuse_server *s, int fd, struct fuse_inode **out,
 		close(fd);
 		return err;
 	}
-	fresh = inode_alloc(fd, st);
+	fresh = inode_alloc(fd, st); /* the host type */
+	if (s->mapped)
+		mapped__overlay(fd, st);
 	if (!fresh) {
 		close(fd);
 		return -ENOMEM;

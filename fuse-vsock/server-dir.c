@@ -73,10 +73,15 @@ static size_t put_entry(struct fuse_req *r, struct fuse_handle *h, bool plus,
 		plus ? FUSE_DIRENT_ALIGN(FUSE_NAME_OFFSET_DIRENTPLUS + namelen)
 		     : FUSE_DIRENT_ALIGN(FUSE_NAME_OFFSET + namelen);
 	struct fuse_dirent *de;
+	unsigned char type;
 
 	if (size > room)
 		return 0;
 	memset(out, 0, size);
+	/* mapped: a host file may be anything to the guest; say which below */
+	type = d->d_type;
+	if (r->s->mapped && type == DT_REG)
+		type = DT_UNKNOWN;
 	if (plus) {
 		struct fuse_direntplus *dp = (void *)out;
 		struct fuse_inode *ino;
@@ -87,6 +92,7 @@ static size_t put_entry(struct fuse_req *r, struct fuse_handle *h, bool plus,
 		    !inode__lookup(r->s, h->inode, d->d_name, &ino, &st)) {
 			fill_entry(r->s, &dp->entry_out, ino, &st);
 			inode__put(r->s, ino);
+			type = IFTODT(st.st_mode);
 		}
 		de = &dp->dirent;
 	} else {
@@ -95,7 +101,7 @@ static size_t put_entry(struct fuse_req *r, struct fuse_handle *h, bool plus,
 	de->ino = d->d_ino;
 	de->off = (uint64_t)d->d_off;
 	de->namelen = (uint32_t)namelen;
-	de->type = d->d_type;
+	de->type = type;
 	memcpy(de->name, d->d_name, namelen);
 	return size;
 }

@@ -13,8 +13,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../vmm/log.h"
 #include "server-int.h"
 
 /* The request's nodeid, with a reference (put it), or NULL: ENOENT. */
@@ -112,8 +114,10 @@ int op_getattr(struct fuse_req *r)
 			ret = -EBADF;
 		else if (fstat(h->fd, &st) < 0)
 			ret = -errno;
+		else if (r->s->mapped)
+			mapped__overlay(ino->fd, &st);
 	} else {
-		ret = inode__stat(ino, &st);
+		ret = inode__stat(r->s, ino, &st);
 	}
 	if (!ret)
 		ret = reply_attr(r, &st);
@@ -138,6 +142,106 @@ static void set_time(struct timespec *ts, uint32_t valid, uint32_t set,
 	}
 }
 
+/*
+ * mapped: chmod and chown change the xattr, never the host file (a
+ * symlink, which has no xattr, is chowned on the host if turtle can).
+ */
+static int setattr_mapped(struct fuse_req *r, struct fuse_inode *ino)
+{
+	const struct fuse_setattr_in *in = r->arg;
+	uint32_t v = in->valid;
+	struct mapped_attr m;
+	struct stat st;
+	int ret;
+
+	if (ino->type == S_IFLNK) {
+		if (v & FATTR_MODE)
+			return -EOPNOTSUPP;
+		return fchownat(ino->fd, "",
+				v & FATTR_UID ? in->uid : (uid_t)-1,
+				v & FATTR_GID ? in->gid : (gid_t)-1,
+				AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0
+			       ? -errno
+			       : 0;
+	}
+	ret = inode__stat(r->s, ino, &st);
+	if (ret)
+		return ret;
+	mapped__from_stat(&m, &st);
+	if (v & FATTR_MODE)
+		m.mode = (m.mode & S_IFMT) | (in->mode & 07777);
+	if (v & FATTR_UID)
+		m.uid = in->uid;
+	if (v & FATTR_GID)
+		m.gid = in->gid;
+	return mapped__set(ino->fd, &m);
+}
+
+/*
+ * chown as the request's user. FUSE sends only the caller's primary group,
+ * so a change to a group the owner holds as a supplementary one would
+ * fail: the guest kernel (default_permissions) has checked membership
+ * already, so the thread holds that group for the call (the raw setgroups
+ * system call is per thread; glibc's would change every thread's).
+ */
+static int chown_as_member(struct fuse_req *r, struct fuse_inode *ino,
+			   uid_t uid, gid_t gid)
+{
+	gid_t saved[64];
+	long n = -1;
+	int ret;
+
+	if (gid != (gid_t)-1 && gid != r->in->gid && r->in->uid != 0 &&
+	    !r->s->mapped) {
+		n = syscall(SYS_getgroups, 64, saved);
+		if (n >= 0 && syscall(SYS_setgroups, 1, &gid) < 0)
+			n = -1;
+	}
+	ret = fchownat(ino->fd, "", uid, gid,
+		       AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0
+		      ? -errno
+		      : 0;
+	if (n >= 0)
+		syscall(SYS_setgroups, (size_t)n, saved);
+	return ret;
+}
+
+/*
+ * utimensat. Under the writeback cache the guest kernel sends "now" as
+ * explicit times (it keeps mtime itself), which only the owner may set:
+ * a writer that is not the owner, whose touch the guest kernel allowed
+ * as "now", would get EPERM. Then, if the user may write, the host's
+ * now is set instead.
+ */
+static int set_times(struct fuse_req *r, struct fuse_inode *ino, int fd,
+		     struct timespec ts[2])
+{
+	char path[32];
+	int ret;
+
+	if (fd >= 0)
+		ret = futimens(fd, ts);
+	else
+		ret = utimensat(ino->fd, "", ts,
+				AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+	if (!ret)
+		return 0;
+	ret = -errno;
+	if (ret != -EPERM || r->s->mapped ||
+	    !(r->s->flags & FUSE_WRITEBACK_CACHE) || ino->type == S_IFLNK ||
+	    ts[0].tv_nsec == UTIME_OMIT || ts[1].tv_nsec == UTIME_OMIT ||
+	    proc_path(r->s, ino->fd, path, sizeof(path)) ||
+	    faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) < 0)
+		return ret;
+	ts[0].tv_nsec = ts[1].tv_nsec = UTIME_NOW;
+	if (fd >= 0)
+		ret = futimens(fd, ts);
+	else
+		ret = utimensat(ino->fd, "", ts,
+				AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+	return ret < 0 ? -errno : 0;
+}
+
 /* SETATTR's changes, in the order chmod, chown, truncate, utimes. */
 static int setattr(struct fuse_req *r, struct fuse_inode *ino, int fd)
 {
@@ -146,6 +250,12 @@ static int setattr(struct fuse_req *r, struct fuse_inode *ino, int fd)
 	char path[32];
 	int ret;
 
+	if (r->s->mapped && (v & (FATTR_MODE | FATTR_UID | FATTR_GID))) {
+		ret = setattr_mapped(r, ino);
+		if (ret)
+			return ret;
+		v &= ~(uint32_t)(FATTR_MODE | FATTR_UID | FATTR_GID);
+	}
 	if (v & FATTR_MODE) {
 		if (fd >= 0)
 			ret = fchmod(fd, in->mode & 07777);
@@ -159,12 +269,11 @@ static int setattr(struct fuse_req *r, struct fuse_inode *ino, int fd)
 			return -errno;
 	}
 	if (v & (FATTR_UID | FATTR_GID)) {
-		uid_t uid = v & FATTR_UID ? in->uid : (uid_t)-1;
-		gid_t gid = v & FATTR_GID ? in->gid : (gid_t)-1;
-
-		if (fchownat(ino->fd, "", uid, gid,
-			     AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
-			return -errno;
+		ret = chown_as_member(r, ino,
+				      v & FATTR_UID ? in->uid : (uid_t)-1,
+				      v & FATTR_GID ? in->gid : (gid_t)-1);
+		if (ret)
+			return ret;
 	}
 	if (v & FATTR_SIZE) {
 		if (fd >= 0) {
@@ -187,13 +296,9 @@ static int setattr(struct fuse_req *r, struct fuse_inode *ino, int fd)
 			 in->atimensec);
 		set_time(&ts[1], v, FATTR_MTIME, FATTR_MTIME_NOW, in->mtime,
 			 in->mtimensec);
-		if (fd >= 0)
-			ret = futimens(fd, ts);
-		else
-			ret = utimensat(ino->fd, "", ts,
-					AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
-		if (ret < 0)
-			return -errno;
+		ret = set_times(r, ino, fd, ts);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -217,7 +322,7 @@ int op_setattr(struct fuse_req *r)
 	}
 	ret = setattr(r, ino, h ? h->fd : -1);
 	if (!ret)
-		ret = inode__stat(ino, &st);
+		ret = inode__stat(r->s, ino, &st);
 	if (!ret)
 		ret = reply_attr(r, &st);
 out:
@@ -288,12 +393,55 @@ int op_symlink(struct fuse_req *r)
 	if (!parent)
 		return -ENOENT;
 	/* The target is data: never resolved on the host. */
-	if (symlinkat(target, parent->fd, name) < 0)
+	if (symlinkat(target, parent->fd, name) < 0) {
 		ret = -errno;
-	else
+	} else {
+		/* mapped: the creator's if turtle can (it grants nothing) */
+		if (r->s->mapped && geteuid() == 0 &&
+		    fchownat(parent->fd, name, r->in->uid, r->in->gid,
+			     AT_SYMLINK_NOFOLLOW) < 0)
+			pr_debug("fuse %s: symlink owner: %s", r->s->tag,
+				 strerror(errno));
 		ret = reply_entry(r, parent, name);
+	}
 	inode__put(r->s, parent);
 	return ret;
+}
+
+/*
+ * mapped: every kind of file but a directory or symlink is a host regular
+ * file 0600 with its type, mode, owner and rdev in the xattr. It is
+ * created O_EXCL and removed again if the xattr cannot be set.
+ */
+static int mapped_mknod(struct fuse_req *r, struct fuse_inode *parent,
+			const char *name, uint32_t mode, uint64_t rdev)
+{
+	struct mapped_attr m;
+	int fd, ret;
+
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+	case S_IFIFO:
+	case S_IFSOCK:
+	case S_IFCHR:
+	case S_IFBLK:
+		break;
+	default:
+		return -EINVAL;
+	}
+	fd = openat(parent->fd, name,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	mapped__new(&m, r->in, parent->fd, mode,
+		    S_ISCHR(mode) || S_ISBLK(mode) ? rdev : 0);
+	ret = mapped__fset(fd, &m);
+	close(fd);
+	if (ret) {
+		unlinkat(parent->fd, name, 0);
+		return ret;
+	}
+	return reply_entry(r, parent, name);
 }
 
 int op_mknod(struct fuse_req *r)
@@ -306,6 +454,10 @@ int op_mknod(struct fuse_req *r)
 	ret = parent_and_name(r, sizeof(*in), &parent, &name);
 	if (ret)
 		return ret;
+	if (r->s->mapped) {
+		ret = mapped_mknod(r, parent, name, in->mode, in->rdev);
+		goto out;
+	}
 	switch (in->mode & S_IFMT) {
 	case S_IFREG:
 	case S_IFIFO:
@@ -333,6 +485,31 @@ out:
 	return ret;
 }
 
+/* mapped: a host directory 0700, the guest's view in its xattr. */
+static int mapped_mkdir(struct fuse_req *r, struct fuse_inode *parent,
+			const char *name, uint32_t mode)
+{
+	struct mapped_attr m;
+	int fd, ret;
+
+	if (mkdirat(parent->fd, name, 0700) < 0)
+		return -errno;
+	fd = openat(parent->fd, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+	} else {
+		mapped__new(&m, r->in, parent->fd, S_IFDIR | (mode & 07777), 0);
+		ret = mapped__fset(fd, &m);
+		close(fd);
+	}
+	if (ret) {
+		unlinkat(parent->fd, name, AT_REMOVEDIR);
+		return ret;
+	}
+	return reply_entry(r, parent, name);
+}
+
 int op_mkdir(struct fuse_req *r)
 {
 	const struct fuse_mkdir_in *in = r->arg;
@@ -343,6 +520,11 @@ int op_mkdir(struct fuse_req *r)
 	ret = parent_and_name(r, sizeof(*in), &parent, &name);
 	if (ret)
 		return ret;
+	if (r->s->mapped) {
+		ret = mapped_mkdir(r, parent, name, in->mode);
+		inode__put(r->s, parent);
+		return ret;
+	}
 	umask_enter(r, in->umask);
 	ret = mkdirat(parent->fd, name, in->mode & 07777);
 	umask_leave();
@@ -385,6 +567,9 @@ static int rename_common(struct fuse_req *r, size_t off, uint64_t newdir,
 
 	if (flags &
 	    ~(uint32_t)(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
+		return -EINVAL;
+	/* mapped: a whiteout would be a real 0:0 device node on the host */
+	if (r->s->mapped && (flags & RENAME_WHITEOUT))
 		return -EINVAL;
 	oldname = req_name(r, off, &next);
 	if (!oldname || check_name(oldname))
@@ -491,6 +676,16 @@ int op_access(struct fuse_req *r)
 	ino = node(r);
 	if (!ino)
 		return -ENOENT;
+	if (r->s->mapped) {
+		struct stat st;
+
+		ret = inode__stat(r->s, ino, &st);
+		if (!ret)
+			ret = mapped__may(&st, r->in->uid, r->in->gid,
+					  (int)in->mask);
+		inode__put(r->s, ino);
+		return ret;
+	}
 	/* AT_EACCESS: check as the fsuid, not turtle's real uid. */
 	ret = faccessat(ino->fd, "", (int)in->mask,
 			AT_EMPTY_PATH | AT_EACCESS) < 0

@@ -16,10 +16,12 @@
 #include "server-int.h"
 
 /*
- * Reopen an inode for I/O. A directory: openat(fd, "."). A regular file:
- * its /proc/self/fd magic link, which names exactly that inode (no path
- * walk, so nothing can redirect it). Nothing else: a symlink is never
- * followed, and devices, FIFOs and sockets the guest kernel opens itself.
+ * Reopen an inode for I/O: a directory or a regular file, through its
+ * /proc/self/fd magic link, which names exactly that inode (no path walk,
+ * so nothing can redirect it, and no search permission on a directory is
+ * needed to open it for reading, as on a local file system; openat(fd,
+ * ".") would need it). Nothing else: a symlink is never followed, and
+ * devices, FIFOs and sockets the guest kernel opens itself.
  */
 int open_inode(struct fuse_server *s, struct fuse_inode *ino, int flags)
 {
@@ -27,9 +29,9 @@ int open_inode(struct fuse_server *s, struct fuse_inode *ino, int flags)
 	int fd;
 
 	flags |= O_CLOEXEC;
-	if (ino->type == S_IFDIR) {
-		fd = openat(ino->fd, ".", flags | O_DIRECTORY);
-	} else if (ino->type == S_IFREG) {
+	if (ino->type == S_IFDIR || ino->type == S_IFREG) {
+		if (ino->type == S_IFDIR)
+			flags |= O_DIRECTORY;
 		snprintf(num, sizeof(num), "%d", ino->fd);
 		fd = openat(s->proc_fd, num, flags & ~O_NOFOLLOW);
 	} else {
@@ -91,6 +93,16 @@ int op_open(struct fuse_req *r)
 		inode__put(r->s, ino);
 		return -EISDIR;
 	}
+	if (r->s->mapped && ino->type == S_IFREG) {
+		/* a device, FIFO or socket to the guest: not ours to open */
+		struct stat st;
+		int ret = inode__stat(r->s, ino, &st);
+
+		if (ret || !S_ISREG(st.st_mode)) {
+			inode__put(r->s, ino);
+			return ret ? ret : -EACCES;
+		}
+	}
 	fd = open_inode(r->s, ino, flags);
 	if (fd == -EACCES && widened) /* write-only file: as asked */
 		fd = open_inode(r->s, ino, (flags & ~O_ACCMODE) | O_WRONLY);
@@ -104,24 +116,71 @@ int op_open(struct fuse_req *r)
 	return reply_open(r->s, reply_small(r), fh);
 }
 
-/* Open name in dir, creating it; nonblocking, refusing non-files. */
-static int create_file(int dirfd, const char *name, int flags, mode_t mode)
+/*
+ * Open name in dir, creating it. An existing special file is never
+ * opened (virtiofsd's CVE-2020-35517: an open of a FIFO blocks, or wakes
+ * its writer; a device's open has effects): O_EXCL first; if the name
+ * exists, it is opened O_PATH (which opens nothing), checked to be a
+ * regular file (to the guest too, when mapped) and only then reopened
+ * through its /proc/self/fd magic link, which names exactly that inode.
+ * *created says which. mapped: a new file is 0600 on the host, the guest's
+ * view in its xattr; an existing one the server checks the guest's
+ * permission on, since the guest kernel did not know it existed.
+ */
+static int create_file(struct fuse_req *r, struct fuse_inode *parent,
+		       const char *name, int flags, bool *created)
 {
+	const struct fuse_create_in *in = r->arg;
+	struct mapped_attr m;
 	struct stat st;
-	int fd;
+	mode_t mode = r->s->mapped ? 0600 : in->mode & 07777;
+	char num[16];
+	int fd, pfd, ret;
 
-	fd = openat(dirfd, name,
-		    flags | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
-		    mode);
-	if (fd < 0)
-		return -errno;
-	/* An existing FIFO or device must not be opened for the guest. */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EACCES;
+	*created = false;
+	fd = openat(parent->fd, name,
+		    flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd >= 0) {
+		*created = true;
+		if (!r->s->mapped)
+			return fd;
+		mapped__new(&m, r->in, parent->fd, S_IFREG | (in->mode & 07777),
+			    0);
+		ret = mapped__fset(fd, &m);
+		if (ret) {
+			close(fd);
+			unlinkat(parent->fd, name, 0);
+			return ret;
+		}
+		return fd;
 	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	return fd;
+	if (errno != EEXIST || (in->flags & O_EXCL))
+		return -errno;
+	pfd = openat(parent->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (pfd < 0)
+		return -errno;
+	ret = mapped__stat(r->s, pfd, &st);
+	if (!ret && !S_ISREG(st.st_mode))
+		ret = S_ISDIR(st.st_mode)   ? -EISDIR
+		      : S_ISLNK(st.st_mode) ? -ELOOP /* as O_NOFOLLOW */
+					    : -EACCES;
+	if (!ret && r->s->mapped) {
+		int want = (flags & O_ACCMODE) == O_RDONLY   ? R_OK
+			   : (flags & O_ACCMODE) == O_WRONLY ? W_OK
+							     : R_OK | W_OK;
+
+		if (flags & O_TRUNC)
+			want |= W_OK;
+		ret = mapped__may(&st, r->in->uid, r->in->gid, want);
+	}
+	if (!ret) {
+		/* a regular file: its open neither blocks nor has effects */
+		snprintf(num, sizeof(num), "%d", pfd);
+		fd = openat(r->s->proc_fd, num, flags | O_CLOEXEC);
+		ret = fd < 0 ? -errno : fd;
+	}
+	close(pfd);
+	return ret;
 }
 
 int op_create(struct fuse_req *r)
@@ -133,7 +192,7 @@ int op_create(struct fuse_req *r)
 	size_t next;
 	struct stat st;
 	char num[16];
-	bool widened;
+	bool widened, created;
 	int flags, fd, pfd, ret;
 	uint64_t fh;
 
@@ -143,17 +202,15 @@ int op_create(struct fuse_req *r)
 	flags = host_flags(r->s, in->flags, &widened);
 	if (flags < 0)
 		return flags;
-	flags |= (int)in->flags & O_EXCL;
 	parent = inode__get(r->s, r->in->nodeid);
 	if (!parent)
 		return -ENOENT;
 	if (r->s->flags & FUSE_DONT_MASK)
 		umask(in->umask & 0777);
-	fd = create_file(parent->fd, name, flags, in->mode & 07777);
+	fd = create_file(r, parent, name, flags, &created);
 	if (fd == -EACCES && widened)
-		fd = create_file(parent->fd, name,
-				 (flags & ~O_ACCMODE) | O_WRONLY,
-				 in->mode & 07777);
+		fd = create_file(r, parent, name,
+				 (flags & ~O_ACCMODE) | O_WRONLY, &created);
 	umask(0);
 	inode__put(r->s, parent);
 	if (fd < 0)

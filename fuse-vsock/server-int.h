@@ -63,6 +63,7 @@ struct fuse_server {
 	char *dir, *tag;
 	bool read_only;
 	enum fuse_cache cache;
+	bool mapped;	      /* security=mapped (server-mapped.c) */
 	uint64_t timeout_sec; /* entry_valid and attr_valid */
 	int proc_fd;	      /* /proc/self/fd: reopening O_PATH fds */
 	struct fuse_inode *root;
@@ -129,7 +130,8 @@ int inode__add(struct fuse_server *s, int fd, struct fuse_inode **out,
 void inode__forget(struct fuse_server *s, uint64_t nodeid, uint64_t n);
 /* DESTROY: every inode but the root forgotten, every handle closed. */
 void table__reset(struct fuse_server *s);
-int inode__stat(struct fuse_inode *ino, struct stat *st);
+/* The inode's attributes as the guest sees them (mapped: overlaid). */
+int inode__stat(struct fuse_server *s, struct fuse_inode *ino, struct stat *st);
 
 /* Takes over fd and a reference to inode; returns the fh or 0 on error. */
 uint64_t handle__add(struct fuse_server *s, int fd, struct fuse_inode *ino,
@@ -183,6 +185,36 @@ int op_readdir(struct fuse_req *r);
 int op_readdirplus(struct fuse_req *r);
 int op_releasedir(struct fuse_req *r);
 int op_fsyncdir(struct fuse_req *r);
+
+/* server-mapped.c: security=mapped (see its primer) */
+#define MAPPED_XATTR "user.turtle.stat"
+#define XATTR_NAME_MAX_LEN 255
+struct mapped_attr {
+	uint32_t uid, gid, mode; /* mode: S_IFMT and 07777 */
+	uint64_t rdev;
+};
+/* The guest's attributes kept on a host inode: -ENODATA if none. */
+int mapped__get(int opath_fd, mode_t host_type, struct mapped_attr *m);
+int mapped__set(int opath_fd, const struct mapped_attr *m);
+int mapped__fset(int fd, const struct mapped_attr *m); /* a real fd */
+void mapped__from_stat(struct mapped_attr *m, const struct stat *st);
+/* st (of opath_fd) as the guest sees it. */
+void mapped__overlay(int opath_fd, struct stat *st);
+/* fstat of an O_PATH fd, as the guest sees it (mapped: overlaid). */
+int mapped__stat(struct fuse_server *s, int opath_fd, struct stat *st);
+/* A new entry's attributes: the caller's, or a setgid parent's group. */
+void mapped__new(struct mapped_attr *m, const struct fuse_in_header *in,
+		 int parent_fd, uint32_t mode, uint64_t rdev);
+/* May uid:gid access st (as the guest sees it) for mask (R_OK...)? */
+int mapped__may(const struct stat *st, uint32_t uid, uint32_t gid, int mask);
+/* A guest xattr name as stored on the host (len >= XATTR_NAME_MAX+1). */
+int mapped__xattr_to_host(const char *guest, char *host, size_t len);
+/*
+ * The guest's list from a host listxattr list of n bytes: into out
+ * (size bytes; 0: only count), its length or -ERANGE.
+ */
+ssize_t mapped__xattr_list(const char *hostlist, size_t n, char *out,
+			   size_t size);
 
 /* server-xattr.c */
 int op_setxattr(struct fuse_req *r);

@@ -8,9 +8,14 @@
  * trusted.* and security.* (file capabilities!) are checked with
  * CAP_SYS_ADMIN and CAP_SETFCAP, which a guest user's fsuid keeps: only
  * guest root may set or remove them.
+ *
+ * mapped: names are translated (server-mapped.c) so that the guest never
+ * reaches user.turtle.stat, and its trusted.* and security.* names are
+ * stored as user.* ones, which mean nothing to the host.
  */
 #include <errno.h>
 #include <linux/limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/xattr.h>
 
@@ -41,12 +46,26 @@ static int check_xattr_write(struct fuse_req *r, const char *name)
 	return 0;
 }
 
+/* The host's name for a guest xattr name (mapped: translated). */
+static int host_name(struct fuse_req *r, const char **name, char *buf,
+		     size_t len)
+{
+	int ret;
+
+	if (!r->s->mapped)
+		return 0;
+	ret = mapped__xattr_to_host(*name, buf, len);
+	if (!ret)
+		*name = buf;
+	return ret;
+}
+
 int op_setxattr(struct fuse_req *r)
 {
 	const struct fuse_setxattr_in *in = r->arg;
+	char path[32], hname[XATTR_NAME_MAX + 1];
 	struct fuse_inode *ino;
 	const char *name;
-	char path[32];
 	size_t next;
 	int ret;
 
@@ -55,6 +74,8 @@ int op_setxattr(struct fuse_req *r)
 	if (!name || r->arg_len - next != in->size)
 		return -EINVAL;
 	ret = check_xattr_write(r, name);
+	if (!ret)
+		ret = host_name(r, &name, hname, sizeof(hname));
 	if (ret)
 		return ret;
 	ret = xattr_path(r, &ino, path, sizeof(path));
@@ -86,9 +107,9 @@ static int reply_xattr(struct fuse_req *r, uint32_t size, ssize_t n)
 int op_getxattr(struct fuse_req *r)
 {
 	const struct fuse_getxattr_in *in = r->arg;
+	char path[32], hname[XATTR_NAME_MAX + 1];
 	struct fuse_inode *ino;
 	const char *name;
-	char path[32];
 	size_t next;
 	void *buf = NULL;
 	ssize_t n;
@@ -97,6 +118,8 @@ int op_getxattr(struct fuse_req *r)
 	name = req_name(r, sizeof(*in), &next);
 	if (!name || next != r->arg_len || !*name)
 		return -EINVAL;
+	if (host_name(r, &name, hname, sizeof(hname)))
+		return -ENODATA; /* nothing kept under such a name */
 	if (in->size && !(buf = reply_body(r, in->size)))
 		return -E2BIG;
 	ret = xattr_path(r, &ino, path, sizeof(path));
@@ -106,6 +129,37 @@ int op_getxattr(struct fuse_req *r)
 	ret = reply_xattr(r, in->size, n);
 	inode__put(r->s, ino);
 	return ret;
+}
+
+/*
+ * mapped: the host's whole list, translated into buf (size 0: only its
+ * length); the length or -errno.
+ */
+static ssize_t list_mapped(const char *path, char *buf, size_t size)
+{
+	char *host = NULL;
+	ssize_t n, len;
+
+	for (;;) {
+		len = listxattr(path, NULL, 0);
+		if (len <= 0)
+			return len < 0 ? -errno : 0;
+		free(host);
+		host = malloc((size_t)len);
+		if (!host)
+			return -ENOMEM;
+		n = listxattr(path, host, (size_t)len);
+		if (n >= 0)
+			break;
+		if (errno != ERANGE) { /* ERANGE: it grew meanwhile */
+			n = -errno;
+			free(host);
+			return n;
+		}
+	}
+	n = mapped__xattr_list(host, (size_t)n, buf, size);
+	free(host);
+	return n;
 }
 
 int op_listxattr(struct fuse_req *r)
@@ -122,7 +176,15 @@ int op_listxattr(struct fuse_req *r)
 	ret = xattr_path(r, &ino, path, sizeof(path));
 	if (ret)
 		return ret;
-	n = listxattr(path, buf, in->size);
+	if (r->s->mapped) {
+		n = list_mapped(path, buf, in->size);
+		if (n < 0) {
+			errno = (int)-n;
+			n = -1;
+		}
+	} else {
+		n = listxattr(path, buf, in->size);
+	}
 	ret = reply_xattr(r, in->size, n);
 	inode__put(r->s, ino);
 	return ret;
@@ -130,9 +192,9 @@ int op_listxattr(struct fuse_req *r)
 
 int op_removexattr(struct fuse_req *r)
 {
+	char path[32], hname[XATTR_NAME_MAX + 1];
 	struct fuse_inode *ino;
 	const char *name;
-	char path[32];
 	size_t next;
 	int ret;
 
@@ -140,6 +202,8 @@ int op_removexattr(struct fuse_req *r)
 	if (!name || next != r->arg_len)
 		return -EINVAL;
 	ret = check_xattr_write(r, name);
+	if (!ret)
+		ret = host_name(r, &name, hname, sizeof(hname));
 	if (ret)
 		return ret;
 	ret = xattr_path(r, &ino, path, sizeof(path));

@@ -83,6 +83,7 @@
 #include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "../vmm/log.h"
@@ -201,6 +202,21 @@ static int op_init(struct fuse_req *r)
 	}
 	if (s->read_only || s->cache == FUSE_CACHE_NEVER)
 		want &= ~(uint32_t)FUSE_WRITEBACK_CACHE;
+	/*
+	 * mapped: the guest kernel applies the umask (the mode it sends goes
+	 * into the xattr as it is).
+	 */
+	if (s->mapped)
+		want &= ~(uint32_t)FUSE_DONT_MASK;
+	/*
+	 * passthrough: the host kernel clears setuid/setgid when a guest user
+	 * who is not root writes, truncates or chowns (the request runs as
+	 * that user); without this flag the guest kernel would ask first
+	 * with a SETATTR as the writer, which only the owner may do: EPERM.
+	 * mapped: the guest kernel's SETATTR only changes the xattr.
+	 */
+	if (!s->mapped)
+		want |= FUSE_HANDLE_KILLPRIV_V2;
 	if (in->minor < out->minor)
 		out->minor = in->minor;
 	out->max_readahead = in->max_readahead;
@@ -378,9 +394,14 @@ size_t fuse_server__handle(struct fuse_server *s, const void *msg, size_t len,
 	if (op->writes && s->read_only)
 		return reply_error(out, in->unique, -EROFS);
 
-	creds_enter(in);
-	ret = op->fn(&r);
-	creds_leave();
+	if (s->mapped) {
+		ret = op->fn(
+			&r); /* as turtle's user: the guest kernel checks */
+	} else {
+		creds_enter(in);
+		ret = op->fn(&r);
+		creds_leave();
+	}
 
 	if (ret == FUSE_NO_REPLY)
 		return 0;
@@ -401,6 +422,17 @@ int fuse_server__thread_init(void)
 	return 0;
 }
 
+/* Can the directory (O_PATH fd) hold user xattrs? -1 and errno if not. */
+static int getxattr_probe(int fd)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (getxattr(path, MAPPED_XATTR, NULL, 0) < 0 && errno != ENODATA)
+		return -1;
+	return 0;
+}
+
 struct fuse_server *fuse_server__create(const struct fuse_share_opts *o,
 					char *err)
 {
@@ -416,6 +448,8 @@ struct fuse_server *fuse_server__create(const struct fuse_share_opts *o,
 	s->proc_fd = -1;
 	s->read_only = o->read_only;
 	s->cache = o->cache;
+	s->mapped = o->security == FUSE_SECURITY_MAPPED ||
+		    (o->security == FUSE_SECURITY_DEFAULT && geteuid() != 0);
 	s->timeout_sec =
 		o->cache == FUSE_CACHE_ALWAYS  ? FUSE_SERVER_TIMEOUT_ALWAYS_SEC
 		: o->cache == FUSE_CACHE_NEVER ? 0
@@ -444,6 +478,14 @@ struct fuse_server *fuse_server__create(const struct fuse_share_opts *o,
 	}
 	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		errbuf_set(err, "--share %s: not a directory", o->dir);
+		close(fd);
+		goto fail;
+	}
+	if (s->mapped && getxattr_probe(fd) < 0) {
+		errbuf_set(
+			err,
+			"--share %s: security=mapped needs user xattrs, which this file system does not support (%s): use security=passthrough",
+			o->dir, strerror(errno));
 		close(fd);
 		goto fail;
 	}
@@ -494,6 +536,18 @@ void fuse_server__detach(struct fuse_server *s)
 const char *fuse_server__tag(const struct fuse_server *s)
 {
 	return s->tag;
+}
+
+enum fuse_security fuse_server__security(const struct fuse_server *s)
+{
+	return s->mapped ? FUSE_SECURITY_MAPPED : FUSE_SECURITY_PASSTHROUGH;
+}
+
+const char *fuse_security__name(enum fuse_security sec)
+{
+	return sec == FUSE_SECURITY_MAPPED	  ? "mapped"
+	       : sec == FUSE_SECURITY_PASSTHROUGH ? "passthrough"
+						  : "default";
 }
 
 int fuse_server__read_only(const struct fuse_server *s)

@@ -41,11 +41,31 @@ enum fuse_cache {
 	FUSE_CACHE_NEVER,
 };
 
+/*
+ * Who the guest's users are on the host (--share ...,security=; see
+ * server-mapped.c):
+ *   passthrough  each request runs as the guest user's uid and gid
+ *                (setfsuid): guest root is root over the directory, as
+ *                virtiofsd. Needs turtle to run as root.
+ *   mapped       every host file belongs to turtle's user; the guest's
+ *                owners, modes (setuid, setgid, sticky) and special files
+ *                live in an xattr (user.turtle.stat), and the guest kernel
+ *                checks permissions. A guest never makes a host file that
+ *                grants more than turtle's user has.
+ *   default      passthrough when turtle runs as root, mapped otherwise
+ */
+enum fuse_security {
+	FUSE_SECURITY_DEFAULT = 0,
+	FUSE_SECURITY_PASSTHROUGH,
+	FUSE_SECURITY_MAPPED,
+};
+
 struct fuse_share_opts {
 	const char *dir; /* the host directory; must exist */
 	const char *tag; /* what the guest names it by (proto.h) */
 	int read_only;
 	enum fuse_cache cache;
+	enum fuse_security security;
 };
 
 struct fuse_server;
@@ -76,6 +96,9 @@ struct fuse_server *fuse_server__create(const struct fuse_share_opts *o,
 					char *err);
 void fuse_server__destroy(struct fuse_server *s);
 const char *fuse_server__tag(const struct fuse_server *s);
+/* passthrough or mapped, once the default is resolved. */
+enum fuse_security fuse_server__security(const struct fuse_server *s);
+const char *fuse_security__name(enum fuse_security sec);
 int fuse_server__read_only(const struct fuse_server *s);
 
 /*

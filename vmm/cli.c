@@ -38,7 +38,7 @@ const char cli__run_usage[] =
 	"                         \"OK <host port>\\n\"), and a guest connecting to\n"
 	"                         host (CID 2) port P reaches the Unix socket\n"
 	"                         PATH_P (Firecracker's scheme)\n"
-	"      --share DIR[,tag=NAME][,ro][,cache=MODE]\n"
+	"      --share DIR[,tag=NAME][,ro][,cache=MODE][,security=MODEL]\n"
 	"                         share the host directory DIR with the guest\n"
 	"                         (FUSE over vsock; without --vsock, a vsock\n"
 	"                         device with CID 3 is added). In the guest:\n"
@@ -47,6 +47,12 @@ const char cli__run_usage[] =
 	"                         and attributes 1 s, the default), always (a\n"
 	"                         day, and file data kept across opens: for a\n"
 	"                         directory only this guest changes) or never.\n"
+	"                         security: passthrough (guest users act as the\n"
+	"                         same uids on the host; guest root is root over\n"
+	"                         DIR) or mapped (files belong to turtle's user;\n"
+	"                         the guest's owners, modes and device nodes are\n"
+	"                         kept in xattrs). Default: passthrough when\n"
+	"                         turtle runs as root, else mapped.\n"
 	"                         Repeatable, up to 8, tags unique\n"
 	"      --nested[=MODE]    start the vCPUs at virtual EL2 so the guest can\n"
 	"                         run KVM itself (needs FEAT_NV2 and a host booted\n"
@@ -255,7 +261,10 @@ static int parse_vsock(const char *arg, struct run_opts *o, char *err)
 	return 0;
 }
 
-/* --share DIR[,tag=NAME][,ro][,cache=auto|always|never] */
+/*
+ * --share DIR[,tag=NAME][,ro][,cache=auto|always|never]
+ *            [,security=passthrough|mapped]
+ */
 static int parse_share(const char *arg, struct run_opts *o, char *err)
 {
 	struct fuse_share_opts *sh;
@@ -296,6 +305,18 @@ static int parse_share(const char *arg, struct run_opts *o, char *err)
 					opt + 6);
 				goto fail;
 			}
+		} else if (!strncmp(opt, "security=", 9)) {
+			if (!strcmp(opt + 9, "passthrough")) {
+				sh->security = FUSE_SECURITY_PASSTHROUGH;
+			} else if (!strcmp(opt + 9, "mapped")) {
+				sh->security = FUSE_SECURITY_MAPPED;
+			} else {
+				errbuf_set(
+					err,
+					"--share: security=%s: use security=passthrough or mapped",
+					opt + 9);
+				goto fail;
+			}
 		} else if (!strncmp(opt, "tag=", 4)) {
 			sh->tag = opt + 4;
 			if (!*sh->tag ||
@@ -309,7 +330,7 @@ static int parse_share(const char *arg, struct run_opts *o, char *err)
 		} else {
 			errbuf_set(
 				err,
-				"--share: unknown option '%s' (use tag=NAME, ro or cache=)",
+				"--share: unknown option '%s' (use tag=NAME, ro, cache= or security=)",
 				opt);
 			goto fail;
 		}

@@ -232,12 +232,14 @@ static int shares__start(const struct run_opts *o)
 			return -1;
 		}
 		nr_servers++;
-		pr_debug("sharing %s as '%s'%s, cache=%s", o->shares[i].dir,
-			 o->shares[i].tag,
-			 o->shares[i].read_only ? ", read-only" : "",
-			 o->shares[i].cache == FUSE_CACHE_ALWAYS  ? "always"
-			 : o->shares[i].cache == FUSE_CACHE_NEVER ? "never"
-								  : "auto");
+		pr_debug(
+			"sharing %s as '%s'%s, cache=%s, security=%s",
+			o->shares[i].dir, o->shares[i].tag,
+			o->shares[i].read_only ? ", read-only" : "",
+			o->shares[i].cache == FUSE_CACHE_ALWAYS	 ? "always"
+			: o->shares[i].cache == FUSE_CACHE_NEVER ? "never"
+								 : "auto",
+			fuse_security__name(fuse_server__security(servers[i])));
 	}
 	return 0;
 }

@@ -17,8 +17,9 @@ struct fuse_buf out;
 uint64_t unique_ctr;
 uint32_t cur_uid, cur_gid;
 enum fuse_cache cur_cache; /* the next setup's share's */
-uint32_t init_flags;	   /* what INIT granted */
-size_t rlen;		   /* the last reply's length */
+enum fuse_security cur_security;
+uint32_t init_flags; /* what INIT granted */
+size_t rlen;	     /* the last reply's length */
 char msg[FUSE_SERVER_MAX_MSG];
 
 const struct fuse_out_header *oh(void)
@@ -89,7 +90,8 @@ void fsrv__setup_ro(int ro)
 {
 	struct fuse_share_opts o = { .tag = "share",
 				     .read_only = ro,
-				     .cache = cur_cache };
+				     .cache = cur_cache,
+				     .security = cur_security };
 	char err[ERRBUF_LEN] = "";
 	char p[160];
 	int fd;

@@ -19,10 +19,11 @@ extern char tmp[64], share[96], outside[96];
 extern struct fuse_server *srv;
 extern struct fuse_buf out; /* the last reply */
 extern uint64_t unique_ctr;
-extern uint32_t cur_uid, cur_gid; /* who sends the next requests */
-extern enum fuse_cache cur_cache; /* the next setup's share's */
-extern uint32_t init_flags;	  /* what INIT granted */
-extern size_t rlen;		  /* the last reply's length */
+extern uint32_t cur_uid, cur_gid;	/* who sends the next requests */
+extern enum fuse_cache cur_cache;	/* the next setup's share's */
+extern enum fuse_security cur_security; /* the same */
+extern uint32_t init_flags;		/* what INIT granted */
+extern size_t rlen;			/* the last reply's length */
 extern char msg[FUSE_SERVER_MAX_MSG];
 
 /*

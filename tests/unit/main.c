@@ -43,6 +43,7 @@ int main(void)
 		fuse_confine_suite,
 		fuse_malformed_suite,
 		fuse_cache_suite,
+		fuse_mapped_suite,
 		fuse_session_suite,
 		fuse_client_suite,
 		privs_suite,

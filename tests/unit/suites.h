@@ -38,6 +38,7 @@ Suite *fuse_locks_suite(void);
 Suite *fuse_confine_suite(void);
 Suite *fuse_malformed_suite(void);
 Suite *fuse_cache_suite(void);
+Suite *fuse_mapped_suite(void);
 Suite *fuse_session_suite(void);
 Suite *fuse_client_suite(void);
 Suite *privs_suite(void);

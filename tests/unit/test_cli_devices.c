@@ -248,6 +248,31 @@ START_TEST(test_cli_share_cache_modes)
 }
 END_TEST
 
+/* security=: unset means the default (resolved by the server). */
+START_TEST(test_cli_share_security_models)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", "/tmp",
+			       "--share", "/,tag=a,security=mapped", "--share",
+			       "/tmp,security=passthrough,tag=b"),
+			 CLI_OK);
+	ck_assert_int_eq(o.shares[0].security, FUSE_SECURITY_DEFAULT);
+	ck_assert_int_eq(o.shares[1].security, FUSE_SECURITY_MAPPED);
+	ck_assert_int_eq(o.shares[2].security, FUSE_SECURITY_PASSTHROUGH);
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share",
+			       "/tmp,security=xattr"),
+			 CLI_ERROR);
+	ck_assert_err_has(err,
+			  "security=xattr: use security=passthrough or mapped");
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--share", "/tmp,security="),
+		CLI_ERROR);
+	ck_assert_err_has(err, "use security=passthrough or mapped");
+}
+END_TEST
+
 START_TEST(test_cli_share_duplicate_tag_rejected)
 {
 	struct run_opts o;
@@ -343,6 +368,7 @@ Suite *cli_devices_suite(void)
 	tcase_add_test(tc, test_cli_share_default_tag);
 	tcase_add_test(tc, test_cli_share_tag_ro_and_repeat);
 	tcase_add_test(tc, test_cli_share_cache_modes);
+	tcase_add_test(tc, test_cli_share_security_models);
 	tcase_add_test(tc, test_cli_share_duplicate_tag_rejected);
 	tcase_add_test(tc, test_cli_share_missing_dir_rejected);
 	tcase_add_test(tc, test_cli_share_bad_options_rejected);

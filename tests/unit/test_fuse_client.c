@@ -57,6 +57,7 @@ static unsigned int nlinks;
 static struct fuse_client *client;
 static dev_t mnt_dev;
 static atomic_int broken_calls, aborted;
+static enum fuse_security security; /* the next setup's share's */
 
 static int can_fuse(void)
 {
@@ -206,7 +207,7 @@ static void janitor_stop(void)
 /* Servers, pool and n connections, hello not yet said. */
 static void links_setup(unsigned int n)
 {
-	struct fuse_share_opts o = { .tag = "share" };
+	struct fuse_share_opts o = { .tag = "share", .security = security };
 	char err[ERRBUF_LEN] = "";
 	unsigned int i;
 	int sv[2];
@@ -308,6 +309,15 @@ static int skip;
 static void setup(void)
 {
 	skip = !can_fuse();
+	security = FUSE_SECURITY_PASSTHROUGH;
+	if (!skip)
+		mount_share("share");
+}
+
+static void setup_mapped(void)
+{
+	skip = !can_fuse();
+	security = FUSE_SECURITY_MAPPED;
 	if (!skip)
 		mount_share("share");
 }
@@ -315,6 +325,7 @@ static void setup(void)
 static void setup_ro(void)
 {
 	skip = !can_fuse();
+	security = FUSE_SECURITY_PASSTHROUGH;
 	if (!skip)
 		mount_share("ro");
 }
@@ -746,8 +757,10 @@ START_TEST(test_fuse_client_posix_script)
 	snprintf(cmd, sizeof(cmd), "%s/turtle-agent", agent_dir);
 	ck_assert_msg(!access(cmd, X_OK), "no %s (make builds it)", cmd);
 	ck_assert_int_eq(chmod(host_dir, 0755), 0); /* for its uid 1000 */
-	snprintf(cmd, sizeof(cmd), "PATH=%s/%s:$PATH sh %s %s >%s.out 2>&1",
-		 cwd, agent_dir, script, mnt, host_dir);
+	snprintf(cmd, sizeof(cmd),
+		 "POSIX_DEVICES=%d PATH=%s/%s:$PATH sh %s %s >%s.out 2>&1",
+		 security == FUSE_SECURITY_MAPPED, cwd, agent_dir, script, mnt,
+		 host_dir);
 	st = system(cmd);
 	snprintf(cmd, sizeof(cmd), "%s.out", host_dir);
 	fd = open(cmd, O_RDONLY);
@@ -764,6 +777,10 @@ START_TEST(test_fuse_client_posix_script)
 	ck_assert_msg(strstr(out, "POSIX-OK perm_owner\n") &&
 			      strstr(out, "POSIX-OK sticky\n"),
 		      "permission checks did not pass:\n%s", out);
+	ck_assert_msg(security != FUSE_SECURITY_MAPPED ||
+			      strstr(out, "POSIX-OK devices\n"),
+		      "device nodes did not pass on the mapped share:\n%s",
+		      out);
 	ck_assert_msg(strstr(out, "POSIX-OK xattr\n") &&
 			      strstr(out, "POSIX-OK posix_lock\n") &&
 			      strstr(out, " skip=0\n"),
@@ -922,6 +939,7 @@ Suite *fuse_client_suite(void)
 	Suite *s = suite_create("fuse_client");
 	TCase *tc = tcase_create("mount");
 	TCase *ro = tcase_create("read-only");
+	TCase *mapped = tcase_create("mapped");
 	TCase *hello = tcase_create("hello");
 	TCase *cli = tcase_create("cli");
 
@@ -937,6 +955,11 @@ Suite *fuse_client_suite(void)
 	tcase_add_test(tc, test_fuse_client_host_gone_aborts);
 	tcase_add_test(tc, test_fuse_client_posix_script);
 	suite_add_tcase(s, tc);
+
+	tcase_add_checked_fixture(mapped, setup_mapped, teardown);
+	tcase_set_timeout(mapped, 60);
+	tcase_add_test(mapped, test_fuse_client_posix_script);
+	suite_add_tcase(s, mapped);
 
 	tcase_add_checked_fixture(ro, setup_ro, teardown);
 	tcase_add_test(ro, test_fuse_client_read_only_share);

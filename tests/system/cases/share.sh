@@ -5,7 +5,8 @@
 # once; the host then finds exactly that result, byte for byte (the same
 # from L2 is the share-l2 case). A read-only share mounts read-only, reads, and refuses every kind of
 # write, the host directory unchanged. Without --share, mounting fails
-# with a clear message instead of hanging.
+# with a clear message instead of hanging. With security=mapped, posix.sh
+# and device nodes pass, and the host has only plain 0600/0700 files.
 . /tests/lib.sh
 . /tests/share-lib.sh
 
@@ -25,6 +26,30 @@ tr -d '\r' </tmp/out | sed 's/^[0-9.]* //' >/tmp/o
 check share /tmp/o "$N" "$MB"
 
 check_posix share-posix /tmp/o
+
+# security=mapped, in a boot of its own: posix.sh with device nodes; what
+# guest root made is plain turtle-owned files and directories on the host.
+prepare
+run_turtle /tmp/out 480 run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
+	--mem 256 --share $S,security=mapped \
+	--cmdline "$GUEST_CMDLINE -- /tests/share-mapped.sh"
+tr -d '\r' </tmp/out | sed 's/^[0-9.]* //' >/tmp/o
+check_posix share-mapped-posix /tmp/o
+view="4755:0 regular file 0:0;644:0 character special file 1:1;"
+view="${view}644:0 fifo 0:0;1777:0 directory 0:0;"
+special=$(find $S/m ! -type f ! -type d; find $S/m -perm /7022)
+if ! has MAPPED-DONE /tmp/o; then
+	fail share-mapped-host "the guest did not finish (turtle exit $RC)"
+elif ! has "MAPPED-GUEST-VIEW $view" /tmp/o; then
+	fail share-mapped-host "the guest sees $(grep MAPPED-GUEST-VIEW /tmp/o)"
+elif [ -n "$special" ]; then
+	fail share-mapped-host "the host has special or setuid/writable files: $special"
+elif [ "$(stat -c '%a %F' $S/m/suid $S/m/mem $S/m/fifo $S/m | tr '\n' ';')" != \
+	"600 regular file;600 regular file;600 regular file;700 directory;" ]; then
+	fail share-mapped-host "host modes: $(stat -c '%n %a %F' $S/m/* $S/m | tr '\n' ';')"
+else
+	pass share-mapped-host "setuid file, device 1:1, FIFO, sticky dir: 0600/0700 plain files on the host"
+fi
 
 # The read-only share, in a boot of its own.
 run_turtle /tmp/out 240 run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \

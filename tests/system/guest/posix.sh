@@ -333,6 +333,39 @@ t_perm_owner() {
 	user_fails "chown to root" "chown 0 $PWD/open/mine"
 }
 
+# A directory its owner may read but not search (0600) still opens for
+# reading: its names list.
+t_dir_read_no_search() {
+	mkdir open
+	chmod 777 open
+	user_ok "a directory of its own, 0600" "mkdir $PWD/open/d && : >$PWD/open/d/n && chmod 600 $PWD/open/d"
+	expect "names of a 0600 dir" "$(as_user "ls $PWD/open/d")" n
+}
+
+# A user who may write a setuid/setgid file (not its own) writes it; the
+# bits go, as on a local file system.
+t_write_clears_setuid() {
+	echo x >f
+	chmod 6777 f
+	user_ok "writing a setuid file it may write" "echo y >>$PWD/f"
+	expect content "$(cat f)" "x
+y"
+	expect "mode after a write by another user" "$(mode f)" 777
+}
+
+# touch (utimensat UTIME_NOW) by a user who may write the file but does
+# not own it.
+t_touch_by_writer() {
+	: >f
+	chmod 666 f
+	touch -d "2001-02-03 04:05:06" f
+	user_ok "touching a file it may write" "touch $PWD/f"
+	[ "$(stat -c %Y f)" != 981173106 ] || {
+		echo "mtime did not move on touch"
+		return 1
+	}
+}
+
 t_sticky() {
 	mkdir s
 	chmod 1777 s
@@ -362,6 +395,23 @@ t_mkdir_rmdir() {
 t_fifo() {
 	mkfifo p
 	[ -p p ] || { echo "p is no fifo"; return 1; }
+}
+
+# Device nodes (a mapped share keeps them; POSIX_DEVICES=1 asks for the
+# check): any major:minor, with their type and rdev; FIFOs and sockets.
+t_devices() {
+	mknod c c 1 3
+	mknod b b 8 17
+	mknod big c 4095 1048575
+	expect "char device" "$(stat -c '%F %t:%T' c)" "character special file 1:3"
+	expect "block device" "$(stat -c '%F %t:%T' b)" "block special file 8:11"
+	expect "large numbers" "$(stat -c '%t:%T' big)" "fff:fffff"
+	mknod p p
+	[ -p p ] || { echo "p is no fifo"; return 1; }
+	chown "$U:$U" c
+	chmod 620 c
+	expect "device owner and mode" "$(owner c):$(mode c)" "$U:$U:620"
+	expect "rdev after chmod" "$(stat -c '%t:%T' c)" "1:3"
 }
 
 t_xattr() {
@@ -442,9 +492,13 @@ run perm_read user
 run perm_dir user
 run perm_owner user
 run sticky user
+run dir_read_no_search user
+run write_clears_setuid user
+run touch_by_writer user
 run setgid_dir user
 run mkdir_rmdir
 run fifo
+[ "${POSIX_DEVICES:-0}" = 1 ] && run devices
 run xattr xattr
 run flock flock
 run posix_lock fsops
