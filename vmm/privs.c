@@ -16,7 +16,8 @@
  *                             every guest user could use root's group
  *                             permissions on the host. A passthrough share
  *                             without CAP_SETUID etc. (turtle not root) is
- *                             refused: it cannot act as the guest's users.
+ *                             refused: it cannot act as the guest's users
+ *                             (the default model is mapped then).
  *   after setup (privs__drop) no_new_privs; RLIMIT_CORE 0 so guest memory
  *                             never lands in a core file (--core-dump
  *                             keeps the limit); the bounding set cut to
@@ -84,23 +85,26 @@ static const char *const cap_names[] = {
 };
 
 /*
- * Whether a share's workers act as each guest user (setfsuid), which
- * needs CAP_SETUID and CAP_SETGID, and the filesystem capabilities for
- * guest root. Every share does today (the passthrough model).
+ * Whether a share's workers act as each guest user (setfsuid): the
+ * passthrough model, which needs CAP_SETUID and CAP_SETGID, and the
+ * filesystem capabilities for guest root. A mapped share acts as turtle's
+ * own user and needs nothing. The default is passthrough as root, mapped
+ * otherwise (as fuse_server__create resolves it).
  */
-static bool share_acts_as_guest_users(const struct fuse_share_opts *s)
+static bool share_acts_as_guest_users(const struct fuse_share_opts *s,
+				      bool root)
 {
-	(void)s;
-	return true;
+	return s->security == FUSE_SECURITY_PASSTHROUGH ||
+	       (s->security == FUSE_SECURITY_DEFAULT && root);
 }
 
-privs_caps privs__needed(const struct run_opts *o)
+privs_caps privs__needed(const struct run_opts *o, bool root)
 {
 	privs_caps caps = 0;
 	unsigned int i;
 
 	for (i = 0; i < o->nshares; i++) {
-		if (!share_acts_as_guest_users(&o->shares[i]))
+		if (!share_acts_as_guest_users(&o->shares[i], root))
 			continue;
 		caps |= o->shares[i].read_only ? CAPS_SHARE_READ
 					       : CAPS_SHARE_WRITE;
@@ -108,7 +112,8 @@ privs_caps privs__needed(const struct run_opts *o)
 	return caps;
 }
 
-int privs__check(const struct run_opts *o, privs_caps permitted, char *err)
+int privs__check(const struct run_opts *o, bool root, privs_caps permitted,
+		 char *err)
 {
 	char names[160];
 	unsigned int i;
@@ -117,7 +122,7 @@ int privs__check(const struct run_opts *o, privs_caps permitted, char *err)
 		const struct fuse_share_opts *s = &o->shares[i];
 		privs_caps missing;
 
-		if (!share_acts_as_guest_users(s))
+		if (!share_acts_as_guest_users(s, root))
 			continue;
 		missing = (s->read_only ? CAPS_SHARE_READ : CAPS_SHARE_WRITE) &
 			  ~permitted;
@@ -125,7 +130,7 @@ int privs__check(const struct run_opts *o, privs_caps permitted, char *err)
 			continue;
 		errbuf_set(
 			err,
-			"--share %s: acting as the guest's users needs root (missing %s); run turtle as root",
+			"--share %s: security=passthrough acts as each guest user, which needs root (missing %s); as an ordinary user, use security=mapped",
 			s->dir, privs__names(missing, names, sizeof(names)));
 		return -1;
 	}
@@ -210,7 +215,7 @@ int privs__start(const struct run_opts *o, char *err)
 			   strerror(errno));
 		return -1;
 	}
-	return privs__check(o, privs__permitted(), err);
+	return privs__check(o, geteuid() == 0, privs__permitted(), err);
 }
 
 /* Cut the bounding set to keep (needs CAP_SETPCAP, which it may drop). */
@@ -259,7 +264,7 @@ int privs__drop(const struct run_opts *o, char *err)
 		return -1;
 	}
 	prm = caps_of(d, 1);
-	keep = privs__needed(o) & prm;
+	keep = privs__needed(o, geteuid() == 0) & prm;
 	/* Without CAP_SETPCAP (not root) the bounding set stays: with
 	 * no_new_privs, nothing turtle could exec would gain from it. */
 	if ((caps_of(d, 0) & PRIVS_CAP(CAP_SETPCAP)) &&

@@ -7,6 +7,7 @@
  * no supplementary groups when it is root, only the capabilities its
  * options need, no_new_privs, and no core dumps unless --core-dump.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,19 +19,21 @@ typedef uint64_t privs_caps;
 #define PRIVS_CAP(c) ((privs_caps)1 << (c))
 
 /*
- * The capabilities a run with these options needs after setup: the
- * filesystem ones and CAP_SETUID/CAP_SETGID for a passthrough share (a
- * worker acts as each guest user), fewer for a read-only one; none
- * otherwise.
+ * The capabilities a run with these options needs after setup, root
+ * saying whether turtle runs as root (which makes a share's default model
+ * passthrough): the filesystem ones and CAP_SETUID/CAP_SETGID for a
+ * passthrough share (a worker acts as each guest user), fewer for a
+ * read-only one; none for a mapped share, or without shares.
  */
-privs_caps privs__needed(const struct run_opts *o);
+privs_caps privs__needed(const struct run_opts *o, bool root);
 
 /*
  * Refuse a run that cannot work with what the process holds (permitted
  * is its permitted set): a passthrough share without what it needs to
  * act as guest users. 0, or -1 with err set.
  */
-int privs__check(const struct run_opts *o, privs_caps permitted, char *err);
+int privs__check(const struct run_opts *o, bool root, privs_caps permitted,
+		 char *err);
 
 /* "CAP_CHOWN,CAP_SETUID" or "none", into buf; returns buf. */
 char *privs__names(privs_caps caps, char *buf, size_t len);

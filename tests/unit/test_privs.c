@@ -35,7 +35,7 @@ START_TEST(test_privs_none_without_shares)
 	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--disk", "a.img",
 			       "--vsock", "3,/tmp/v.sock"),
 			 CLI_OK);
-	ck_assert_uint_eq(privs__needed(&o), 0);
+	ck_assert_uint_eq(privs__needed(&o, true), 0);
 }
 END_TEST
 
@@ -46,14 +46,39 @@ START_TEST(test_privs_passthrough_share)
 
 	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", "/tmp"),
 			 CLI_OK);
-	ck_assert_uint_eq(privs__needed(&o), SHARE_RW);
+	ck_assert_uint_eq(privs__needed(&o, true), SHARE_RW);
 	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", "/tmp,ro"),
 			 CLI_OK);
-	ck_assert_uint_eq(privs__needed(&o), SHARE_RO);
+	ck_assert_uint_eq(privs__needed(&o, true), SHARE_RO);
 	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share",
 			       "/tmp,ro,tag=a", "--share", "/,tag=b"),
 			 CLI_OK);
-	ck_assert_uint_eq(privs__needed(&o), SHARE_RW);
+	ck_assert_uint_eq(privs__needed(&o, true), SHARE_RW);
+	/* Not root: the default model is mapped. */
+	ck_assert_uint_eq(privs__needed(&o, false), 0);
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share",
+			       "/tmp,security=passthrough"),
+			 CLI_OK);
+	ck_assert_uint_eq(privs__needed(&o, false), SHARE_RW);
+}
+END_TEST
+
+START_TEST(test_privs_mapped_share_needs_nothing)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share",
+			       "/tmp,security=mapped"),
+			 CLI_OK);
+	ck_assert_uint_eq(privs__needed(&o, true), 0);
+	ck_assert_uint_eq(privs__needed(&o, false), 0);
+	ck_assert_int_eq(privs__check(&o, false, 0, err), 0);
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share",
+			       "/tmp,security=mapped,tag=a", "--share",
+			       "/,ro,tag=b,security=passthrough"),
+			 CLI_OK);
+	ck_assert_uint_eq(privs__needed(&o, true), SHARE_RO);
 }
 END_TEST
 
@@ -64,16 +89,23 @@ START_TEST(test_privs_check_refuses_share_without_caps)
 
 	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", "/tmp"),
 			 CLI_OK);
-	ck_assert_int_eq(privs__check(&o, SHARE_RW, err), 0);
+	ck_assert_int_eq(privs__check(&o, true, SHARE_RW, err), 0);
 	ck_assert_int_eq(
-		privs__check(&o, SHARE_RW & ~PRIVS_CAP(CAP_MKNOD), err), -1);
+		privs__check(&o, true, SHARE_RW & ~PRIVS_CAP(CAP_MKNOD), err),
+		-1);
 	ck_assert_err_has(err, "--share /tmp");
 	ck_assert_err_has(err, "CAP_MKNOD");
-	ck_assert_int_eq(privs__check(&o, 0, err), -1);
+	/* Not root, the default is mapped: nothing to refuse. */
+	ck_assert_int_eq(privs__check(&o, false, 0, err), 0);
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share",
+			       "/tmp,security=passthrough"),
+			 CLI_OK);
+	ck_assert_int_eq(privs__check(&o, false, 0, err), -1);
 	ck_assert_err_has(err, "CAP_SETUID");
+	ck_assert_err_has(err, "use security=mapped");
 	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--vsock", "3"),
 			 CLI_OK);
-	ck_assert_int_eq(privs__check(&o, 0, err), 0);
+	ck_assert_int_eq(privs__check(&o, false, 0, err), 0);
 }
 END_TEST
 
@@ -223,6 +255,7 @@ Suite *privs_suite(void)
 
 	tcase_add_test(tc, test_privs_none_without_shares);
 	tcase_add_test(tc, test_privs_passthrough_share);
+	tcase_add_test(tc, test_privs_mapped_share_needs_nothing);
 	tcase_add_test(tc, test_privs_check_refuses_share_without_caps);
 	tcase_add_test(tc, test_privs_names);
 	tcase_add_test(tc, test_privs_drop_keeps_only_what_shares_need);

@@ -6,11 +6,14 @@
 #    0660 host file; only the share's capabilities kept (effective,
 #    permitted, bounding), none inheritable or ambient; no_new_privs; core
 #    file size 0;
-#  - as root without a share: no capabilities at all;
+#  - as root with a mapped share: no capabilities at all, and the share
+#    works (guest root writes a file; the host file is root's);
 #  - as uid 1000 with /dev/kvm access (its group): the guest boots, reads
 #    and writes its disk, answers turtle exec over the vsock Unix socket,
-#    and powers off with exit status 0; turtle has no capabilities; a
-#    passthrough share is refused with a message that says why.
+#    writes a file on a mapped share (uid 1000's on the host, root's in
+#    the guest), and powers off with exit status 0; turtle has no
+#    capabilities; a passthrough share is refused with a message that says
+#    why.
 . /tests/lib.sh
 
 # The capabilities a read-write passthrough share keeps: CHOWN,
@@ -68,7 +71,7 @@ mkdir -p $P
 echo secret >$P/rootfile
 chown 0:0 $P/rootfile
 chmod 0660 $P/rootfile
-start root root 0:0:0,10 --share $P --vsock 3,/tmp/pa.sock
+start root group-write 0:0:0,10 --share $P --vsock 3,/tmp/pa.sock
 if [ -z "$PID" ]; then
 	fail privs-root-groups "the guest never got ready"
 	fail privs-root-caps "the guest never got ready"
@@ -98,19 +101,25 @@ else
 	fi
 fi
 
-# 2. Root, no share: nothing kept.
-start none none 0:0 --vsock 3,/tmp/pn.sock
+# 2. Root, a mapped share: nothing kept, and the share works.
+M=/tmp/mshare
+rm -rf $M
+mkdir -p $M
+start mroot share 0:0 --share $M,security=mapped --vsock 3,/tmp/pm.sock
 if [ -z "$PID" ]; then
-	fail privs-root-noshare "the guest never got ready"
+	fail privs-root-mapped "the guest never got ready"
 else
 	caps="$(st $PID CapEff) $(st $PID CapPrm) $(st $PID CapBnd)"
-	stop none /tmp/pn.sock
+	stop mroot /tmp/pm.sock
 	if [ "$caps" != "$NONE $NONE $NONE" ]; then
-		fail privs-root-noshare "CapEff CapPrm CapBnd: $caps"
+		fail privs-root-mapped "CapEff CapPrm CapBnd: $caps"
+	elif ! grep -q PRIVS-SHARE-WROTE /tmp/mroot.out ||
+		[ "$(cat $M/from-guest 2>/dev/null)" != "from the guest" ]; then
+		fail privs-root-mapped "the guest's file did not reach the host: $(grep PRIVS- /tmp/mroot.out | tr '\n' ' ')"
 	elif [ "$RC" != 0 ]; then
-		fail privs-root-noshare "turtle exit $RC"
+		fail privs-root-mapped "turtle exit $RC"
 	else
-		pass privs-root-noshare "root without a share: CapEff=CapPrm=CapBnd=0"
+		pass privs-root-mapped "root with a mapped share: CapEff=CapPrm=CapBnd=0; the guest wrote a file"
 	fi
 fi
 
@@ -123,21 +132,23 @@ rm -rf $U
 mkdir -p $U
 dd if=/dev/zero of=$U/disk.img bs=1M count=0 seek=8 2>/dev/null
 printf PRIVS-DISK-IN | dd of=$U/disk.img conv=notrunc 2>/dev/null
+mkdir $U/share
 chown -R 1000:1000 $U
 
 # A passthrough share needs root: refused, and said so.
-timeout 60 as-user 1000:1000 turtle run --kernel $GUEST_KERNEL --share $U \
+timeout 60 as-user 1000:1000 turtle run --kernel $GUEST_KERNEL --share $U,security=passthrough \
 	</dev/null >/tmp/refused 2>&1
 rc=$?
-if [ $rc = 1 ] && grep -q "needs root (missing CAP_" /tmp/refused; then
+if [ $rc = 1 ] && grep -q "needs root (missing CAP_.*use security=mapped" /tmp/refused; then
 	pass privs-user-passthrough-refused "$(head -n1 /tmp/refused)"
 else
 	fail privs-user-passthrough-refused "exit $rc: $(head -n2 /tmp/refused | tr '\n' ' ')"
 fi
 
-start user "user" 1000:1000 --disk $U/disk.img --vsock 3,$U/v.sock
+start user "disk share" 1000:1000 --disk $U/disk.img --vsock 3,$U/v.sock \
+	--share $U/share,security=mapped
 if [ -z "$PID" ]; then
-	for c in caps vsock disk boot; do
+	for c in caps vsock disk share boot; do
 		fail privs-user-$c "the guest never got ready (turtle exit $(cat /tmp/user.rc 2>/dev/null))"
 	done
 else
@@ -165,6 +176,17 @@ else
 		fail privs-user-disk "the guest's write is not in the image"
 	else
 		pass privs-user-disk "read the host's bytes, wrote its own, the image has them"
+	fi
+	owner=$(stat -c %u:%g $U/share/from-guest 2>/dev/null)
+	if ! grep -q PRIVS-SHARE-WROTE /tmp/user.out ||
+		[ "$(cat $U/share/from-guest 2>/dev/null)" != "from the guest" ]; then
+		fail privs-user-share "the guest's file did not reach the host: $(grep PRIVS- /tmp/user.out | tr '\n' ' ')"
+	elif [ "$owner" != 1000:1000 ]; then
+		fail privs-user-share "the host file belongs to $owner"
+	elif ! grep -q "PRIVS-SHARE-OWNER 0:0" /tmp/user.out; then
+		fail privs-user-share "the guest sees $(grep PRIVS-SHARE-OWNER /tmp/user.out)"
+	else
+		pass privs-user-share "security=mapped: guest root's file is 1000:1000 on the host, 0:0 in the guest"
 	fi
 	if [ "$RC" = 0 ] && grep -q "TURTLE-EXIT 0" /tmp/user.out; then
 		pass privs-user-boot "uid 1000 with /dev/kvm through its group: booted, powered off, exit 0"
