@@ -37,6 +37,7 @@
 #include "log.h"
 #include "platform.h"
 #include "privs.h"
+#include "sandbox.h"
 #include "seccomp.h"
 #include "term.h"
 #include "vcpu.h"
@@ -458,7 +459,7 @@ int turtle__run(const struct run_opts *o)
 
 	turtle_verbose = o->verbose;
 	turtle__elapsed(); /* t = 0 */
-	if (privs__start(o, err)) {
+	if (privs__start(o, err) || sandbox__check(o, err)) {
 		pr_err("%s", err);
 		return VM_EXIT_ERROR;
 	}
@@ -540,7 +541,7 @@ int turtle__run(const struct run_opts *o)
 	if (build_fdt(&vm, o, &layout))
 		goto fail;
 	/* Everything is open; no thread has started yet (privs.h). */
-	if (privs__drop(o, err)) {
+	if (sandbox__enter(o, err) || privs__drop(o, err)) {
 		pr_err("%s", err);
 		goto fail;
 	}

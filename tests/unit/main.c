@@ -47,6 +47,7 @@ int main(void)
 		fuse_session_suite,
 		fuse_client_suite,
 		privs_suite,
+		sandbox_suite,
 	};
 	SRunner *sr;
 	unsigned int i;
