@@ -5,6 +5,8 @@
  * privs__start and privs__drop leave a process with (in a forked child,
  * so the runner keeps its own).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
@@ -16,6 +18,7 @@
 #include "../../vmm/log.h"
 #include "../../vmm/privs.h"
 #include "cli-args.h"
+#include "fuse-server-fixture.h"
 #include "suites.h"
 
 #define SHARE_RW                                              \
@@ -248,6 +251,56 @@ START_TEST(test_privs_start_drops_groups_as_root)
 }
 END_TEST
 
+/*
+ * Row 3 of issue 12 against the server itself: root with groups [0]
+ * serving a passthrough share; a request from uid 1000 (gid 1000) to open
+ * a root:root 0660 file read-write. With turtle's groups in force the
+ * host allows it (shown first, so this test can tell); after privs__start
+ * it is refused.
+ */
+START_TEST(test_privs_groups_do_not_reach_share_requests)
+{
+	int status;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		return; /* not root: no groups to drop, no impersonation */
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		const gid_t groups[] = { 0 };
+		char path[160], err[ERRBUF_LEN];
+		struct run_opts o;
+		int64_t id, fh;
+
+		if (setgroups(1, groups))
+			_exit(10);
+		cur_security = FUSE_SECURITY_PASSTHROUGH;
+		fsrv__setup();
+		host_write("rootfile", "secret");
+		snprintf(path, sizeof(path), "%s/rootfile", share);
+		if (chown(path, 0, 0) || chmod(path, 0660))
+			_exit(11);
+		id = lookup(1, "rootfile");
+		if (id <= 0)
+			_exit(12);
+		cur_uid = cur_gid = 1000;
+		fh = open_((uint64_t)id, O_RDWR, FUSE_OPEN);
+		if (fh < 0)
+			_exit(13); /* the groups did not count even before */
+		release((uint64_t)fh, FUSE_RELEASE);
+		if (parse(&o, err, "--kernel", "k") != CLI_OK ||
+		    privs__start(&o, err))
+			_exit(14);
+		fh = open_((uint64_t)id, O_RDWR, FUSE_OPEN);
+		fsrv__teardown();
+		_exit(fh == -EACCES ? 0 : 15);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
 Suite *privs_suite(void)
 {
 	Suite *s = suite_create("privs");
@@ -261,6 +314,7 @@ Suite *privs_suite(void)
 	tcase_add_test(tc, test_privs_drop_keeps_only_what_shares_need);
 	tcase_add_test(tc, test_privs_drop_all_without_shares);
 	tcase_add_test(tc, test_privs_start_drops_groups_as_root);
+	tcase_add_test(tc, test_privs_groups_do_not_reach_share_requests);
 	suite_add_tcase(s, tc);
 	return s;
 }
