@@ -7,13 +7,16 @@
 #    permitted, bounding), none inheritable or ambient; no_new_privs; core
 #    file size 0;
 #  - as root with a mapped share: no capabilities at all, and the share
-#    works (guest root writes a file; the host file is root's);
+#    works (guest root's file reaches the host);
 #  - as uid 1000 with /dev/kvm access (its group): the guest boots, reads
 #    and writes its disk, answers turtle exec over the vsock Unix socket,
 #    writes a file on a mapped share (uid 1000's on the host, root's in
 #    the guest), and powers off with exit status 0; turtle has no
 #    capabilities; a passthrough share is refused with a message that says
-#    why.
+#    why;
+#  - with --sandbox (root): turtle's root holds only /proc and the vsock
+#    socket's directory, read-only, and the share, the disk, turtle exec
+#    and a guest-to-host vsock connection still work.
 . /tests/lib.sh
 
 # The capabilities a read-write passthrough share keeps: CHOWN,
@@ -196,3 +199,42 @@ else
 fi
 chgrp "${kvm_mode% *}" /dev/kvm
 chmod "${kvm_mode#* }" /dev/kvm
+
+# 4. --sandbox: root, a passthrough share, a disk and a vsock socket; the
+# root turtle sees holds /proc and the socket's directory only.
+SB=/tmp/sb
+rm -rf $SB /tmp/sbshare
+mkdir -p $SB /tmp/sbshare
+dd if=/dev/zero of=/tmp/sb.img bs=1M count=0 seek=8 2>/dev/null
+vsock-tool echo-server listen-unix:$SB/v.sock_6000 >/tmp/sb-echo.out 2>&1 &
+echo_pid=$!
+start sb "share disk" 0:0 --sandbox --share /tmp/sbshare --disk /tmp/sb.img \
+	--vsock 3,$SB/v.sock
+if [ -z "$PID" ]; then
+	fail privs-sandbox "the guest never got ready"
+else
+	root=$(ls -A /proc/$PID/root | tr '\n' ' ')
+	# Mount points (field 5) other than /, /proc and below, and $SB.
+	others=$(cut -d' ' -f5 /proc/$PID/mountinfo | grep -v "^/$\|^/proc\|^$SB$" | tr '\n' ' ')
+	ro=$(awk '$5 == "/" { print $6 }' /proc/$PID/mountinfo)
+	echo=$(timeout 60 turtle exec $SB/v.sock -- vsock-tool echo-client vsock:2:6000 --bytes 64K </dev/null 2>&1)
+	stop sb $SB/v.sock
+	if [ "$root" != "proc tmp " ]; then
+		fail privs-sandbox "turtle's root holds: $root"
+	elif [ -n "$others" ]; then
+		fail privs-sandbox "turtle sees mounts at: $others"
+	elif [ "${ro%%,*}" != ro ]; then
+		fail privs-sandbox "its root is mounted $ro"
+	elif [ "$(cat /tmp/sbshare/from-guest 2>/dev/null)" != "from the guest" ]; then
+		fail privs-sandbox "the share did not work: $(grep PRIVS- /tmp/sb.out | tr '\n' ' ')"
+	elif ! grep -q PRIVS-DISK-WROTE /tmp/sb.out; then
+		fail privs-sandbox "the disk did not work: $(grep PRIVS-DISK /tmp/sb.out | tr '\n' ' ')"
+	elif ! echo "$echo" | grep -q ECHO-OK; then
+		fail privs-sandbox "guest -> host $SB/v.sock_6000: $echo"
+	elif [ "$RC" != 0 ]; then
+		fail privs-sandbox "turtle exit $RC"
+	else
+		pass privs-sandbox "root: /proc and $SB only, read-only; share, disk, turtle exec and a guest->host connection work; exit 0"
+	fi
+fi
+kill $echo_pid 2>/dev/null
