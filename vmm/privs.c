@@ -241,30 +241,16 @@ static int bounding_drop(privs_caps keep, char *err)
 	return 0;
 }
 
-int privs__drop(const struct run_opts *o, char *err)
+int privs__limit(privs_caps keep, char *err)
 {
 	struct __user_cap_data_struct d[2];
-	privs_caps keep, prm;
 	char names[160];
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
-		errbuf_set(err, "no_new_privs: %s", strerror(errno));
-		return -1;
-	}
-	if (!o->core_dump) {
-		const struct rlimit none = { 0, 0 };
-
-		if (setrlimit(RLIMIT_CORE, &none)) {
-			errbuf_set(err, "RLIMIT_CORE: %s", strerror(errno));
-			return -1;
-		}
-	}
 	if (caps_get(d)) {
 		errbuf_set(err, "capget: %s", strerror(errno));
 		return -1;
 	}
-	prm = caps_of(d, 1);
-	keep = privs__needed(o, geteuid() == 0) & prm;
+	keep &= caps_of(d, 1);
 	/* Without CAP_SETPCAP (not root) the bounding set stays: with
 	 * no_new_privs, nothing turtle could exec would gain from it. */
 	if ((caps_of(d, 0) & PRIVS_CAP(CAP_SETPCAP)) &&
@@ -285,6 +271,29 @@ int privs__drop(const struct run_opts *o, char *err)
 			   errno ? strerror(errno) : "they did not change");
 		return -1;
 	}
+	return 0;
+}
+
+int privs__drop(const struct run_opts *o, char *err)
+{
+	privs_caps keep;
+	char names[160];
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		errbuf_set(err, "no_new_privs: %s", strerror(errno));
+		return -1;
+	}
+	if (!o->core_dump) {
+		const struct rlimit none = { 0, 0 };
+
+		if (setrlimit(RLIMIT_CORE, &none)) {
+			errbuf_set(err, "RLIMIT_CORE: %s", strerror(errno));
+			return -1;
+		}
+	}
+	keep = privs__needed(o, geteuid() == 0) & privs__permitted();
+	if (privs__limit(keep, err))
+		return -1;
 	pr_debug("privileges: capabilities kept: %s; no_new_privs; %s%s",
 		 privs__names(keep, names, sizeof(names)),
 		 o->core_dump ? "core dumps as the limit says"

@@ -50,6 +50,13 @@ privs_caps privs__permitted(void);
 int privs__start(const struct run_opts *o, char *err);
 
 /*
+ * Cut every capability set of this thread (effective, permitted, bounding
+ * when it may, ambient, inheritable) to keep (within what it has), and
+ * check. 0, or -1 with err set.
+ */
+int privs__limit(privs_caps keep, char *err);
+
+/*
  * Once every file, device and socket is open, before any thread starts:
  * no_new_privs, RLIMIT_CORE 0 (unless --core-dump), and every capability
  * but privs__needed's dropped from the effective, permitted, inheritable,
