@@ -28,7 +28,7 @@ CFLAGS  := -std=gnu11 -O2 -g $(WARN) -pthread -D_GNU_SOURCE \
 
 # Code that needs nothing arm64-specific: built natively for the unit tests.
 PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
-		 vmm/cli.c vmm/mmio.c vmm/log.c vmm/escape.c devices/pl011.c \
+		 vmm/cli.c vmm/mmio.c vmm/log.c vmm/escape.c vmm/privs.c vmm/sandbox.c devices/pl011.c \
 		 devices/exit-probe.c \
 		 virtio/virtqueue.c virtio/iov.c virtio/blk-req.c
 # `turtle exec` and the exec protocol it shares with the guest agent.
@@ -89,6 +89,11 @@ $(B)/turtle-agent: $(AGENT_OBJS)
 
 # Test helpers that run inside the emulated host.
 $(B)/ptyrun: tests/system/ptyrun.c
+	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
+
+# Runs a command with given uid, gid and groups (the privs case), in both
+# images.
+$(B)/as-user: tests/system/as-user.c
 	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
 
 # vsock echo, throughput and latency tool, in both images.
@@ -160,7 +165,8 @@ deps:
 
 # Everything that goes into the guest and host images.
 IMAGE_BINS := $(B)/turtle $(B)/ptyrun $(B)/blkbench $(B)/turtle-agent \
-	      $(B)/vsock-tool $(B)/fsbench $(B)/exitbench $(B)/fsops
+	      $(B)/vsock-tool $(B)/fsbench $(B)/exitbench $(B)/fsops \
+	      $(B)/as-user
 
 images: $(IMAGE_BINS)
 	@tests/system/mkimages.sh

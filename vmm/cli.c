@@ -80,6 +80,11 @@ const char cli__run_usage[] =
 	"                         vCPU, interrupts per device, and the time\n"
 	"                         each share's requests took in turtle\n"
 	"      --no-seccomp       do not install the seccomp system call filter\n"
+	"      --core-dump        keep the core file size limit (by default it is\n"
+	"                         set to 0: guest memory never lands in a core)\n"
+	"      --sandbox          once set up, run in a mount namespace whose root\n"
+	"                         holds only /proc and the --vsock socket's\n"
+	"                         directory (needs root)\n"
 	"  -v, --verbose          print the memory layout and setup steps\n"
 	"  -h, --help             this text\n"
 	"\n"
@@ -368,6 +373,8 @@ enum {
 	OPT_EXIT_PROBE,
 	OPT_VSOCK,
 	OPT_SHARE,
+	OPT_CORE_DUMP,
+	OPT_SANDBOX,
 };
 
 static const struct option run_options[] = {
@@ -387,6 +394,8 @@ static const struct option run_options[] = {
 	{ "exit-probe", no_argument, NULL, OPT_EXIT_PROBE },
 	{ "vsock", required_argument, NULL, OPT_VSOCK },
 	{ "share", required_argument, NULL, OPT_SHARE },
+	{ "core-dump", no_argument, NULL, OPT_CORE_DUMP },
+	{ "sandbox", no_argument, NULL, OPT_SANDBOX },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -465,6 +474,12 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 			break;
 		case OPT_NO_SECCOMP:
 			o->seccomp = 0;
+			break;
+		case OPT_CORE_DUMP:
+			o->core_dump = 1;
+			break;
+		case OPT_SANDBOX:
+			o->sandbox = 1;
 			break;
 		case OPT_IPA_BITS: {
 			unsigned long v;

@@ -32,8 +32,10 @@ struct run_opts {
 	unsigned int cpus;
 	enum nested_mode nested;
 	int verbose;
-	int stats;   /* print exit counters when the guest stops */
-	int seccomp; /* 1 unless --no-seccomp */
+	int stats;     /* print exit counters when the guest stops */
+	int seccomp;   /* 1 unless --no-seccomp */
+	int core_dump; /* --core-dump: keep RLIMIT_CORE (privs.h) */
+	int sandbox;   /* --sandbox: a mount namespace (sandbox.h) */
 	const char *console_prefix; /* put before each console line, or NULL */
 	unsigned int ipa_bits;	    /* 0: the smallest that fits */
 	int hugepages;		    /* 1 unless --no-hugepages */

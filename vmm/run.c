@@ -36,6 +36,8 @@
 #include "escape.h"
 #include "log.h"
 #include "platform.h"
+#include "privs.h"
+#include "sandbox.h"
 #include "seccomp.h"
 #include "term.h"
 #include "vcpu.h"
@@ -211,7 +213,7 @@ static void shares__report_all(void)
 		fuse_server__report(servers[i]);
 }
 
-/* Shared directories: a FUSE server each, served on the vsock device. */
+/* Shared directories: a FUSE server each (the directories opened). */
 static int shares__start(const struct run_opts *o)
 {
 	char err[ERRBUF_LEN];
@@ -240,7 +242,16 @@ static int shares__start(const struct run_opts *o)
 								 : "auto",
 			fuse_security__name(fuse_server__security(servers[i])));
 	}
-	if (!fuse_vsock__serve(vsock_dev, servers, o->nshares, err)) {
+	return 0;
+}
+
+/* The shares' worker threads: started once turtle has dropped privileges. */
+static int shares__serve(void)
+{
+	char err[ERRBUF_LEN];
+
+	if (nr_servers &&
+	    !fuse_vsock__serve(vsock_dev, servers, nr_servers, err)) {
 		pr_err("%s", err);
 		return -1;
 	}
@@ -448,6 +459,10 @@ int turtle__run(const struct run_opts *o)
 
 	turtle_verbose = o->verbose;
 	turtle__elapsed(); /* t = 0 */
+	if (privs__start(o, err) || sandbox__check(o, err)) {
+		pr_err("%s", err);
+		return VM_EXIT_ERROR;
+	}
 	if (loader__open(o->kernel, o->initrd, &files, err)) {
 		pr_err("%s", err);
 		return VM_EXIT_ERROR;
@@ -524,6 +539,13 @@ int turtle__run(const struct run_opts *o)
 	if (vm__gic_init(&vm) || virtio_connect_irqs(&vm))
 		goto fail;
 	if (build_fdt(&vm, o, &layout))
+		goto fail;
+	/* Everything is open; no thread has started yet (privs.h). */
+	if (sandbox__enter(o, err) || privs__drop(o, err)) {
+		pr_err("%s", err);
+		goto fail;
+	}
+	if (shares__serve())
 		goto fail;
 	if (o->seccomp && seccomp__install())
 		goto fail;

@@ -23,6 +23,7 @@ fi
 limit_for() {
 	case $1 in
 	nested | vsock) echo 600 ;;
+	privs) echo 900 ;;
 	share) echo 900 ;;
 	share-mapped) echo 600 ;;
 	share-l2) echo 2400 ;;

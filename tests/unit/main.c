@@ -47,6 +47,8 @@ int main(void)
 		fuse_perms_suite,
 		fuse_session_suite,
 		fuse_client_suite,
+		privs_suite,
+		sandbox_suite,
 	};
 	SRunner *sr;
 	unsigned int i;

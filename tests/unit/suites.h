@@ -42,6 +42,8 @@ Suite *fuse_mapped_suite(void);
 Suite *fuse_perms_suite(void);
 Suite *fuse_session_suite(void);
 Suite *fuse_client_suite(void);
+Suite *privs_suite(void);
+Suite *sandbox_suite(void);
 
 /* The error message err mentions the text s. */
 #define ck_assert_err_has(err, s)                                            \

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include "../../fuse-vsock/agent/fuse-client.h"
 #include "../../fuse-vsock/agent/mount.h"
@@ -32,6 +33,7 @@
 #include "../../fuse-vsock/proto.h"
 #include "../../fuse-vsock/session.h"
 #include "../../vmm/log.h"
+#include "../../vmm/privs.h"
 #include "fuse-msg.h"
 #include "suites.h"
 
@@ -312,6 +314,30 @@ static void setup(void)
 	security = FUSE_SECURITY_PASSTHROUGH;
 	if (!skip)
 		mount_share("share");
+}
+
+/*
+ * A passthrough share served with only the capabilities turtle keeps for
+ * it (vmm/privs.c), plus CAP_SYS_ADMIN for this process's own mount:
+ * posix.sh must pass as with all of them.
+ */
+static void setup_privs(void)
+{
+	const struct run_opts o = {
+		.nshares = 1,
+		.shares[0] = { .security = FUSE_SECURITY_PASSTHROUGH },
+	};
+	char err[ERRBUF_LEN] = "";
+
+	skip = !can_fuse();
+	security = FUSE_SECURITY_PASSTHROUGH;
+	if (skip)
+		return;
+	ck_assert_msg(!privs__limit(privs__needed(&o, true) |
+					    PRIVS_CAP(CAP_SYS_ADMIN),
+				    err),
+		      "%s", err);
+	mount_share("share");
 }
 
 static void setup_mapped(void)
@@ -1039,6 +1065,7 @@ Suite *fuse_client_suite(void)
 	TCase *tc = tcase_create("mount");
 	TCase *ro = tcase_create("read-only");
 	TCase *mapped = tcase_create("mapped");
+	TCase *privs = tcase_create("privs");
 	TCase *hello = tcase_create("hello");
 	TCase *cli = tcase_create("cli");
 
@@ -1054,6 +1081,11 @@ Suite *fuse_client_suite(void)
 	tcase_add_test(tc, test_fuse_client_host_gone_aborts);
 	tcase_add_test(tc, test_fuse_client_posix_script);
 	suite_add_tcase(s, tc);
+
+	tcase_add_checked_fixture(privs, setup_privs, teardown);
+	tcase_set_timeout(privs, 60);
+	tcase_add_test(privs, test_fuse_client_posix_script);
+	suite_add_tcase(s, privs);
 
 	tcase_add_checked_fixture(mapped, setup_mapped, teardown);
 	tcase_set_timeout(mapped, 60);
