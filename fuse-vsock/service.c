@@ -90,7 +90,12 @@ static void svc_closed(void *conn)
 	fuse_session__close(c->session); /* conn_done follows, maybe later */
 }
 
+_Static_assert(FUSE_VSOCK_CLIENT_PORT_MAX == VSOCK_PRIVILEGED_PORT_MAX,
+	       "the agent binds the ports the service accepts");
+
+/* Only the guest's root (its agent) may speak FUSE: requests carry uids. */
 static const struct vsock_service_ops service_ops = {
+	.privileged = true,
 	.accept = svc_accept,
 	.recv = svc_recv,
 	.closed = svc_closed,

@@ -10,6 +10,11 @@
  * Guest -> host: the device thread calls the service's recv; the bytes
  * count as consumed when it returns.
  *
+ * Who may connect: a service that declares itself privileged (the shared
+ * directories) is answered only from a guest port up to
+ * VSOCK_PRIVILEGED_PORT_MAX, which in a Linux guest only root can bind;
+ * any other connection gets RST before the service hears of it.
+ *
  * Lifetime: two references, the device's and the service's. When the
  * connection ends the device marks the stream closed (senders get -1 from
  * then on, blocked ones wake), calls closed(), and drops its reference;
@@ -241,6 +246,13 @@ int vsock_svcs__accept(struct vsock_svcs *s, struct vsock_conn *c)
 	pthread_mutex_unlock(&s->lock);
 	if (!svc.ops)
 		return VSOCK_SVC_NONE;
+	if (svc.ops->privileged && c->peer_port > VSOCK_PRIVILEGED_PORT_MAX) {
+		s->refused++;
+		pr_guest(
+			"virtio-vsock: port %u serves only privileged guest ports (up to %u): guest port %u refused",
+			c->local_port, VSOCK_PRIVILEGED_PORT_MAX, c->peer_port);
+		return -1;
+	}
 
 	st = calloc(1, sizeof(*st));
 	if (!st)

@@ -31,6 +31,7 @@ struct vsock_svcs {
 	int wake_fd;		      /* eventfd: the device thread's wake-up */
 	pthread_t thread;	      /* the device's thread */
 	struct vsock_stream *streams; /* live ones; device thread only */
+	uint64_t refused;	      /* unprivileged guest ports turned away */
 };
 
 void vsock_svcs__init(struct vsock_svcs *s, int wake_fd);

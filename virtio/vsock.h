@@ -13,6 +13,7 @@
 #ifndef TURTLE_VIRTIO_VSOCK_H
 #define TURTLE_VIRTIO_VSOCK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
@@ -34,7 +35,21 @@ struct virtio_dev *vsock__create(const struct vsock_opts *o,
  */
 struct vsock_stream;
 
+/*
+ * In a Linux guest only a process with CAP_NET_BIND_SERVICE (root) can
+ * bind a vsock port up to this one; autobind picks ports above it
+ * (net/vmw_vsock/af_vsock.c). So a connection from a guest port up to
+ * here was made by the guest's root, the kernel or its agent.
+ */
+#define VSOCK_PRIVILEGED_PORT_MAX 1023
+
 struct vsock_service_ops {
+	/*
+	 * Answer only connections from a privileged guest port (up to
+	 * VSOCK_PRIVILEGED_PORT_MAX): any other gets RST, and a rate-limited
+	 * line, before accept is called.
+	 */
+	bool privileged;
 	/*
 	 * The guest connected to the service's port. Return the service's
 	 * per-connection state (passed back to recv and closed), or NULL to

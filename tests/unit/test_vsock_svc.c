@@ -60,6 +60,14 @@ static const struct vsock_service_ops svc_ops = {
 	.closed = svc_closed,
 };
 
+/* The same service, for the guest's root only. */
+static const struct vsock_service_ops svc_priv_ops = {
+	.privileged = true,
+	.accept = svc_accept,
+	.recv = svc_recv,
+	.closed = svc_closed,
+};
+
 static void svc_up(void)
 {
 	memset(&svc, 0, sizeof(svc));
@@ -141,6 +149,55 @@ START_TEST(test_vsock_service_send_after_close_fails)
 	wait_closes(1);
 	ck_assert_int_eq(vsock_stream__send(svc.s, &v, 1), -1);
 	vsock_stream__put(svc.s);
+}
+END_TEST
+
+/* A privileged service answers a guest port below 1024 (root's). */
+START_TEST(test_vsock_service_privileged_port_accepted)
+{
+	uint8_t buf[RX_DATA];
+
+	memset(&svc, 0, sizeof(svc));
+	ck_assert_int_eq(
+		vsock__bind_service(vdev, SVC_PORT, &svc_priv_ops, NULL), 0);
+	driver_up();
+	guest_send(OP_REQUEST, VSOCK_PRIVILEGED_PORT_MAX, SVC_PORT, 0, NULL, 0);
+	guest_expect(OP_RESPONSE, NULL);
+	ck_assert_int_eq(svc.accepts, 1);
+	guest_send(OP_RW, VSOCK_PRIVILEGED_PORT_MAX, SVC_PORT, 0, "ok", 2);
+	guest_expect(OP_RW, buf);
+	ck_assert_mem_eq(buf, "ok", 2);
+}
+END_TEST
+
+/*
+ * From port 1024 up (any guest process): RST, and the service hears of
+ * nothing, neither the connection nor the bytes sent after it.
+ */
+START_TEST(test_vsock_service_unprivileged_port_refused)
+{
+	static const uint32_t ports[] = { VSOCK_PRIVILEGED_PORT_MAX + 1, GPORT,
+					  0xfffffffeU };
+	struct virtio_vsock_hdr h;
+	unsigned int i;
+
+	memset(&svc, 0, sizeof(svc));
+	ck_assert_int_eq(
+		vsock__bind_service(vdev, SVC_PORT, &svc_priv_ops, NULL), 0);
+	driver_up();
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		guest_send(OP_REQUEST, ports[i], SVC_PORT, 0, NULL, 0);
+		h = guest_expect(OP_RST, NULL);
+		ck_assert_uint_eq(le32toh(h.dst_port), ports[i]);
+		ck_assert_uint_eq(le32toh(h.src_port), SVC_PORT);
+		/* As if the guest had not seen the RST yet. */
+		guest_send(OP_RW, ports[i], SVC_PORT, 0, "\x28\0\0\0", 4);
+		guest_expect(OP_RST, NULL);
+	}
+	guest_expect_nothing();
+	ck_assert_int_eq(svc.accepts, 0);
+	ck_assert_int_eq(svc.recvs, 0);
+	ck_assert_int_eq(svc.closes, 0);
 }
 END_TEST
 
@@ -233,6 +290,8 @@ Suite *vsock_svc_suite(void)
 	tcase_add_test(tc, test_vsock_service_send_after_close_fails);
 	tcase_add_test(tc, test_vsock_service_send_backpressure);
 	tcase_add_test(tc, test_vsock_no_path_services_only);
+	tcase_add_test(tc, test_vsock_service_privileged_port_accepted);
+	tcase_add_test(tc, test_vsock_service_unprivileged_port_refused);
 	suite_add_tcase(s, tc);
 
 	return s;
