@@ -32,6 +32,7 @@ int main(void)
 		vsock_parse_suite,
 		vsock_suite,
 		vsock_unix_suite,
+		vsock_unix_limits_suite,
 		vsock_svc_suite,
 		exec_proto_suite,
 		exec_cli_suite,

@@ -27,6 +27,7 @@ Suite *vsock_conn_malformed_suite(void);
 Suite *vsock_parse_suite(void);
 Suite *vsock_suite(void);
 Suite *vsock_unix_suite(void);
+Suite *vsock_unix_limits_suite(void);
 Suite *vsock_svc_suite(void);
 Suite *exec_proto_suite(void);
 Suite *exec_cli_suite(void);
