@@ -48,7 +48,8 @@ FUSE_SRCS     := fuse-vsock/server.c fuse-vsock/inode.c \
 		 fuse-vsock/server-entry.c fuse-vsock/server-file.c \
 		 fuse-vsock/server-dir.c fuse-vsock/server-xattr.c \
 		 fuse-vsock/server-lock.c fuse-vsock/pool.c \
-		 fuse-vsock/session.c fuse-vsock/service.c
+		 fuse-vsock/session.c fuse-vsock/service.c \
+		 fuse-vsock/budget.c
 DEVICE_SRCS   += $(FUSE_SRCS)
 # Code that talks to arm64 KVM.
 KVM_SRCS      := vmm/main.c vmm/run.c vmm/vm.c vmm/vcpu.c vmm/term.c \

@@ -140,7 +140,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	lens = data + 1;
 	p = data + 1 + k;
-	s = fuse_session__create(pool, &ops, NULL);
+	s = fuse_session__create(pool, NULL, &ops, NULL);
 	if (!s)
 		abort();
 	done = 0;

@@ -166,13 +166,22 @@ static void *svc_accept(void *svc, struct vsock_stream *s)
 	return s;
 }
 
-static int svc_recv(void *conn, const void *buf, size_t len)
+/* Echo; takes a byte of 0xfe and what follows only after a resume. */
+static ssize_t svc_recv(void *conn, const void *buf, size_t len)
 {
+	const uint8_t *p = buf, *hold;
 	struct iovec v = { .iov_base = (void *)buf, .iov_len = len };
 
-	if (len && ((const uint8_t *)buf)[0] == 0xff)
+	if (len && p[0] == 0xff)
 		return -1; /* a malformed stream */
-	return vsock_stream__send(conn, &v, 1);
+	hold = memchr(p, 0xfe, len);
+	if (hold == p) {
+		vsock_stream__resume(conn); /* at the next poll */
+		return 0;
+	}
+	if (hold)
+		v.iov_len = (size_t)(hold - p);
+	return vsock_stream__send(conn, &v, 1) ? -1 : (ssize_t)v.iov_len;
 }
 
 static void svc_closed(void *conn)

@@ -45,6 +45,7 @@ int main(void)
 		fuse_malformed_suite,
 		fuse_cache_suite,
 		fuse_session_suite,
+		fuse_budget_suite,
 		fuse_client_suite,
 	};
 	SRunner *sr;

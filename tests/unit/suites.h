@@ -40,6 +40,7 @@ Suite *fuse_confine_suite(void);
 Suite *fuse_malformed_suite(void);
 Suite *fuse_cache_suite(void);
 Suite *fuse_session_suite(void);
+Suite *fuse_budget_suite(void);
 Suite *fuse_client_suite(void);
 
 /* The error message err mentions the text s. */
