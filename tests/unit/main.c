@@ -41,6 +41,7 @@ int main(void)
 		agent_run_as_suite,
 		fuse_server_suite,
 		fuse_locks_suite,
+		fuse_fds_suite,
 		fuse_confine_suite,
 		fuse_malformed_suite,
 		fuse_cache_suite,

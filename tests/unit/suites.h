@@ -36,6 +36,7 @@ Suite *agent_exec_suite(void);
 Suite *agent_run_as_suite(void);
 Suite *fuse_server_suite(void);
 Suite *fuse_locks_suite(void);
+Suite *fuse_fds_suite(void);
 Suite *fuse_confine_suite(void);
 Suite *fuse_malformed_suite(void);
 Suite *fuse_cache_suite(void);
