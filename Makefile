@@ -49,7 +49,8 @@ FUSE_SRCS     := fuse-vsock/server.c fuse-vsock/inode.c \
 		 fuse-vsock/server-dir.c fuse-vsock/server-xattr.c \
 		 fuse-vsock/server-mapped.c \
 		 fuse-vsock/server-lock.c fuse-vsock/pool.c \
-		 fuse-vsock/session.c fuse-vsock/service.c
+		 fuse-vsock/session.c fuse-vsock/service.c \
+		 fuse-vsock/budget.c
 DEVICE_SRCS   += $(FUSE_SRCS)
 # Code that talks to arm64 KVM.
 KVM_SRCS      := vmm/main.c vmm/run.c vmm/vm.c vmm/vcpu.c vmm/term.c \
@@ -100,6 +101,11 @@ $(B)/as-user: tests/system/as-user.c
 $(B)/vsock-tool: tests/system/vsock-tool.c
 	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
 
+# An unprivileged guest process speaking FUSE to the share's port itself
+# (share-guest.sh; it must be refused), in the guest image.
+$(B)/fuse-attack: tests/system/fuse-attack.c fuse-vsock/ports.h fuse-vsock/proto.h
+	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
+
 # Single file-system calls for posix.sh (rename, xattrs, POSIX locks), in
 # the guest image, and natively for the unit tests' run of posix.sh.
 $(B)/fsops: tests/system/fsops.c
@@ -144,6 +150,7 @@ FUZZ_FLAGS := -std=gnu11 -O1 -g $(WARN) -pthread -D_GNU_SOURCE \
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB   := $(filter-out fuse-vsock/service.c,$(FUSE_SRCS)) vmm/log.c \
 	      virtio/virtqueue.c virtio/iov.c virtio/vsock-conn.c \
+	      virtio/vsock-svc.c \
 	      tests/fuzz/fuzz-share.c tests/fuzz/fuzz-fuse.c
 
 fuzz:
@@ -166,7 +173,8 @@ deps:
 # Everything that goes into the guest and host images.
 IMAGE_BINS := $(B)/turtle $(B)/ptyrun $(B)/blkbench $(B)/turtle-agent \
 	      $(B)/vsock-tool $(B)/fsbench $(B)/exitbench $(B)/fsops \
-	      $(B)/as-user
+	      $(B)/as-user \
+	      $(B)/fuse-attack
 
 images: $(IMAGE_BINS)
 	@tests/system/mkimages.sh

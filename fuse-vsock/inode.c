@@ -8,10 +8,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../vmm/log.h"
 #include "server-int.h"
 
 #define INITIAL_BUCKETS 64
@@ -123,6 +126,43 @@ static struct fuse_inode *find_key(struct fuse_table *t, dev_t dev, ino_t i)
 	return ino;
 }
 
+/* The guest's share of turtle's fds (server-int.h). */
+static long fds_held, fds_max = LONG_MAX;
+
+void fds__set_limit(void)
+{
+	struct rlimit rl;
+	long max = LONG_MAX;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < (rlim_t)LONG_MAX) {
+		long cur = (long)rl.rlim_cur, reserve = cur / 8;
+
+		if (reserve < FUSE_FDS_RESERVE)
+			reserve = FUSE_FDS_RESERVE;
+		max = cur > reserve ? cur - reserve : 0;
+	}
+	__atomic_store_n(&fds_max, max, __ATOMIC_RELAXED);
+}
+
+bool fds__take(void)
+{
+	long max = __atomic_load_n(&fds_max, __ATOMIC_RELAXED);
+
+	if (__atomic_fetch_add(&fds_held, 1, __ATOMIC_RELAXED) < max)
+		return true;
+	__atomic_fetch_sub(&fds_held, 1, __ATOMIC_RELAXED);
+	pr_guest(
+		"fuse: the guest holds %ld host fds, the most turtle gives it (RLIMIT_NOFILE less a reserve): refused",
+		max);
+	return false;
+}
+
+void fds__give(void)
+{
+	__atomic_fetch_sub(&fds_held, 1, __ATOMIC_RELAXED);
+}
+
 static struct fuse_inode *inode_alloc(int fd, const struct stat *st)
 {
 	struct fuse_inode *ino = calloc(1, sizeof(*ino));
@@ -141,6 +181,7 @@ static void inode_free(struct fuse_inode *ino)
 {
 	lock__drop_all(ino);
 	close(ino->fd);
+	fds__give();
 	pthread_mutex_destroy(&ino->lock);
 	free(ino);
 }
@@ -152,6 +193,7 @@ struct fuse_inode *inode__new_root(struct fuse_server *s, int fd,
 
 	if (!ino)
 		return NULL;
+	__atomic_fetch_add(&fds_held, 1, __ATOMIC_RELAXED); /* never refused */
 	ino->nodeid = FUSE_ROOT_ID;
 	ino->nlookup = 1;
 	ino->refs = 1;
@@ -205,21 +247,29 @@ int inode__add(struct fuse_server *s, int fd, struct fuse_inode **out,
 		close(fd);
 		return err;
 	}
-	fresh = inode_alloc(fd, st); /* the host type */
-	if (s->mapped)
-		mapped__overlay(fd, st);
-	if (!fresh) {
-		close(fd);
-		return -ENOMEM;
-	}
 	pthread_mutex_lock(&t->lock);
 	ino = find_key(t, st->st_dev, st->st_ino);
+	fresh = NULL;
+	if (!ino) {
+		/* A new inode keeps its fd: within the guest's share. */
+		if (!fds__take()) {
+			pthread_mutex_unlock(&t->lock);
+			close(fd);
+			return -ENFILE;
+		}
+		fresh = inode_alloc(fd, st);
+		if (!fresh) {
+			fds__give();
+			pthread_mutex_unlock(&t->lock);
+			close(fd);
+			return -ENOMEM;
+		}
+	}
 	if (ino) {
 		ino->nlookup++;
 		ino->refs++;
 	} else {
 		ino = fresh;
-		fresh = NULL;
 		ino->nodeid = t->next_nodeid++;
 		ino->nlookup = 1;
 		ino->refs = 2; /* the table's and the caller's */
@@ -229,8 +279,10 @@ int inode__add(struct fuse_server *s, int fd, struct fuse_inode **out,
 		inode_grow(t);
 	}
 	pthread_mutex_unlock(&t->lock);
-	if (fresh)
-		inode_free(fresh); /* known already: drop the new fd */
+	if (s->mapped)
+		mapped__overlay(fd, st); /* the table keys on the host's */
+	if (!fresh)
+		close(fd); /* known already: the new fd is not needed */
 	*out = ino;
 	return 0;
 }
@@ -284,6 +336,7 @@ void inode__forget(struct fuse_server *s, uint64_t nodeid, uint64_t n)
 static void handle_free(struct fuse_server *s, struct fuse_handle *h)
 {
 	close(h->fd);
+	fds__give();
 	inode__put(s, h->inode);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
@@ -315,12 +368,21 @@ uint64_t handle__add(struct fuse_server *s, int fd, struct fuse_inode *ino,
 		     bool is_dir)
 {
 	struct fuse_table *t = &s->t;
-	struct fuse_handle *h = calloc(1, sizeof(*h));
+	struct fuse_handle *h = NULL;
+	int err = ENFILE;
 	size_t b;
 
+	if (fds__take()) {
+		h = calloc(1, sizeof(*h));
+		if (!h) {
+			fds__give();
+			err = ENOMEM;
+		}
+	}
 	if (!h) {
 		close(fd);
 		inode__put(s, ino);
+		errno = err;
 		return 0;
 	}
 	h->fd = fd;

@@ -13,5 +13,11 @@
  * The guest agent connects to it, never a Unix socket.
  */
 #define FUSE_VSOCK_PORT 7001
+/*
+ * ... and only from a guest port up to this one, which only root can
+ * bind (= VSOCK_PRIVILEGED_PORT_MAX, virtio/vsock.h): the agent binds
+ * each of its connections to a free one, searching down from here.
+ */
+#define FUSE_VSOCK_CLIENT_PORT_MAX 1023
 
 #endif

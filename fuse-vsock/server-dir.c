@@ -36,7 +36,7 @@ int op_opendir(struct fuse_req *r)
 	}
 	fh = handle__add(r->s, fd, ino, true); /* takes fd and ino */
 	if (!fh)
-		return -ENOMEM;
+		return -errno; /* ENFILE: the guest holds too many fds */
 	o = reply_small(r);
 	memset(o, 0, sizeof(*o));
 	o->fh = fh;

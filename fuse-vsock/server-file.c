@@ -112,7 +112,7 @@ int op_open(struct fuse_req *r)
 	}
 	fh = handle__add(r->s, fd, ino, false); /* takes fd and ino */
 	if (!fh)
-		return -ENOMEM;
+		return -errno; /* ENFILE: the guest holds too many fds */
 	return reply_open(r->s, reply_small(r), fh);
 }
 
@@ -230,8 +230,9 @@ int op_create(struct fuse_req *r)
 	fill_entry(r->s, e, ino, &st);
 	fh = handle__add(r->s, fd, ino, false); /* takes fd and ino's ref */
 	if (!fh) {
+		ret = -errno; /* ENFILE: the guest holds too many fds */
 		inode__forget(r->s, e->nodeid, 1);
-		return -ENOMEM;
+		return ret;
 	}
 	reply_open(r->s, (struct fuse_open_out *)(e + 1), fh);
 	return sizeof(*e) + sizeof(struct fuse_open_out);

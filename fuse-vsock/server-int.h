@@ -113,6 +113,18 @@ void fill_entry(const struct fuse_server *s, struct fuse_entry_out *e,
 int proc_path(struct fuse_server *s, int fd, char *buf, size_t len);
 
 /* inode.c */
+/*
+ * Host fds the guest makes turtle hold (inodes, open files, lock owners),
+ * counted for all shares together: at most what RLIMIT_NOFILE leaves
+ * after a reserve for turtle itself (FUSE_FDS_RESERVE, or an eighth),
+ * so that a guest cannot run turtle out of fds. Past it, the request
+ * fails (ENFILE; ENOLCK for a lock owner) and nothing else is affected.
+ */
+#define FUSE_FDS_RESERVE 64
+void fds__set_limit(void); /* from RLIMIT_NOFILE, at each server's start */
+bool fds__take(void);	   /* false: the guest holds too many */
+void fds__give(void);
+
 int table__init(struct fuse_table *t);
 void table__destroy(struct fuse_table *t);
 struct fuse_inode *inode__new_root(struct fuse_server *s, int fd,
@@ -135,7 +147,10 @@ void table__reset(struct fuse_server *s);
 /* The inode's attributes as the guest sees them (mapped: overlaid). */
 int inode__stat(struct fuse_server *s, struct fuse_inode *ino, struct stat *st);
 
-/* Takes over fd and a reference to inode; returns the fh or 0 on error. */
+/*
+ * Takes over fd and a reference to inode; returns the fh, or 0 with errno
+ * ENFILE (the guest holds too many fds) or ENOMEM.
+ */
 uint64_t handle__add(struct fuse_server *s, int fd, struct fuse_inode *ino,
 		     bool is_dir);
 struct fuse_handle *handle__get(struct fuse_server *s, uint64_t fh);

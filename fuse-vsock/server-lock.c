@@ -53,8 +53,14 @@ static int owner_fd(struct fuse_server *s, struct fuse_handle *h,
 	for (o = ino->owners; o && o->owner != owner; o = o->next)
 		;
 	if (!o) {
+		/* Each owner holds a host fd: within the guest's share. */
+		if (!fds__take()) {
+			ret = -ENOLCK;
+			goto out;
+		}
 		o = calloc(1, sizeof(*o));
 		if (!o) {
+			fds__give();
 			ret = -ENOMEM;
 			goto out;
 		}
@@ -64,6 +70,7 @@ static int owner_fd(struct fuse_server *s, struct fuse_handle *h,
 			fd = open_inode(s, ino,
 					fcntl(h->fd, F_GETFL) & O_ACCMODE);
 		if (fd < 0) {
+			fds__give();
 			free(o);
 			ret = fd;
 			goto out;
@@ -97,6 +104,7 @@ void lock__release_owner(struct fuse_inode *ino, uint64_t owner)
 		return;
 	fcntl(o->fd, F_OFD_SETLK, &fl);
 	close(o->fd);
+	fds__give();
 	free(o);
 }
 
@@ -107,6 +115,7 @@ void lock__drop_all(struct fuse_inode *ino)
 	while ((o = ino->owners)) {
 		ino->owners = o->next;
 		close(o->fd);
+		fds__give();
 		free(o);
 	}
 }

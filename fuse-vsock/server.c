@@ -529,6 +529,7 @@ struct fuse_server *fuse_server__create(const struct fuse_share_opts *o,
 		return NULL;
 	}
 	s->proc_fd = -1;
+	fds__set_limit();
 	s->read_only = o->read_only;
 	s->cache = o->cache;
 	s->mapped = o->security == FUSE_SECURITY_MAPPED ||

@@ -3,7 +3,10 @@
  * The adapter between the vsock device's in-VMM service interface
  * (virtio/vsock.h) and fuse-vsock sessions: accept makes a session, recv
  * feeds it, closed closes it; when its last request is done the session
- * calls done, which drops the stream.
+ * calls done, which drops the stream. Every session takes its requests'
+ * memory from one budget (budget.h): when it is spent, the session takes
+ * no more bytes and the device keeps them, within the guest's credit,
+ * until conn_resume.
  */
 #include "service.h"
 
@@ -18,6 +21,7 @@
 
 struct fuse_vsock {
 	struct fuse_pool *pool;
+	struct fuse_budget budget; /* every share's requests, together */
 	struct fuse_server **shares;
 	unsigned int n;
 };
@@ -54,10 +58,19 @@ static void conn_done(void *ctx)
 	free(c);
 }
 
+/* The budget has room again: the device hands over what it kept. */
+static void conn_resume(void *ctx)
+{
+	struct fuse_vsock_conn *c = ctx;
+
+	vsock_stream__resume(c->stream);
+}
+
 static const struct fuse_session_ops session_ops = {
 	.pick = conn_pick,
 	.send = conn_send,
 	.done = conn_done,
+	.resume = conn_resume,
 };
 
 static void *svc_accept(void *svc, struct vsock_stream *s)
@@ -68,7 +81,8 @@ static void *svc_accept(void *svc, struct vsock_stream *s)
 		return NULL;
 	c->fv = svc;
 	c->stream = s;
-	c->session = fuse_session__create(c->fv->pool, &session_ops, c);
+	c->session = fuse_session__create(c->fv->pool, &c->fv->budget,
+					  &session_ops, c);
 	if (!c->session) {
 		free(c);
 		return NULL;
@@ -76,11 +90,11 @@ static void *svc_accept(void *svc, struct vsock_stream *s)
 	return c;
 }
 
-static int svc_recv(void *conn, const void *buf, size_t len)
+static ssize_t svc_recv(void *conn, const void *buf, size_t len)
 {
 	struct fuse_vsock_conn *c = conn;
 
-	return fuse_session__recv(c->session, buf, len);
+	return fuse_session__take(c->session, buf, len);
 }
 
 static void svc_closed(void *conn)
@@ -90,7 +104,12 @@ static void svc_closed(void *conn)
 	fuse_session__close(c->session); /* conn_done follows, maybe later */
 }
 
+_Static_assert(FUSE_VSOCK_CLIENT_PORT_MAX == VSOCK_PRIVILEGED_PORT_MAX,
+	       "the agent binds the ports the service accepts");
+
+/* Only the guest's root (its agent) may speak FUSE: requests carry uids. */
 static const struct vsock_service_ops service_ops = {
+	.privileged = true,
 	.accept = svc_accept,
 	.recv = svc_recv,
 	.closed = svc_closed,
@@ -108,9 +127,11 @@ struct fuse_vsock *fuse_vsock__serve(struct virtio_dev *vsock,
 	}
 	fv->shares = shares;
 	fv->n = n;
+	fuse_budget__init(&fv->budget, FUSE_BUDGET_TOTAL, FUSE_BUDGET_SESSION);
 	fv->pool = fuse_pool__create(FUSE_POOL_THREADS, FUSE_POOL_MAX_THREADS,
 				     err);
 	if (!fv->pool) {
+		fuse_budget__destroy(&fv->budget);
 		free(fv);
 		return NULL;
 	}
@@ -119,6 +140,7 @@ struct fuse_vsock *fuse_vsock__serve(struct virtio_dev *vsock,
 			   "vsock port %u for the shared directories is taken",
 			   FUSE_VSOCK_PORT);
 		fuse_pool__destroy(fv->pool);
+		fuse_budget__destroy(&fv->budget);
 		free(fv);
 		return NULL;
 	}
@@ -130,5 +152,11 @@ void fuse_vsock__destroy(struct fuse_vsock *fv)
 	if (!fv)
 		return;
 	fuse_pool__destroy(fv->pool);
+	fuse_budget__destroy(&fv->budget);
 	free(fv);
+}
+
+size_t fuse_vsock__queued(struct fuse_vsock *fv, size_t *peak)
+{
+	return fuse_budget__used(&fv->budget, peak);
 }

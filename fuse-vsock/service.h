@@ -7,6 +7,8 @@
 #ifndef TURTLE_FUSE_VSOCK_SERVICE_H
 #define TURTLE_FUSE_VSOCK_SERVICE_H
 
+#include <stddef.h>
+
 #include "server.h"
 
 struct virtio_dev;
@@ -21,5 +23,7 @@ struct fuse_vsock *fuse_vsock__serve(struct virtio_dev *vsock,
 				     unsigned int n, char *err);
 /* After the vsock device is gone (no connection left): stop the workers. */
 void fuse_vsock__destroy(struct fuse_vsock *fv);
+/* Bytes of requests held now (and at most so far), all shares together. */
+size_t fuse_vsock__queued(struct fuse_vsock *fv, size_t *peak);
 
 #endif

@@ -25,8 +25,15 @@
  * Lifetime: the session holds one reference for the open connection and
  * one per request in flight. fuse_session__close drops the first and
  * flags every request in flight; the last reference calls done().
- * Queued requests total at most FUSE_SESSION_MAX_INFLIGHT bytes: a client
- * that floods without reading replies is reset.
+ * Memory: with a budget (budget.h, shared by every session), a message's
+ * bytes are taken from it when its header is complete, before the message
+ * is gathered, and given back when its reply is sent. A message that does
+ * not fit leaves its header's last bytes untaken: fuse_session__take
+ * returns short, the caller keeps the rest (the vsock device in its
+ * credit window, so the guest must wait), and ops->resume says when to
+ * try again. Without a budget, queued requests total at most
+ * FUSE_SESSION_MAX_INFLIGHT bytes: a client that floods without reading
+ * replies is reset.
  */
 #include "session.h"
 
@@ -34,6 +41,7 @@
 #include <linux/fuse.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +67,8 @@ struct session_req {
 
 struct fuse_session {
 	struct fuse_pool *pool;
+	struct fuse_budget *budget;	  /* or NULL */
+	struct fuse_budget_waiter waiter; /* its bytes in budget */
 	const struct fuse_session_ops *ops;
 	void *ctx;
 	struct fuse_server *srv;
@@ -80,7 +90,17 @@ struct fuse_session {
 	struct session_req *inflight;
 };
 
+static void budget_wake(struct fuse_budget_waiter *w)
+{
+	struct fuse_session *s =
+		(void *)((char *)w - offsetof(struct fuse_session, waiter));
+
+	if (s->ops->resume)
+		s->ops->resume(s->ctx);
+}
+
 struct fuse_session *fuse_session__create(struct fuse_pool *pool,
+					  struct fuse_budget *budget,
 					  const struct fuse_session_ops *ops,
 					  void *ctx)
 {
@@ -89,6 +109,8 @@ struct fuse_session *fuse_session__create(struct fuse_pool *pool,
 	if (!s)
 		return NULL;
 	s->pool = pool;
+	s->budget = budget;
+	s->waiter.wake = budget_wake;
 	s->ops = ops;
 	s->ctx = ctx;
 	s->refs = 1;
@@ -106,6 +128,8 @@ static void session_unref(struct fuse_session *s)
 		return;
 	if (s->srv)
 		fuse_server__detach(s->srv);
+	if (s->cur && s->budget)
+		fuse_budget__give(s->budget, &s->waiter, s->cur->len);
 	free(s->cur);
 	pthread_mutex_destroy(&s->lock);
 	s->ops->done(s->ctx);
@@ -170,6 +194,8 @@ static void run(struct fuse_job *job, struct fuse_buf *buf)
 	if (r->next)
 		r->next->prev = r->prev;
 	s->inflight_bytes -= r->len;
+	if (s->budget)
+		fuse_budget__give(s->budget, &s->waiter, r->len);
 	free(r);
 	session_unref(s);
 }
@@ -198,11 +224,14 @@ static int dispatch(struct fuse_session *s)
 	s->cur_len = 0;
 	if (((struct fuse_in_header *)r->msg)->opcode == FUSE_INTERRUPT) {
 		interrupt(s, r);
+		if (s->budget)
+			fuse_budget__give(s->budget, &s->waiter, r->len);
 		free(r);
 		return 0;
 	}
 	pthread_mutex_lock(&s->lock);
-	if (s->inflight_bytes + r->len > FUSE_SESSION_MAX_INFLIGHT) {
+	if (!s->budget &&
+	    s->inflight_bytes + r->len > FUSE_SESSION_MAX_INFLIGHT) {
 		pthread_mutex_unlock(&s->lock);
 		pr_guest(
 			"fuse %s: the guest queued more than %u MiB of requests",
@@ -223,22 +252,30 @@ static int dispatch(struct fuse_session *s)
 	return 0;
 }
 
-/* The header is whole: start gathering its message. */
+/*
+ * The header is whole: start gathering its message. 1 if the budget has
+ * no room for it now (nothing changed), 0, or -1 (reset).
+ */
 static int begin_message(struct fuse_session *s)
 {
 	uint32_t len = s->head.hdr.len;
 	struct session_req *r;
 
-	s->head_len = 0;
 	if (len < sizeof(struct fuse_in_header) || len > FUSE_SERVER_MAX_MSG) {
 		pr_guest(
 			"fuse %s: a guest message of %u bytes: the stream is broken",
 			fuse_server__tag(s->srv), len);
 		return -1;
 	}
+	if (s->budget && !fuse_budget__take(s->budget, &s->waiter, len))
+		return 1;
+	s->head_len = 0;
 	r = calloc(1, sizeof(*r) + len);
-	if (!r)
+	if (!r) {
+		if (s->budget)
+			fuse_budget__give(s->budget, &s->waiter, len);
 		return -1;
+	}
 	r->job.run = run;
 	r->s = s;
 	r->ctl.waiting = fuse_pool__waiting;
@@ -250,44 +287,63 @@ static int begin_message(struct fuse_session *s)
 	return s->cur_len == len ? dispatch(s) : 0;
 }
 
-int fuse_session__recv(struct fuse_session *s, const void *buf, size_t len)
+ssize_t fuse_session__take(struct fuse_session *s, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
-	size_t want, n;
+	size_t left = len, want, n;
+	int r;
 
-	while (len) {
+	while (left) {
 		if (s->state == S_FAILED)
 			return -1;
 		if (s->cur) { /* the rest of a message */
 			n = s->cur->len - s->cur_len;
-			n = n < len ? n : len;
+			n = n < left ? n : left;
 			memcpy(s->cur->msg + s->cur_len, p, n);
 			s->cur_len += n;
 			p += n;
-			len -= n;
+			left -= n;
 			if (s->cur_len == s->cur->len && dispatch(s))
 				return -1;
 			continue;
 		}
 		want = s->state == S_HELLO ? sizeof(s->head.hello)
 					   : sizeof(s->head.hdr);
-		n = want - s->head_len < len ? want - s->head_len : len;
+		n = want - s->head_len < left ? want - s->head_len : left;
 		memcpy((uint8_t *)&s->head + s->head_len, p, n);
-		s->head_len += n;
-		p += n;
-		len -= n;
-		if (s->head_len < want)
+		if (s->head_len + n < want || s->state == S_HELLO) {
+			s->head_len += n;
+			p += n;
+			left -= n;
+			if (s->head_len == want && hello(s))
+				return -1;
 			continue;
-		if (s->state == S_HELLO ? hello(s) : begin_message(s))
+		}
+		/* A whole header: its last n bytes count only if it fits. */
+		r = begin_message(s);
+		if (r < 0)
 			return -1;
+		if (r > 0)
+			return (ssize_t)(len - left);
+		p += n;
+		left -= n;
 	}
-	return 0;
+	return (ssize_t)len;
+}
+
+int fuse_session__recv(struct fuse_session *s, const void *buf, size_t len)
+{
+	ssize_t n = fuse_session__take(s, buf, len);
+
+	return n == (ssize_t)len ? 0 : -1;
 }
 
 void fuse_session__close(struct fuse_session *s)
 {
 	struct session_req *r;
 
+	if (s->budget)
+		fuse_budget__cancel(s->budget, &s->waiter);
 	pthread_mutex_lock(&s->lock);
 	atomic_store(&s->closed, true);
 	for (r = s->inflight; r; r = r->next)

@@ -8,12 +8,17 @@
 #define TURTLE_FUSE_VSOCK_SESSION_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <sys/uio.h>
 
+#include "budget.h"
 #include "pool.h"
 #include "server.h"
 
-/* Requests queued or running on one connection: at most this many bytes. */
+/*
+ * Without a budget: requests queued or running on one connection, at most
+ * this many bytes (beyond, the stream is reset).
+ */
 #define FUSE_SESSION_MAX_INFLIGHT (64u << 20)
 
 struct fuse_session_ops {
@@ -23,11 +28,22 @@ struct fuse_session_ops {
 	int (*send)(void *ctx, const struct iovec *iov, int iovcnt);
 	/* After fuse_session__close, once no request is left: ctx may go. */
 	void (*done)(void *ctx);
+	/*
+	 * Optional, with a budget: fuse_session__take took less than it was
+	 * given, and now it may take more; call it again with the rest. From
+	 * any thread, with the budget's lock held: be quick, take no lock.
+	 */
+	void (*resume)(void *ctx);
 };
 
 struct fuse_session;
 
+/*
+ * budget: the memory all sessions' requests may hold together (budget.h),
+ * or NULL for FUSE_SESSION_MAX_INFLIGHT per session.
+ */
 struct fuse_session *fuse_session__create(struct fuse_pool *pool,
+					  struct fuse_budget *budget,
 					  const struct fuse_session_ops *ops,
 					  void *ctx);
 /*
@@ -35,6 +51,12 @@ struct fuse_session *fuse_session__create(struct fuse_pool *pool,
  * the stream is malformed (bad hello, impossible length): reset it.
  */
 int fuse_session__recv(struct fuse_session *s, const void *buf, size_t len);
+/*
+ * The same, taking only what the budget lets it: the number of bytes
+ * taken (all, or fewer when the next message does not fit: the rest must
+ * come again after ops->resume), or -1.
+ */
+ssize_t fuse_session__take(struct fuse_session *s, const void *buf, size_t len);
 /*
  * The connection is gone: no more recv. Running requests finish (a
  * waiting SETLKW gives up), their replies are dropped, then done().

@@ -15,8 +15,19 @@
 #include "vsock.h"
 
 #define VSOCK_MAX_SERVICES 8
-/* A sender blocks while this much waits for the guest. */
+/*
+ * A sender blocks while this much waits for the guest on its stream, or
+ * on all streams together (the first send into an empty queue always
+ * goes: it cannot wait for itself).
+ */
 #define VSOCK_STREAM_QUEUE_MAX (1U << 20)
+#define VSOCK_SVCS_QUEUE_MAX (16U << 20)
+/*
+ * Connections to all services at once; more get RST. With
+ * VSOCK_BUF_ALLOC each for what a service has not taken yet, this bounds
+ * that memory too (64 x 256 KiB = 16 MiB).
+ */
+#define VSOCK_SVC_MAX_STREAMS 64
 
 struct vsock_svc {
 	uint32_t port;
@@ -31,6 +42,14 @@ struct vsock_svcs {
 	int wake_fd;		      /* eventfd: the device thread's wake-up */
 	pthread_t thread;	      /* the device's thread */
 	struct vsock_stream *streams; /* live ones; device thread only */
+	unsigned int nstreams;
+	uint64_t refused; /* unprivileged guest ports turned away */
+	uint64_t full;	  /* connections refused at VSOCK_SVC_MAX_STREAMS */
+
+	/* Bytes sent and not yet read by the guest, all streams. */
+	pthread_mutex_t qlock;
+	pthread_cond_t qcond; /* queue space, or a stream closed */
+	size_t queued, queued_peak;
 };
 
 void vsock_svcs__init(struct vsock_svcs *s, int wake_fd);
@@ -43,7 +62,12 @@ int vsock_svcs__bind(struct vsock_svcs *s, uint32_t port,
  */
 #define VSOCK_SVC_NONE 2
 int vsock_svcs__accept(struct vsock_svcs *s, struct vsock_conn *c);
-/* After a wake-up: every stream with queued bytes becomes readable. */
+/*
+ * After a wake-up: every stream with queued bytes becomes readable, and
+ * every resumed one is offered what its service did not take.
+ */
 void vsock_svcs__poll(struct vsock_svcs *s);
+/* Bytes queued for the guest now, all streams (and the most so far). */
+size_t vsock_svcs__queued(struct vsock_svcs *s, size_t *peak);
 
 #endif

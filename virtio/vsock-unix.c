@@ -153,6 +153,23 @@ static struct vsock_sock *sock_new(struct vsock_unix *u, int fd)
 	return s;
 }
 
+static void listener_watch(struct vsock_unix *u, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = &u->listen_w };
+
+	if (epoll_ctl(u->ep, EPOLL_CTL_MOD, u->listen_fd, &ev) < 0)
+		pr_err("virtio-vsock: epoll_ctl on '%s': %s", u->path,
+		       strerror(errno));
+}
+
+static void listener_resume(struct vsock_unix *u)
+{
+	if (!u->listen_paused || u->ep < 0)
+		return;
+	u->listen_paused = false;
+	listener_watch(u, EPOLLIN);
+}
+
 /* Close s now, free it at the end of the batch. */
 static void sock_close(struct vsock_sock *s)
 {
@@ -164,6 +181,7 @@ static void sock_close(struct vsock_sock *s)
 		u->pending--;
 	close(s->fd); /* leaves epoll too */
 	s->fd = -1;
+	listener_resume(u); /* an fd is free again */
 	s->conn = NULL;
 	if (s->prev)
 		s->prev->next = s->next;
@@ -384,25 +402,69 @@ static void sock_event(struct vsock_sock *s, uint32_t events)
 		vsock_conn__readable(c);
 }
 
+/* The oldest socket still waiting for its CONNECT line. */
+static struct vsock_sock *oldest_pending(struct vsock_unix *u)
+{
+	struct vsock_sock *s, *old = NULL;
+
+	for (s = u->socks; s; s = s->next)
+		if (!s->conn && s->deadline_ms &&
+		    (!old || s->deadline_ms <= old->deadline_ms))
+			old = s;
+	return old;
+}
+
+/*
+ * accept4 failed for want of resources: the listener stays readable, so
+ * it leaves epoll for a while rather than spin; one line now and then.
+ */
+static void listener_pause(struct vsock_unix *u, int err)
+{
+	uint64_t now = u->conns->now_ms;
+
+	u->accept_errors++;
+	if (!u->accept_msg_ms || now >= u->accept_msg_ms) {
+		pr_err("virtio-vsock: accept on '%s': %s; the listener pauses %d ms (%llu such failures since the last message)",
+		       u->path, strerror(err), VSOCK_UNIX_ACCEPT_PAUSE_MS,
+		       (unsigned long long)(u->accept_errors -
+					    u->accept_errors_told));
+		u->accept_errors_told = u->accept_errors;
+		u->accept_msg_ms = now + VSOCK_UNIX_ACCEPT_MSG_MS;
+	}
+	if (!u->listen_paused)
+		listener_watch(u, 0);
+	u->listen_paused = true;
+	u->listen_resume_ms = now + VSOCK_UNIX_ACCEPT_PAUSE_MS;
+}
+
 static void listener_event(struct vsock_unix *u)
 {
-	struct vsock_sock *s;
+	struct vsock_sock *s, *old;
 	int fd;
 
-	for (;;) {
+	while (!u->listen_paused) {
 		fd = accept4(u->listen_fd, NULL, NULL,
 			     SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				pr_err("virtio-vsock: accept on '%s': %s",
-				       u->path, strerror(errno));
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			listener_pause(u, errno);
 			return;
 		}
 		if (u->pending >= VSOCK_UNIX_MAX_PENDING) {
-			close(fd);
-			continue;
+			/* Make room: idle clients must not lock others out. */
+			old = oldest_pending(u);
+			if (!old) {
+				close(fd);
+				continue;
+			}
+			pr_debug(
+				"virtio-vsock: '%s': %u clients sent no CONNECT line; closing the oldest",
+				u->path, u->pending);
+			u->evicted++;
+			sock_close(old);
 		}
 		s = sock_new(u, fd);
 		if (!s)
@@ -429,6 +491,7 @@ int vsock_unix__start(struct vsock_unix *u, int ep, struct vsock_conns *conns)
 
 	u->ep = ep;
 	u->conns = conns;
+	u->listen_paused = false;
 	if (u->listen_fd < 0)
 		return 0;
 	return epoll_ctl(ep, EPOLL_CTL_ADD, u->listen_fd, &ev);
@@ -446,6 +509,8 @@ void vsock_unix__expire(struct vsock_unix *u)
 {
 	struct vsock_sock *s, *next;
 
+	if (u->listen_paused && u->conns->now_ms >= u->listen_resume_ms)
+		listener_resume(u);
 	for (s = u->socks; s; s = next) {
 		next = s->next;
 		if (!s->conn && s->deadline_ms &&
@@ -456,7 +521,7 @@ void vsock_unix__expire(struct vsock_unix *u)
 
 bool vsock_unix__has_deadline(const struct vsock_unix *u)
 {
-	return u->pending > 0;
+	return u->pending > 0 || u->listen_paused;
 }
 
 void vsock_unix__reap(struct vsock_unix *u)

@@ -19,8 +19,21 @@
 
 #include "vsock-conn.h"
 
-#define VSOCK_UNIX_LINE_MAX 32	  /* "CONNECT 4294967294\n" fits easily */
-#define VSOCK_UNIX_MAX_PENDING 64 /* sockets yet to send their line */
+#define VSOCK_UNIX_LINE_MAX 32 /* "CONNECT 4294967294\n" fits easily */
+/*
+ * Sockets yet to send their line. When a new one comes with the table
+ * full, the oldest is closed to make room: idle clients cannot lock the
+ * others out.
+ */
+#define VSOCK_UNIX_MAX_PENDING 64
+/*
+ * accept4 failing for want of fds (EMFILE, ENFILE) or memory: the
+ * listener leaves epoll for this long (or until one of our sockets
+ * closes), instead of being reported again at once; one message per
+ * VSOCK_UNIX_ACCEPT_MSG_MS says how many failed.
+ */
+#define VSOCK_UNIX_ACCEPT_PAUSE_MS 100
+#define VSOCK_UNIX_ACCEPT_MSG_MS 10000
 /* PATH plus "_4294967295" must fit a sockaddr_un. */
 #define VSOCK_UNIX_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 12)
 
@@ -49,6 +62,12 @@ struct vsock_unix {
 	struct vsock_sock *socks; /* open */
 	struct vsock_sock *dead;  /* closed, freed by vsock_unix__reap */
 	unsigned int pending;	  /* of socks, waiting for their line */
+	bool listen_paused;	  /* out of epoll after an accept error */
+	uint64_t listen_resume_ms;
+
+	/* Counters, for tests and the rate-limited messages. */
+	uint64_t accept_errors, accept_msg_ms, accept_errors_told;
+	uint64_t evicted; /* pending sockets closed to make room */
 };
 
 /*

@@ -13,8 +13,10 @@
 #ifndef TURTLE_VIRTIO_VSOCK_H
 #define TURTLE_VIRTIO_VSOCK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <sys/uio.h>
 
 #include "guest-mem.h"
@@ -34,7 +36,21 @@ struct virtio_dev *vsock__create(const struct vsock_opts *o,
  */
 struct vsock_stream;
 
+/*
+ * In a Linux guest only a process with CAP_NET_BIND_SERVICE (root) can
+ * bind a vsock port up to this one; autobind picks ports above it
+ * (net/vmw_vsock/af_vsock.c). So a connection from a guest port up to
+ * here was made by the guest's root, the kernel or its agent.
+ */
+#define VSOCK_PRIVILEGED_PORT_MAX 1023
+
 struct vsock_service_ops {
+	/*
+	 * Answer only connections from a privileged guest port (up to
+	 * VSOCK_PRIVILEGED_PORT_MAX): any other gets RST, and a rate-limited
+	 * line, before accept is called.
+	 */
+	bool privileged;
 	/*
 	 * The guest connected to the service's port. Return the service's
 	 * per-connection state (passed back to recv and closed), or NULL to
@@ -43,11 +59,13 @@ struct vsock_service_ops {
 	void *(*accept)(void *svc, struct vsock_stream *s);
 	/*
 	 * Bytes from the guest, in order. Called on the device's thread: copy
-	 * what is needed and return quickly; the bytes count as consumed (the
-	 * guest gets the credit back) once recv returns. Return -1 if the
-	 * stream is malformed: the connection is reset.
+	 * what is needed and return quickly. Returns how many it took (they
+	 * count as consumed: the guest gets the credit back), or -1 if the
+	 * stream is malformed (the connection is reset). Bytes not taken
+	 * wait in the device, within the guest's credit (so the guest stops
+	 * sending), until the service calls vsock_stream__resume.
 	 */
-	int (*recv)(void *conn, const void *buf, size_t len);
+	ssize_t (*recv)(void *conn, const void *buf, size_t len);
 	/*
 	 * The connection is gone (guest shutdown or reset, device reset, or
 	 * recv failed). No recv follows. The service must stop using the
@@ -68,6 +86,11 @@ int vsock__bind_service(struct virtio_dev *vdev, uint32_t port,
  */
 int vsock_stream__send(struct vsock_stream *s, const struct iovec *iov,
 		       int iovcnt);
+/*
+ * From any thread, without blocking: recv may take more now; the device
+ * offers it what it kept.
+ */
+void vsock_stream__resume(struct vsock_stream *s);
 /* Drop the service's reference after closed(); frees the stream. */
 void vsock_stream__put(struct vsock_stream *s);
 

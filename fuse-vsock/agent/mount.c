@@ -5,7 +5,8 @@
  * In the foreground, so that every failure is reported to whoever ran
  * the command, with exit status 1:
  *   1. open --conns vsock connections to the host (CID 2) on
- *      FUSE_VSOCK_PORT, each saying hello for --tag and reading the
+ *      FUSE_VSOCK_PORT, each from a guest port below 1024 (root only:
+ *      turtle refuses any other), each saying hello for --tag and reading the
  *      welcome (proto.h); connecting and the welcome both time out;
  *   2. mount FUSE at the mountpoint, one /dev/fuse fd per connection.
  * Then a child forwards between them (fuse-client.c) and first makes
@@ -111,6 +112,40 @@ int agent_mount__parse(int argc, char **argv, struct agent_mount_opts *o,
 	return 0;
 }
 
+/*
+ * Bind fd to a free guest port up to FUSE_VSOCK_CLIENT_PORT_MAX: turtle
+ * serves the share only to those, which only root can bind, so that no
+ * other guest process can speak FUSE (with any uid it likes) to it. The
+ * search goes down from the top, past ports in use (by our other
+ * connections, other mounts, or sockets still closing).
+ */
+static int bind_privileged(int fd, char *err)
+{
+	struct sockaddr_vm addr = { .svm_family = AF_VSOCK,
+				    .svm_cid = VMADDR_CID_ANY };
+	unsigned int port;
+
+	for (port = FUSE_VSOCK_CLIENT_PORT_MAX; port > 0; port--) {
+		addr.svm_port = port;
+		if (!bind(fd, (struct sockaddr *)&addr, sizeof(addr)))
+			return 0;
+		if (errno == EACCES || errno == EPERM) {
+			errbuf_set(
+				err,
+				"binding a vsock port below 1024 needs root (CAP_NET_BIND_SERVICE): %s",
+				strerror(errno));
+			return -1;
+		}
+		if (errno != EADDRINUSE) {
+			errbuf_set(err, "binding vsock port %u: %s", port,
+				   strerror(errno));
+			return -1;
+		}
+	}
+	errbuf_set(err, "every vsock port below 1024 is in use");
+	return -1;
+}
+
 /* A connection to the share, welcomed; -1 with err set. */
 static int connect_share(const char *tag, uint32_t *flags, char *err)
 {
@@ -126,6 +161,10 @@ static int connect_share(const char *tag, uint32_t *flags, char *err)
 			err,
 			"no vsock in this guest (%s): is turtle running with --vsock?",
 			strerror(errno));
+		return -1;
+	}
+	if (bind_privileged(fd, err)) {
+		close(fd);
 		return -1;
 	}
 	setsockopt(fd, AF_VSOCK, SO_VM_SOCKETS_CONNECT_TIMEOUT, &tv,

@@ -8,11 +8,14 @@
  *
  * Input: byte 0: bit 7, the harness sends a valid hello first (bit 6:
  * for the read-only share "ro", else "share"); bit 5, and then a
- * FUSE_INIT; bits 0-3, K. Then K bytes, the chunk lengths (0 is 256),
- * used in turn; the rest is the stream, given to fuse_session__recv()
- * in chunks of those lengths, each copied to a buffer of exactly its
- * size, until recv fails. Then the session closes, as when the guest
- * goes, and the harness waits for its end (done()).
+ * FUSE_INIT; bit 4, the session takes its memory from a small budget
+ * (budget.h: BUDGET bytes, half per session) through fuse_session__take,
+ * and when that stops short the harness waits for the resume (or gives
+ * up after RESUME_WAIT_MS, as a guest that goes); bits 0-3, K. Then K bytes,
+ * the chunk lengths (0 is 256), used in turn; the rest is the stream, given to
+ * fuse_session__recv() in chunks of those lengths, each copied to a buffer of
+ * exactly its size, until recv fails. Then the session closes, as when the
+ * guest goes, and the harness waits for its end (done()).
  *
  * Run (as root; the share is under /tmp):
  *   make fuzz
@@ -26,7 +29,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
+#include "../../fuse-vsock/budget.h"
 #include "../../fuse-vsock/pool.h"
 #include "../../fuse-vsock/proto.h"
 #include "../../fuse-vsock/session.h"
@@ -35,13 +40,16 @@
 #include "fuzz-share.h"
 
 #define RESET_EVERY 512
+#define BUDGET (64 * 1024)
+#define RESUME_WAIT_MS 50
 
 static struct fuse_server *srv, *srv_ro;
 static struct fuse_pool *pool;
 static unsigned long inputs;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
-static int done;
+static int done, resumed;
+static struct fuse_budget budget;
 
 static struct fuse_server *pick(void *ctx, const char *tag)
 {
@@ -72,11 +80,63 @@ static void on_done(void *ctx)
 	pthread_mutex_unlock(&lock);
 }
 
+/* Under the budget's lock. */
+static void on_resume(void *ctx)
+{
+	(void)ctx;
+	pthread_mutex_lock(&lock);
+	resumed = 1;
+	pthread_cond_broadcast(&cond);
+	pthread_mutex_unlock(&lock);
+}
+
 static const struct fuse_session_ops ops = {
 	.pick = pick,
 	.send = sink,
 	.done = on_done,
+	.resume = on_resume,
 };
+
+/* The rest of a chunk the budget stopped: after a resume, or never. */
+static int feed_budgeted(struct fuse_session *s, const uint8_t *b, size_t n)
+{
+	struct timespec until;
+	size_t peak;
+	ssize_t got;
+
+	for (;;) {
+		pthread_mutex_lock(&lock);
+		resumed = 0;
+		pthread_mutex_unlock(&lock);
+		got = fuse_session__take(s, b, n);
+		if (got < 0)
+			return -1;
+		if ((size_t)got == n)
+			return 0;
+		fuse_budget__used(&budget, &peak);
+		if (peak > BUDGET && peak > FUSE_SERVER_MAX_MSG) {
+			fprintf(fz_err, "fuzz: the budget overran: %zu\n",
+				peak);
+			abort();
+		}
+		b += got;
+		n -= (size_t)got;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += RESUME_WAIT_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_mutex_lock(&lock);
+		while (!resumed)
+			if (pthread_cond_timedwait(&cond, &lock, &until))
+				break;
+		got = resumed;
+		pthread_mutex_unlock(&lock);
+		if (!got)
+			return -1; /* the guest gives up */
+	}
+}
 
 static void servers(void)
 {
@@ -94,7 +154,7 @@ static void servers(void)
 }
 
 /* Bytes to recv, in an exact-size copy. */
-static int feed(struct fuse_session *s, const void *p, size_t n)
+static int feed(struct fuse_session *s, const void *p, size_t n, bool budgeted)
 {
 	uint8_t *b = malloc(n ? n : 1);
 	int ret;
@@ -102,7 +162,7 @@ static int feed(struct fuse_session *s, const void *p, size_t n)
 	if (!b)
 		abort();
 	memcpy(b, p, n);
-	ret = fuse_session__recv(s, b, n);
+	ret = budgeted ? feed_budgeted(s, b, n) : fuse_session__recv(s, b, n);
 	free(b);
 	return ret;
 }
@@ -125,6 +185,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz_seed pre = { .n = 0 };
 	size_t n;
 	int ok = 0;
+	bool budgeted;
 
 	if (!size)
 		return 0;
@@ -140,7 +201,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	lens = data + 1;
 	p = data + 1 + k;
-	s = fuse_session__create(pool, &ops, NULL);
+	budgeted = data[0] & 0x10;
+	s = fuse_session__create(pool, budgeted ? &budget : NULL, &ops, NULL);
 	if (!s)
 		abort();
 	done = 0;
@@ -155,7 +217,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_seed__msg(&pre, FUSE_INIT, 0, &in, sizeof(in), NULL,
 				     NULL);
 		}
-		ok = feed(s, pre.b, pre.n);
+		ok = feed(s, pre.b, pre.n, budgeted);
 	}
 	while (!ok && p < end) {
 		n = k ? lens[i++ % k] : size;
@@ -163,7 +225,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n = 256;
 		if (n > (size_t)(end - p))
 			n = (size_t)(end - p);
-		ok = feed(s, p, n);
+		ok = feed(s, p, n, budgeted);
 		p += n;
 	}
 	fuse_session__close(s);
@@ -172,6 +234,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pthread_cond_wait(&cond, &lock);
 	pthread_mutex_unlock(&lock);
 	fz_share__check();
+	if (fuse_budget__used(&budget, NULL)) {
+		fprintf(fz_err, "fuzz: budget bytes not given back\n");
+		abort();
+	}
 	return 0;
 }
 
@@ -232,6 +298,24 @@ static void seeds(const char *dir)
 	fz_seed__put(&s, &bad, sizeof(bad));
 	fz_seed__write(&s, dir, "ro-short");
 
+	/*
+	 * On the budget: five 12 KiB messages, more than a session's 32 KiB
+	 * at once, then a lookup; in 256-byte chunks.
+	 */
+	{
+		static uint8_t big[12 * 1024];
+		static const uint8_t cfg_budget[] = { 0xb1, 0 };
+		int i;
+
+		s.n = 0;
+		fz_seed__put(&s, cfg_budget, sizeof(cfg_budget));
+		for (i = 0; i < 5; i++)
+			fz_seed__msg(&s, FUSE_SETXATTR + 100, 1, big,
+				     sizeof(big), NULL, NULL);
+		fz_seed__msg(&s, FUSE_LOOKUP, 1, NULL, 0, "f", NULL);
+		fz_seed__write(&s, dir, "budget");
+	}
+
 	/* A bad hello: unknown tag, then bytes after the refusal. */
 	s.n = 0;
 	b[0] = 0;
@@ -254,6 +338,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	fz_share__init();
 	servers();
+	fuse_budget__init(&budget, BUDGET, BUDGET / 2);
 	/* One worker; SETLKW may add a second (fuse_pool__waiting). */
 	pool = fuse_pool__create(1, 2, err);
 	if (!pool) {

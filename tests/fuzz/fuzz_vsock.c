@@ -17,6 +17,10 @@
  * the events between packets); when it runs out, writes take everything
  * and reads have nothing (VSOCK_AGAIN).
  *
+ * Host port SVC_PORT is a privileged in-VMM service (vsock-svc.c, as the
+ * shared directories' port): an echo, which aborts if it is ever handed a
+ * connection from a guest port above VSOCK_PRIVILEGED_PORT_MAX.
+ *
  * Run:
  *   make fuzz
  *   mkdir /tmp/c && TURTLE_FUZZ_SEEDS=/tmp/c build/fuzz/fuzz_vsock
@@ -29,8 +33,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/eventfd.h>
+
 #include "../../virtio/virtqueue.h"
 #include "../../virtio/vsock-conn.h"
+#include "../../virtio/vsock-svc.h"
 
 #define GUEST_CID 3
 #define RAM_BASE 0x10000ULL
@@ -142,12 +149,66 @@ static const struct vsock_conn_ops be_ops = {
 	.release = be_release,
 };
 
+/* The privileged echo service on SVC_PORT. */
+#define SVC_PORT 7001
+static struct vsock_svcs svcs;
+static struct vsock_conn *accepting;
+
+static void *svc_accept(void *svc, struct vsock_stream *s)
+{
+	(void)svc;
+	if (!accepting || accepting->peer_port > VSOCK_PRIVILEGED_PORT_MAX) {
+		fprintf(err,
+			"fuzz: privileged service reached from guest port %u\n",
+			accepting ? accepting->peer_port : 0);
+		abort();
+	}
+	return s;
+}
+
+/* Echo; takes a byte of 0xfe and what follows only after a resume. */
+static ssize_t svc_recv(void *conn, const void *buf, size_t len)
+{
+	const uint8_t *p = buf, *hold;
+	struct iovec v = { .iov_base = (void *)buf, .iov_len = len };
+
+	if (len && p[0] == 0xff)
+		return -1; /* a malformed stream */
+	hold = memchr(p, 0xfe, len);
+	if (hold == p) {
+		vsock_stream__resume(conn); /* at the next poll */
+		return 0;
+	}
+	if (hold)
+		v.iov_len = (size_t)(hold - p);
+	return vsock_stream__send(conn, &v, 1) ? -1 : (ssize_t)v.iov_len;
+}
+
+static void svc_closed(void *conn)
+{
+	vsock_stream__put(conn);
+}
+
+static const struct vsock_service_ops svc_ops = {
+	.privileged = true,
+	.accept = svc_accept,
+	.recv = svc_recv,
+	.closed = svc_closed,
+};
+
 static int accept_conn(void *ctx, struct vsock_conn *c)
 {
-	int v = next_byte(2);
+	int v, r;
 	struct be *b;
 
 	(void)ctx;
+	if (c->local_port == SVC_PORT) {
+		accepting = c;
+		r = vsock_svcs__accept(&svcs, c);
+		accepting = NULL;
+		return r;
+	}
+	v = next_byte(2);
 	if (v == 0)
 		return -1;
 	b = calloc(1, sizeof(*b));
@@ -338,6 +399,16 @@ static void layout(uint16_t size, uint64_t *desc, uint64_t *avail,
 	*end = *used + 6 + 8ULL * size;
 }
 
+/* The service's wake-ups, as the device thread's loop reads them. */
+static void drain_fd_svc(void)
+{
+	uint64_t v;
+
+	if (read(svcs.wake_fd, &v, sizeof(v)) < 0) {
+		/* EAGAIN: no wake-up */
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct vq_chain ch;
@@ -394,6 +465,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} while (vq__enable_kicks(&vq));
 	while (script < script_end)
 		event(&t);
+	drain_fd_svc();
+	vsock_svcs__poll(&svcs);
 	drain(&t, 64);
 out:
 	vsock_conns__reset_all(&t);
@@ -584,6 +657,24 @@ static void seeds(const char *dir)
 	}
 
 	/*
+	 * The privileged service: from guest port 1000 (root's) it echoes;
+	 * from 5000 it must refuse (RST), with the data that follows.
+	 */
+	hport = SVC_PORT;
+	gport = 1000;
+	img_init(&m, 8);
+	chain(&m, VIRTIO_VSOCK_OP_REQUEST, NULL, 0, false);
+	chain(&m, VIRTIO_VSOCK_OP_RW, "echo me", 0, false);
+	gport = 5000;
+	chain(&m, VIRTIO_VSOCK_OP_REQUEST, NULL, 0, false);
+	chain(&m, VIRTIO_VSOCK_OP_RW, "refused", 0, true);
+	gport = 1000;
+	chain(&m, VIRTIO_VSOCK_OP_SHUTDOWN, NULL, 3, false);
+	write_seed(dir, "service", &m, 0, scr, sizeof(scr));
+	gport = 5000;
+	hport = 1234;
+
+	/*
 	 * A flood: RW packets all pointing at one big payload. Writes that
 	 * take nothing overrun the credit; writes that take all need a
 	 * credit update.
@@ -627,6 +718,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		seeds(e);
 		exit(0);
 	}
+	vsock_svcs__init(&svcs, eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+	svcs.thread = pthread_self();
+	if (svcs.wake_fd < 0 ||
+	    vsock_svcs__bind(&svcs, SVC_PORT, &svc_ops, NULL))
+		abort();
 	err = fdopen(dup(2), "w");
 	if (!err)
 		err = stderr;

@@ -3,7 +3,8 @@
 #   build/images/guest.cpio  an L1 guest: busybox, init, virtio modules,
 #                            turtle, mkfs.ext4, the benchmarks (blkbench,
 #                            fsbench, exitbench), turtle-agent, vsock-tool,
-#                            fsops (posix.sh), as-user (privs)
+#                            fsops (posix.sh), as-user (privs),
+#                            fuse-attack (share-guest.sh)
 #   build/images/host.cpio   the emulated NV2 host: the same, plus turtle,
 #                            socat, the guest kernel and guest.cpio, and the
 #                            tests
@@ -22,6 +23,7 @@ TOOLS=e2fsprogs "$mk" "$IMAGES/guest.cpio" "$TURTLE_ROOT/build/turtle:bin/turtle
 	"$TURTLE_ROOT/build/exitbench:bin/exitbench" \
 	"$TURTLE_ROOT/build/fsops:bin/fsops" \
 	"$TURTLE_ROOT/build/as-user:bin/as-user" \
+	"$TURTLE_ROOT/build/fuse-attack:bin/fuse-attack" \
 	"$TURTLE_ROOT/tests/system/guest:tests"
 TOOLS=socat "$mk" "$IMAGES/host.cpio" \
 	"$TURTLE_ROOT/build/turtle:bin/turtle" \

@@ -9,11 +9,14 @@ prepare() {
 	mkdir -p $S
 	echo "hello from the host" >$S/from-host
 	echo "delete me" >$S/to-delete
+	echo "root's secret" >$S/secret
+	chown 0:0 $S/secret
+	chmod 600 $S/secret
 }
 
 # check NAME OUT WRITERS MIB: what share-guest.sh, whose output is OUT,
 # did to $S, as the host sees it; checks NAME-mount, NAME-unknown-tag,
-# NAME-ops, NAME-parallel-writers and NAME-umount.
+# NAME-ops, NAME-unprivileged, NAME-parallel-writers and NAME-umount.
 check() {
 	c=$1 o=$2 n=$3 mb=$4
 	if ! has SHARE-MOUNTED $o; then
@@ -31,7 +34,7 @@ check() {
 	fi
 
 	# The tree the guest's operations leave (par/ is checked below).
-	want="$S $S/from-host $S/g2 $S/g3 $S/gd $S/gd/sub $S/gd/sub/n $S/gs $S/par"
+	want="$S $S/from-host $S/g2 $S/g3 $S/gd $S/gd/sub $S/gd/sub/n $S/gs $S/par $S/secret"
 	got=$(find $S | grep -v "^$S/par/" | sort | tr '\n' ' ' | sed 's/ $//')
 	if ! has SHARE-OPS-OK $o; then
 		fail $c-ops "$(grep SHARE-OPS-FAIL $o || echo 'no report')"
@@ -48,6 +51,20 @@ appended" ]; then
 		fail $c-ops "the symlink reads '$(readlink $S/gs)' on the host"
 	else
 		pass $c-ops "create, write, rename, link, symlink, mkdir, delete, append"
+	fi
+
+	# A uid-1000 guest process that speaks FUSE to turtle itself, as root.
+	if ! has "SHARE-UNPRIV ATTACK-REFUSED connect" $o; then
+		fail $c-unprivileged "$(grep 'SHARE-UNPRIV' $o | tail -n 2 | tr '\n' ';')"
+	elif has SHARE-UNPRIV-MOUNT-READ $o; then
+		fail $c-unprivileged "uid 1000 read root's 0600 file through the mount"
+	elif [ "$(stat -c '%u %g %a' $S/secret; cat $S/secret)" != "0 0 600
+root's secret" ]; then
+		fail $c-unprivileged "root's file changed on the host"
+	elif [ -e $S/suid-attack ]; then
+		fail $c-unprivileged "the setuid file exists on the host"
+	else
+		pass $c-unprivileged "uid 1000 claiming uid 0 on port 7001: $(grep -o 'ATTACK-REFUSED.*' $o | head -n 1)"
 	fi
 
 	# Each writer's file, as the host has it, against the guest's checksums.

@@ -238,7 +238,7 @@ static void links_setup(unsigned int n)
 		pthread_mutex_init(&l->send_lock, NULL);
 		pthread_mutex_init(&l->lock, NULL);
 		pthread_cond_init(&l->cond, NULL);
-		l->sess = fuse_session__create(pool, &link_ops, l);
+		l->sess = fuse_session__create(pool, NULL, &link_ops, l);
 		ck_assert_ptr_nonnull(l->sess);
 		ck_assert_int_eq(pthread_create(&l->pump, NULL, pump, l), 0);
 		client_fds[i] = sv[0];

@@ -95,7 +95,7 @@ static void setup(void)
 	ck_assert_msg(pool != NULL, "%s", err);
 	sink.len = 0;
 	sink.done = 0;
-	sess = fuse_session__create(pool, &ops, NULL);
+	sess = fuse_session__create(pool, NULL, &ops, NULL);
 	ck_assert_ptr_nonnull(sess);
 }
 

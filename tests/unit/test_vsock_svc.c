@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../virtio/vsock-svc.h"
 #include "../../vmm/log.h"
 #include "suites.h"
 #include "vsock-guest.h"
@@ -20,7 +21,7 @@
 
 static struct {
 	int accepts, closes, recvs;
-	bool refuse, fail_recv, keep;
+	bool refuse, fail_recv, keep, hold;
 	struct vsock_stream *s;
 } svc;
 
@@ -35,15 +36,17 @@ static void *svc_accept(void *arg, struct vsock_stream *s)
 }
 
 /* An echo service, answering from the device's own thread. */
-static int svc_recv(void *conn, const void *buf, size_t len)
+static ssize_t svc_recv(void *conn, const void *buf, size_t len)
 {
 	struct iovec v = { .iov_base = (void *)buf, .iov_len = len };
 
 	(void)conn;
 	__atomic_add_fetch(&svc.recvs, 1, __ATOMIC_SEQ_CST);
-	if (svc.fail_recv)
+	if (__atomic_load_n(&svc.hold, __ATOMIC_SEQ_CST))
+		return 0; /* takes nothing, for now */
+	if (svc.fail_recv || vsock_stream__send(svc.s, &v, 1))
 		return -1;
-	return vsock_stream__send(svc.s, &v, 1);
+	return (ssize_t)len;
 }
 
 static void svc_closed(void *conn)
@@ -55,6 +58,14 @@ static void svc_closed(void *conn)
 }
 
 static const struct vsock_service_ops svc_ops = {
+	.accept = svc_accept,
+	.recv = svc_recv,
+	.closed = svc_closed,
+};
+
+/* The same service, for the guest's root only. */
+static const struct vsock_service_ops svc_priv_ops = {
+	.privileged = true,
 	.accept = svc_accept,
 	.recv = svc_recv,
 	.closed = svc_closed,
@@ -141,6 +152,102 @@ START_TEST(test_vsock_service_send_after_close_fails)
 	wait_closes(1);
 	ck_assert_int_eq(vsock_stream__send(svc.s, &v, 1), -1);
 	vsock_stream__put(svc.s);
+}
+END_TEST
+
+/*
+ * A service that takes nothing leaves the bytes in the device, not lost:
+ * after vsock_stream__resume they come again, in order.
+ */
+START_TEST(test_vsock_service_resume_after_taking_nothing)
+{
+	uint8_t buf[RX_DATA];
+	struct virtio_vsock_hdr h;
+
+	svc_up();
+	guest_send(OP_REQUEST, GPORT, SVC_PORT, 0, NULL, 0);
+	guest_expect(OP_RESPONSE, NULL);
+	svc.hold = true;
+	guest_send(OP_RW, GPORT, SVC_PORT, 0, "kept", 4);
+	guest_send(OP_RW, GPORT, SVC_PORT, 0, "+more", 5);
+	guest_expect_nothing();
+	ck_assert_int_ge(svc.recvs, 1);
+	__atomic_store_n(&svc.hold, false, __ATOMIC_SEQ_CST);
+	vsock_stream__resume(svc.s);
+	h = guest_expect(OP_RW, buf);
+	ck_assert_uint_eq(le32toh(h.len), 9);
+	ck_assert_mem_eq(buf, "kept+more", 9);
+}
+END_TEST
+
+/* At most VSOCK_SVC_MAX_STREAMS connections to services: the next, RST. */
+START_TEST(test_vsock_service_connection_limit)
+{
+	unsigned int i;
+
+	svc_up();
+	svc.keep = true;
+	for (i = 0; i < VSOCK_SVC_MAX_STREAMS; i++) {
+		guest_send(OP_REQUEST, GPORT + i, SVC_PORT, 0, NULL, 0);
+		guest_expect(OP_RESPONSE, NULL);
+	}
+	guest_send(OP_REQUEST, GPORT + i, SVC_PORT, 0, NULL, 0);
+	guest_expect(OP_RST, NULL);
+	ck_assert_int_eq(svc.accepts, VSOCK_SVC_MAX_STREAMS);
+	/* One goes: room for one more. */
+	guest_send(OP_RST, GPORT, SVC_PORT, 0, NULL, 0);
+	wait_closes(1);
+	guest_send(OP_REQUEST, GPORT + i, SVC_PORT, 0, NULL, 0);
+	guest_expect(OP_RESPONSE, NULL);
+}
+END_TEST
+
+/* A privileged service answers a guest port below 1024 (root's). */
+START_TEST(test_vsock_service_privileged_port_accepted)
+{
+	uint8_t buf[RX_DATA];
+
+	memset(&svc, 0, sizeof(svc));
+	ck_assert_int_eq(
+		vsock__bind_service(vdev, SVC_PORT, &svc_priv_ops, NULL), 0);
+	driver_up();
+	guest_send(OP_REQUEST, VSOCK_PRIVILEGED_PORT_MAX, SVC_PORT, 0, NULL, 0);
+	guest_expect(OP_RESPONSE, NULL);
+	ck_assert_int_eq(svc.accepts, 1);
+	guest_send(OP_RW, VSOCK_PRIVILEGED_PORT_MAX, SVC_PORT, 0, "ok", 2);
+	guest_expect(OP_RW, buf);
+	ck_assert_mem_eq(buf, "ok", 2);
+}
+END_TEST
+
+/*
+ * From port 1024 up (any guest process): RST, and the service hears of
+ * nothing, neither the connection nor the bytes sent after it.
+ */
+START_TEST(test_vsock_service_unprivileged_port_refused)
+{
+	static const uint32_t ports[] = { VSOCK_PRIVILEGED_PORT_MAX + 1, GPORT,
+					  0xfffffffeU };
+	struct virtio_vsock_hdr h;
+	unsigned int i;
+
+	memset(&svc, 0, sizeof(svc));
+	ck_assert_int_eq(
+		vsock__bind_service(vdev, SVC_PORT, &svc_priv_ops, NULL), 0);
+	driver_up();
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		guest_send(OP_REQUEST, ports[i], SVC_PORT, 0, NULL, 0);
+		h = guest_expect(OP_RST, NULL);
+		ck_assert_uint_eq(le32toh(h.dst_port), ports[i]);
+		ck_assert_uint_eq(le32toh(h.src_port), SVC_PORT);
+		/* As if the guest had not seen the RST yet. */
+		guest_send(OP_RW, ports[i], SVC_PORT, 0, "\x28\0\0\0", 4);
+		guest_expect(OP_RST, NULL);
+	}
+	guest_expect_nothing();
+	ck_assert_int_eq(svc.accepts, 0);
+	ck_assert_int_eq(svc.recvs, 0);
+	ck_assert_int_eq(svc.closes, 0);
 }
 END_TEST
 
@@ -233,6 +340,10 @@ Suite *vsock_svc_suite(void)
 	tcase_add_test(tc, test_vsock_service_send_after_close_fails);
 	tcase_add_test(tc, test_vsock_service_send_backpressure);
 	tcase_add_test(tc, test_vsock_no_path_services_only);
+	tcase_add_test(tc, test_vsock_service_resume_after_taking_nothing);
+	tcase_add_test(tc, test_vsock_service_connection_limit);
+	tcase_add_test(tc, test_vsock_service_privileged_port_accepted);
+	tcase_add_test(tc, test_vsock_service_unprivileged_port_refused);
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -9,6 +9,7 @@
 #   SHARE-NOTAG rc=N: ...     mounting a tag the host does not have
 #   SHARE-MOUNTED / SHARE-MOUNT-FAILED rc=N
 #   SHARE-HOSTFILE <text>     a file the host put there, read through FUSE
+#   SHARE-UNPRIV ATTACK-...   fuse-attack as uid 1000 (tests/system/fuse-attack.c)
 #   SHARE-OPS-OK / SHARE-OPS-FAIL <step>
 #   POSIX-...                 posix.sh
 #   SUM <md5> wN              what par/wN must hold; READ-SUM: read back
@@ -27,6 +28,15 @@ if ! turtle-agent mount /mnt; then
 fi
 echo SHARE-MOUNTED
 echo "SHARE-HOSTFILE $(cat /mnt/from-host)"
+
+# Row 1 of issue 12: uid 1000 may not read root's 0600 file through the
+# mount, nor, by speaking FUSE to turtle's port itself with uid 0 in its
+# headers, read it or create a setuid file (fuse-attack must be reset).
+if turtle-agent run-as 1000 -- cat /mnt/secret >/dev/null 2>&1; then
+	echo "SHARE-UNPRIV-MOUNT-READ uid 1000 read /mnt/secret"
+fi
+turtle-agent run-as 1000 -- fuse-attack share secret suid-attack 2>&1 |
+	sed 's/^/SHARE-UNPRIV /'
 
 # stuck_report WHY: where the FUSE clients, their requests and the
 # processes using the shares wait.
