@@ -6,6 +6,10 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
+. tests/system/env.sh
+# Check's per-test limits, sized for an idle machine, scaled by its load.
+export CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-$(turtle_time_scale)}
+
 t0=$(date +%s)
 echo "== unit tests (Check)"
 build/unit-tests 2>&1 | tee build/unit.log

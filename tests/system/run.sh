@@ -19,7 +19,8 @@ if [ ${#cases[@]} = 0 ]; then
 	done
 fi
 
-# Per-case time limits (seconds of wall time for the whole host boot).
+# Per-case time limits (seconds of wall time for the whole host boot, on
+# an idle machine: qemu-host.sh scales them by the load, see env.sh).
 limit_for() {
 	case $1 in
 	nested | vsock) echo 600 ;;
@@ -67,7 +68,7 @@ for c in "${cases[@]}"; do
 		failed=$((failed + 1))
 		printf '  FAIL  %-24s reported no results (log: %s)\n' "$c" "$log"
 	fi
-	echo "  ($c: ${secs}s)"
+	echo "  ($c: ${secs}s, time limits x$(sed -n 's/^TURTLE-TIME-SCALE \([0-9]*\).*/\1/p' "$log" | head -n1))"
 done
 echo "system: $passed passed, $failed failed"
 [ $failed = 0 ]
