@@ -9,6 +9,8 @@
 # did not finish (a host that hangs is killed by the timeout).
 set -uo pipefail
 . "$(dirname "$0")/env.sh"
+. "$(dirname "$0")/../progress.sh"
+progress_begin "system tests"
 
 logs=$TURTLE_ROOT/build/test-logs
 mkdir -p "$logs"
@@ -40,7 +42,10 @@ qemu_extra_for() {
 
 passed=0
 failed=0
+i=0
 for c in "${cases[@]}"; do
+	i=$((i + 1))
+	progress "system case $c ($i of ${#cases[@]})"
 	log=$logs/$c.log
 	t0=$(date +%s)
 	QEMU_EXTRA=$(qemu_extra_for "$c") \
