@@ -6,11 +6,11 @@
 #   TEST-RESULT <name> FAIL <reason>
 
 # SCALE: how much longer than on an idle machine things may take here
-# (tests/system/qemu-host.sh passes it as turtle.scale=N); t SECONDS is a
+# (tests/system/qemu-host.sh passes it as turtle.scale=N); scaled SECONDS is a
 # time limit scaled by it. Guests get it on their command line too.
 SCALE=$(sed -n 's/.*turtle\.scale=\([0-9]*\).*/\1/p' /proc/cmdline)
 SCALE=${SCALE:-1}
-t() { echo $(($1 * SCALE)); }
+scaled() { echo $(($1 * SCALE)); }
 
 GUEST_KERNEL=/guest/Image
 GUEST_INITRD=/guest/initrd.cpio
@@ -31,7 +31,7 @@ now() { cut -d' ' -f1 /proc/uptime; }
 # TIMEOUT is for an idle machine: it is scaled.
 run_turtle() {
 	out=$1
-	limit=$(t $2)
+	limit=$(scaled $2)
 	shift 2
 	t0=$(now)
 	{ timeout "$limit" turtle "$@" 2>&1; echo $? >/tmp/rc; } |

@@ -7,7 +7,7 @@
 check() {
 	name=$1 want=$2 pattern=$3
 	shift 3
-	timeout $(t 60) turtle "$@" >/tmp/out 2>&1
+	timeout $(scaled 60) turtle "$@" >/tmp/out 2>&1
 	rc=$?
 	sed 's/^/    | /' /tmp/out
 	if [ $rc != "$want" ]; then

@@ -14,7 +14,7 @@
 rm -f /tmp/out /tmp/in.fifo
 : >/tmp/out
 mkfifo /tmp/in.fifo
-timeout $(t 240) turtle run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
+timeout $(scaled 240) turtle run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
 	--mem 256 --cmdline "$GUEST_CMDLINE" </tmp/in.fifo >/tmp/out 2>&1 &
 pid=$!
 exec 7>/tmp/in.fifo
