@@ -31,7 +31,8 @@ elapsed() {
 
 if [ "$levels" = 1 ]; then
 	printf '%s' "${CMD:-}" >"$IMAGES/demo-cmd"
-	"$root/boot/init/mkinitramfs.sh" "$IMAGES/host.cpio" \
+	# An image of its own: host.cpio stays the system tests'.
+	"$root/boot/init/mkinitramfs.sh" "$IMAGES/host-demo.cpio" \
 		"$root/build/turtle:bin/turtle" \
 		"$GUEST_KERNEL:guest/Image" \
 		"$IMAGES/guest.cpio:guest/initrd.cpio" \
@@ -39,7 +40,8 @@ if [ "$levels" = 1 ]; then
 		"$IMAGES/demo-cmd:tests/demo-cmd"
 
 	log=$root/build/run.log
-	"$root/tests/system/qemu-host.sh" 600 /tests/demo.sh </dev/null 2>&1 |
+	HOST_INITRD=$IMAGES/host-demo.cpio \
+		"$root/tests/system/qemu-host.sh" 600 /tests/demo.sh </dev/null 2>&1 |
 		grep --line-buffered -v '^TURTLE-TIME-SCALE' | tee "$log"
 	rc=$(sed -n 's/^TURTLE-DEMO-RC \([0-9]*\).*/\1/p' "$log" | tr -d '\r')
 	if [ "${rc:-x}" != 0 ]; then
