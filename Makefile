@@ -5,7 +5,8 @@
 #   make deps       install packages, fetch Debian's arm64 kernel (idempotent)
 #   make unit       unit tests (Check), built and run natively
 #   make test       deps + everything + unit tests + system tests under QEMU
-#   make run        deps + boot the emulated NV2 host, turtle runs an L1 at EL2
+#   make run        deps + the chain L0 -> L1 -> L2, sharing a directory;
+#                   LEVELS=1: one L1 guest at EL2 (quick)
 #   make inception LEVELS=N   the chain L0 -> L1 -> ... -> LN, with timings
 #   make bench      deps + images + block, vsock and shared-directory numbers,
 #                   host vs L1 vs L2 (tests/bench); SUITES="chain" for the
@@ -189,9 +190,12 @@ inception: deps
 	@$(MAKE) --no-print-directory $(B)/turtle $(B)/turtle-agent
 	@tests/inception/run.sh $(LEVELS)
 
+# make run: the chain L0 -> L1 -> L2 over the shared directory; LEVELS=N
+# for another depth, LEVELS=1 for the quick one-guest demo.
+RUN_LEVELS = $(if $(filter command line environment,$(origin LEVELS)),$(LEVELS),2)
 run: deps
-	@$(MAKE) --no-print-directory images
-	@scripts/run-demo.sh
+	@$(MAKE) --no-print-directory $(if $(filter 1,$(RUN_LEVELS)),images,$(B)/turtle $(B)/turtle-agent)
+	@scripts/run-demo.sh $(RUN_LEVELS)
 
 bench: deps
 	@$(MAKE) --no-print-directory images

@@ -4,6 +4,8 @@
 # with allnoconfig plus kernel/lean.config. The Image is cached:
 #
 #   kernel/build-lean.sh            -> prints the Image's path
+#   kernel/build-lean.sh --cached   -> the same if it is built, else
+#                                      status 1 (builds nothing)
 #
 # Environment: TURTLE_CACHE (default /var/cache/turtle), JOBS (default nproc).
 # Use it with: make inception KERNEL=$(kernel/build-lean.sh)
@@ -25,6 +27,7 @@ if [ -f "$out/Image" ]; then
 	echo "$out/Image"
 	exit 0
 fi
+[ "${1:-}" != --cached ] || exit 1
 
 need=""
 for p in bc bison flex libssl-dev libelf-dev; do

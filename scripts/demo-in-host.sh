@@ -2,7 +2,7 @@
 # Runs inside the emulated NV2 host for `make run`: turtle boots an L1 guest
 # at virtual EL2 (VHE, with its own KVM), the guest runs a command, powers
 # off, and turtle's exit status is reported.
-cmd='echo Hello from L1; uname -r; dmesg | grep -E "started at EL|VHE.NV2 mode"; ls -l /dev/kvm'
+cmd='echo Hello from L1; uname -r; dmesg | grep -E "started at E[L]|VHE.NV2 mod[e]"; ls -l /dev/kvm'
 [ -s /tests/demo-cmd ] && cmd=$(cat /tests/demo-cmd)
 
 echo "== host: $(uname -r), $(nproc) CPUs, $(dmesg | grep -o 'VHE+NV2 mode initialized' | head -n1)"

@@ -6,8 +6,15 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
+. tests/system/env.sh
+. tests/progress.sh
+progress_begin "make test"
+# Check's per-test limits, sized for an idle machine, scaled by its load.
+export CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-$(turtle_time_scale)}
+
 t0=$(date +%s)
 echo "== unit tests (Check)"
+progress "unit tests"
 build/unit-tests 2>&1 | tee build/unit.log
 urc=${PIPESTATUS[0]}
 # Check's summary: "100%: Checks: N, Failures: F, Errors: E"
@@ -61,6 +68,7 @@ chain_has() {
 # L0 -> L1 -> L2 with Debian's kernel (what `make inception` boots by
 # default): L2's own KVM must come up in VHE+NV2 mode, so it could host L3.
 echo "== inception: L0 -> L1 -> L2, Debian's kernel, EL2 at every level"
+progress "inception L0->L2"
 tests/inception/run.sh 2 >build/inception2.out 2>&1
 check_chain 2 build/inception2.out $?
 chain_has 2 inception2-L2-nv2 "\[L2\] L2 facts: .*KVM: VHE+NV2 mode" "L2's KVM reports VHE+NV2 mode"
@@ -68,7 +76,9 @@ chain_has 2 inception2-L2-nv2 "\[L2\] L2 facts: .*KVM: VHE+NV2 mode" "L2's KVM r
 # L0 -> L1 -> L2 -> L3 with the lean kernel (kernel/build-lean.sh: built
 # once, about 7 minutes, then cached), which keeps the deep levels quick.
 echo "== inception: L0 -> L1 -> L2 -> L3, lean kernel, EL2 at every level"
+progress "the lean kernel (built once, about 7 minutes)"
 if lean=$(kernel/build-lean.sh 2>build/lean-kernel.log); then
+	progress "inception L0->L3"
 	KERNEL=$lean tests/inception/run.sh 3 >build/inception3.out 2>&1
 	check_chain 3 build/inception3.out $?
 	chain_has 3 inception3-hello "\[L3\] Hello from L3" "L3 printed its marker"

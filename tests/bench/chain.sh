@@ -24,6 +24,7 @@
 # (tests/bench/plot.sh).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tests/progress.sh"
 levels=${1:-${BENCH_LEVELS:-3}}
 secs=${BENCH_FS_SECONDS:-1}
 mib=${BENCH_CHAIN_MIB:-2}
@@ -33,6 +34,7 @@ kernel=${KERNEL:-$("$root/kernel/build-lean.sh")} || { echo "bench: the lean ker
 rc=0
 for ((n = 1; n <= levels; n++)); do
 	echo "bench: chain: L$n, fsbench at L$n (log: build/bench-chain-L$n.log)" >&2
+	progress "chain suite: L0->L$n"
 	# The leaf's turtle gets the exit probe, on top of the user's options.
 	a=TURTLE_ARGS_L$n
 	(

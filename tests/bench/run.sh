@@ -19,6 +19,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$root/tests/system/env.sh"
+. "$root/tests/progress.sh"
 
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(blk levels)
@@ -72,8 +73,10 @@ for v in BENCH_RTT BENCH_BYTES BENCH_FS_SECONDS BENCH_FS_MIB; do
 	[ -z "${!v:-}" ] || tuning="$tuning $v=${!v}"
 done
 
+progress_begin "make bench"
 failed=0
 for s in "${suites[@]}"; do
+	progress "suite $s"
 	if [ "$s" = chain ]; then
 		echo "bench: chain: fsbench at every level of the inception chain (logs: build/bench-chain-L*.log)" >&2
 		QEMU_EXTRA=$icount "$root/tests/bench/chain.sh" || failed=1

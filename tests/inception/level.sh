@@ -24,7 +24,8 @@
 # cmdline-Ln (extra kernel arguments for level n), turtle-args-Ln (extra
 # turtle options for level n), cache (the shares' cache mode), cmd (the
 # user's test),
-# cmd-at (all: run cmd at every level; default: only the deepest), mem-Ln.
+# cmd-at (all: run cmd at every level; default: only the deepest), mem-Ln,
+# quiet (no -v --stats for the turtles).
 # The test command runs with $LEVEL set to the level's number and /chain/bin
 # (turtle, and what CHAIN_BIN added) first on $PATH.
 this=$1
@@ -159,8 +160,12 @@ if [ -f /chain/el1-last ]; then
 		kvmmode=""
 	fi
 fi
+# Each turtle reports its setup steps and, at the end, its counters,
+# unless /chain/quiet says not to (make run).
+verbose="--stats -v"
+[ -f /chain/quiet ] && verbose=
 /chain/bin/turtle run --kernel "$kernel" --initrd $initrd --mem "$mem" \
-	$nested $share --console-prefix "[L$next] " --stats -v $targs \
+	$nested $share --console-prefix "[L$next] " $verbose $targs \
 	--cmdline "console=ttyAMA0 quiet panic=-1 $kvmmode $extra $init" &
 pid=$!
 # Every few minutes, have turtle say where the next level's vCPU is, so a

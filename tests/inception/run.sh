@@ -37,6 +37,7 @@
 #   QEMU_EXTRA="..."      QEMU options for the emulated host (default
 #                         "-icount shift=0"; set it empty for real-time
 #                         clocks, which livelock L3: see below)
+#   VERBOSE=0             the turtles without -v --stats (make run)
 #   TRACE=1               at each report, every level whose kernel has
 #                         tracing (Debian's) also prints a 3-second summary
 #                         of its KVM tracepoints
@@ -44,6 +45,7 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$root/tests/system/env.sh"
+. "$root/tests/progress.sh"
 
 levels=${1:-${LEVELS:-3}}
 case $levels in
@@ -88,6 +90,7 @@ done
 [ -z "${REPORT_EVERY:-}" ] || chain_file report-every "$REPORT_EVERY"
 [ -z "${CHAIN_CACHE:-}" ] || chain_file cache "$CHAIN_CACHE"
 [ "${TRACE:-0}" != 1 ] || chain_file trace ""
+[ "${VERBOSE:-1}" != 0 ] || chain_file quiet ""
 for f in ${CHAIN_BIN:-}; do
 	[ -f "$f" ] || { echo "inception: CHAIN_BIN: no file $f" >&2; exit 1; }
 	files+=("$f:chain/bin/$(basename "$f")")
@@ -121,6 +124,8 @@ export QEMU_EXTRA=${QEMU_EXTRA--icount shift=0}
 
 log=$root/build/inception-L$levels.log
 limit=${TIMEOUT:-$((600 * levels))}
+progress_begin "inception L0->L$levels"
+progress "L0: booting the emulated host"
 echo "inception: $levels level(s), chain image $(du -h "$stage/chain.cpio" | cut -f1), log $log"
 t0=$(date +%s.%N)
 HOST_INITRD=$stage/chain.cpio HOST_CMDLINE_EXTRA=retain_initrd \
@@ -128,13 +133,26 @@ HOST_INITRD=$stage/chain.cpio HOST_CMDLINE_EXTRA=retain_initrd \
 	while IFS= read -r line; do
 		line=${line//$'\r'/}
 		now=$(date +%s.%N)
+		# The status line at a terminal (tests/progress.sh): which level
+		# is doing what.
+		if [[ $line =~ INCEPTION-START\ L([0-9]+) ]]; then
+			progress "L${BASH_REMATCH[1]}: booting"
+		elif [[ $line =~ \[L([0-9]+)\]\ TURTLE-INIT ]]; then
+			progress "L${BASH_REMATCH[1]}: init, mounting the share"
+		elif [[ $line =~ SHARE-MOUNTED\ L([0-9]+) ]]; then
+			progress "L${BASH_REMATCH[1]}: share mounted, running"
+		elif [[ $line =~ Hello\ from\ L([0-9]+) ]]; then
+			progress "L${BASH_REMATCH[1]}: hello, powering off"
+		elif [[ $line =~ INCEPTION-END\ L([0-9]+) ]]; then
+			progress "L${BASH_REMATCH[1]}: powered off, L$((BASH_REMATCH[1] - 1)) powering off"
+		fi
 		printf '%8.2f %s\n' "$(awk -v a="$now" -v b="$t0" 'BEGIN { print a - b }')" "$line"
 	done | tee "$log"
 
 # The summary, from the stamped log.
 stamp() { grep -m1 -- "$1" "$log" | awk '{ print $1 }'; }
 echo
-printf '%-6s %-4s %10s %10s %14s  %s\n' level EL2 "init (s)" "share (s)" "poweroff (s)" result
+printf '%-6s %-4s %10s %10s %14s %6s  %s\n' level EL2 "init (s)" "share (s)" "poweroff (s)" status result
 failed=0
 for ((n = 1; n <= levels; n++)); do
 	start=$(stamp "INCEPTION-START L$n\$")
@@ -169,14 +187,14 @@ for ((n = 1; n <= levels; n++)); do
 		result=ok
 	fi
 	[ "$result" = ok ] || failed=1
-	printf '%-6s %-4s %10s %10s %14s  %s\n' "L$n" "$el2" "$(rel "$init")" "$share" "$(rel "$end")" "$result"
+	printf '%-6s %-4s %10s %10s %14s %6s  %s\n' "L$n" "$el2" "$(rel "$init")" "$share" "$(rel "$end")" "${status:--}" "$result"
 done
 if ! grep -q "\] Hello from L$levels\$" "$log"; then
 	failed=1
 elif [ "${VIA:-share}" != initrd ]; then
 	# What L<levels> wrote to the share crossed every level back to L0.
 	if grep -q "^ *[0-9.]* CHAIN-OUT Hello from L$levels, written at L$levels" "$log"; then
-		echo "inception: L0 read back the file L$levels wrote to the share"
+		echo "inception: L0 read back the file L$levels wrote to the share: \"$(sed -n 's/^ *[0-9.]* CHAIN-OUT //p' "$log" | head -n1)\""
 	else
 		echo "inception: L0 did not find the file L$levels wrote to the share"
 		failed=1

@@ -5,9 +5,16 @@
 #   TEST-RESULT <name> PASS [detail]
 #   TEST-RESULT <name> FAIL <reason>
 
+# SCALE: how much longer than on an idle machine things may take here
+# (tests/system/qemu-host.sh passes it as turtle.scale=N); scaled SECONDS is a
+# time limit scaled by it. Guests get it on their command line too.
+SCALE=$(sed -n 's/.*turtle\.scale=\([0-9]*\).*/\1/p' /proc/cmdline)
+SCALE=${SCALE:-1}
+scaled() { echo $(($1 * SCALE)); }
+
 GUEST_KERNEL=/guest/Image
 GUEST_INITRD=/guest/initrd.cpio
-GUEST_CMDLINE="console=ttyAMA0 quiet panic=-1"
+GUEST_CMDLINE="console=ttyAMA0 quiet panic=-1 turtle.scale=$SCALE"
 
 # A guest command that writes a minimal valid arm64 Image header (magic
 # "ARMd" at offset 56, image_size 0) to /tmp/k: enough for turtle to get
@@ -21,9 +28,10 @@ now() { cut -d' ' -f1 /proc/uptime; }
 
 # run_turtle OUT TIMEOUT ARGS...: run turtle, each output line stamped with
 # seconds since turtle started, into OUT (and echoed indented). Sets RC.
+# TIMEOUT is for an idle machine: it is scaled.
 run_turtle() {
 	out=$1
-	limit=$2
+	limit=$(scaled $2)
 	shift 2
 	t0=$(now)
 	{ timeout "$limit" turtle "$@" 2>&1; echo $? >/tmp/rc; } |
@@ -32,6 +40,15 @@ run_turtle() {
 		done >"$out"
 	RC=$(cat /tmp/rc)
 	sed 's/^/    | /' "$out"
+}
+
+# wait_for PATTERN FILE [PID]: until FILE has PATTERN; 1 if PID (when
+# given) ended first. No time limit: the emulated host's own is the guard.
+wait_for() {
+	while ! grep -q -- "$1" "$2" 2>/dev/null; do
+		[ -z "${3:-}" ] || kill -0 "$3" 2>/dev/null || return 1
+		sleep 0.2
+	done
 }
 
 # seconds_to MARKER OUT: the stamp of the first line containing MARKER.

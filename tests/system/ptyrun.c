@@ -8,8 +8,9 @@
  * Copies the command's output to stdout. Once MARKER appears in it, checks
  * that the terminal is in raw mode and types Ctrl-C (the byte 0x03, which
  * a terminal that is not raw turns into SIGINT for its foreground job);
- * a second later it looks whether the command still runs, and types
- * turtle's escape, Ctrl-A x. When the command has exited, compares the
+ * once the guest has echoed it ("^C": it went through), or the command
+ * has exited, it looks whether the command still runs, and types turtle's
+ * escape, Ctrl-A x. When the command has exited, compares the
  * terminal's modes with those before it started. Reports on stdout:
  *   PTYRUN raw-while-running yes|no
  *   PTYRUN alive-after-ctrl-c yes|no
@@ -33,11 +34,33 @@ static int same_modes(const struct termios *a, const struct termios *b)
 	       a->c_lflag == b->c_lflag && a->c_cflag == b->c_cflag;
 }
 
+/* Append buf to the window seen[] (size cap), keeping its newest part. */
+static void remember(char *seen, size_t cap, size_t *len, const char *buf,
+		     size_t n)
+{
+	if (n >= cap / 2) {
+		buf += n - cap / 2 + 1;
+		n = cap / 2 - 1;
+	}
+	if (*len + n >= cap) {
+		size_t keep = cap / 2 - 1 - n;
+
+		if (keep > *len)
+			keep = *len;
+		memmove(seen, seen + *len - keep, keep);
+		*len = keep;
+	}
+	memcpy(seen + *len, buf, n);
+	*len += n;
+	seen[*len] = '\0';
+}
+
 int main(int argc, char **argv)
 {
 	struct termios before, during, after;
-	char buf[4096], seen[8192] = "";
+	char buf[4096], seen[16384] = "";
 	int master, slave, status, raw = 0, typed = 0, alive = 0;
+	int ctrl_c = 0; /* typed Ctrl-C; seen[] now collects what follows */
 	size_t seen_len = 0;
 	const char *marker;
 	pid_t pid;
@@ -80,21 +103,22 @@ int main(int argc, char **argv)
 			if (n > 0) {
 				fwrite(buf, 1, (size_t)n, stdout);
 				fflush(stdout);
-				if (!typed &&
-				    seen_len + (size_t)n < sizeof(seen)) {
-					memcpy(seen + seen_len, buf, (size_t)n);
-					seen_len += (size_t)n;
-					seen[seen_len] = '\0';
-				}
+				if (!typed)
+					remember(seen, sizeof(seen), &seen_len,
+						 buf, (size_t)n);
 			}
 		}
-		if (!typed && strstr(seen, marker)) {
+		if (!ctrl_c && strstr(seen, marker)) {
 			tcgetattr(slave, &during);
 			raw = !(during.c_lflag & ICANON) &&
 			      !(during.c_lflag & ECHO);
 			if (write(master, "\x03", 1) != 1)
 				perror("ptyrun: typing Ctrl-C");
-			sleep(1);
+			ctrl_c = 1;
+			seen_len = 0;
+			seen[0] = '\0';
+		}
+		if (ctrl_c && !typed && strstr(seen, "^C")) {
 			alive = waitpid(pid, &status, WNOHANG) == 0;
 			if (alive && write(master, "\x01x", 2) != 2)
 				perror("ptyrun: typing Ctrl-A x");

@@ -9,6 +9,8 @@
 # did not finish (a host that hangs is killed by the timeout).
 set -uo pipefail
 . "$(dirname "$0")/env.sh"
+. "$(dirname "$0")/../progress.sh"
+progress_begin "system tests"
 
 logs=$TURTLE_ROOT/build/test-logs
 mkdir -p "$logs"
@@ -19,7 +21,8 @@ if [ ${#cases[@]} = 0 ]; then
 	done
 fi
 
-# Per-case time limits (seconds of wall time for the whole host boot).
+# Per-case time limits (seconds of wall time for the whole host boot, on
+# an idle machine: qemu-host.sh scales them by the load, see env.sh).
 limit_for() {
 	case $1 in
 	nested | vsock) echo 600 ;;
@@ -41,7 +44,10 @@ qemu_extra_for() {
 
 passed=0
 failed=0
+i=0
 for c in "${cases[@]}"; do
+	i=$((i + 1))
+	progress "system case $c ($i of ${#cases[@]})"
 	log=$logs/$c.log
 	t0=$(date +%s)
 	QEMU_EXTRA=$(qemu_extra_for "$c") \
@@ -69,7 +75,7 @@ for c in "${cases[@]}"; do
 		failed=$((failed + 1))
 		printf '  FAIL  %-24s reported no results (log: %s)\n' "$c" "$log"
 	fi
-	echo "  ($c: ${secs}s)"
+	echo "  ($c: ${secs}s, time limits x$(sed -n 's/^TURTLE-TIME-SCALE \([0-9]*\).*/\1/p' "$log" | head -n1))"
 done
 echo "system: $passed passed, $failed failed"
 [ $failed = 0 ]

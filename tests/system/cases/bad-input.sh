@@ -7,7 +7,7 @@
 check() {
 	name=$1 want=$2 pattern=$3
 	shift 3
-	timeout 60 turtle "$@" >/tmp/out 2>&1
+	timeout $(scaled 60) turtle "$@" >/tmp/out 2>&1
 	rc=$?
 	sed 's/^/    | /' /tmp/out
 	if [ $rc != "$want" ]; then
@@ -47,12 +47,31 @@ check bad-disk-dir 1 "cannot open disk '/tmp' for writing: Is a directory" run -
 check bad-disk-option 2 "unknown option 'bogus'" run --kernel $GUEST_KERNEL --disk /tmp/ok.img,bogus
 check bad-disk-queues 2 "queues must be 1 to 8" run --kernel $GUEST_KERNEL --disk /tmp/ok.img,queues=99
 check bad-disk-no-path 2 "has no image path" run --kernel $GUEST_KERNEL --disk ,ro
-# A second turtle must not write an image the first one is using.
-turtle run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD --mem 128 --disk /tmp/ok.img \
-	--cmdline "$GUEST_CMDLINE -- sleep 120" >/dev/null 2>&1 &
+# A second turtle must not write an image the first one is using. The
+# first one's guest says it is up (so its turtle holds the image) and then
+# waits for a line on its console, which comes once both attempts are done.
+rm -f /tmp/first.in /tmp/first.out
+mkfifo /tmp/first.in
+exec 7<>/tmp/first.in
+turtle run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD --mem 256 --disk /tmp/ok.img \
+	--cmdline "$GUEST_CMDLINE -- echo FIRST-UP; read line; echo FIRST-\$line" \
+	</tmp/first.in >/tmp/first.out 2>&1 &
 first=$!
-sleep 2
-check bad-disk-in-use 1 "in use by another process" run --kernel $GUEST_KERNEL --disk /tmp/ok.img
-check bad-disk-in-use-ro 1 "in use by another process" run --kernel $GUEST_KERNEL --disk /tmp/ok.img,ro
-kill $first
-wait $first || : # 143: we stopped it
+if ! wait_for FIRST-UP /tmp/first.out $first; then
+	sed 's/^/    | /' /tmp/first.out
+	fail bad-disk-in-use "the first turtle ended before its guest was up"
+	fail bad-disk-in-use-ro "the first turtle ended before its guest was up"
+else
+	check bad-disk-in-use 1 "in use by another process" run --kernel $GUEST_KERNEL --disk /tmp/ok.img
+	check bad-disk-in-use-ro 1 "in use by another process" run --kernel $GUEST_KERNEL --disk /tmp/ok.img,ro
+fi
+echo done >&7
+wait $first
+rc=$?
+exec 7>&-
+sed 's/^/    | /' /tmp/first.out
+if [ $rc != 0 ] || ! grep -q FIRST-done /tmp/first.out; then
+	fail bad-disk-first-held "the first turtle did not hold the image to the end (status $rc)"
+else
+	pass bad-disk-first-held "the first guest ran until both attempts were done"
+fi

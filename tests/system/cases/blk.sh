@@ -58,11 +58,7 @@ rm -f /tmp/out
 turtle run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD --mem 256 --disk $img \
 	--cmdline "$GUEST_CMDLINE -- /tests/blk-durable.sh" >/tmp/out 2>&1 &
 pid=$!
-i=0
-while ! grep -q DURABLE-READY /tmp/out && kill -0 $pid && [ $i -lt 900 ]; do
-	sleep 0.2
-	i=$((i + 1))
-done
+wait_for DURABLE-READY /tmp/out $pid
 kill -9 $pid
 wait $pid
 sed 's/^/    | /' /tmp/out

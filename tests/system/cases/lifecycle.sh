@@ -9,19 +9,22 @@
 . /tests/lib.sh
 
 # Console input: no command, so init starts a shell on the console; feed it
-# a line once the guest is up, and let that line power the guest off.
-rm -f /tmp/out
-(
-	i=0
-	while ! grep -q TURTLE-INIT /tmp/out 2>/dev/null && [ $i -lt 600 ]; do
-		sleep 0.2
-		i=$((i + 1))
-	done
-	sleep 1
-	printf 'echo MARK-input-$((5*5))\npoweroff -f\n'
-	# EOF on turtle's stdin now: the guest runs on without input.
-) | timeout 240 turtle run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
-	--mem 256 --cmdline "$GUEST_CMDLINE" >/tmp/out 2>&1
+# a line once the shell's prompt shows, and let that line power the guest
+# off.
+rm -f /tmp/out /tmp/in.fifo
+: >/tmp/out
+mkfifo /tmp/in.fifo
+timeout $(scaled 240) turtle run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
+	--mem 256 --cmdline "$GUEST_CMDLINE" </tmp/in.fifo >/tmp/out 2>&1 &
+pid=$!
+exec 7>/tmp/in.fifo
+# The prompt ("/ # ", then line-editing escapes) follows TURTLE-INIT.
+while ! sed -n '/TURTLE-INIT/,$p' /tmp/out | grep -q '# ' && kill -0 $pid 2>/dev/null; do
+	sleep 0.2
+done
+printf 'echo MARK-input-$((5*5))\npoweroff -f\n' >&7
+exec 7>&- # EOF on turtle's stdin now: the guest runs on without input.
+wait $pid
 rc=$?
 sed 's/^/    | /' /tmp/out
 if [ $rc != 0 ]; then
@@ -59,14 +62,10 @@ signal() {
 	turtle run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD --mem 256 \
 		--cmdline "$GUEST_CMDLINE -- sleep 600" >/tmp/out 2>&1 &
 	pid=$!
-	i=0
-	while ! grep -q TURTLE-INIT /tmp/out && [ $i -lt 600 ]; do
-		sleep 0.2
-		i=$((i + 1))
-	done
+	wait_for TURTLE-INIT /tmp/out $pid
 	# SIGUSR1 first: each vCPU says where it is, and the guest runs on.
 	kill -USR1 $pid
-	sleep 2
+	wait_for "vcpu0: pc=" /tmp/out $pid
 	kill -$sig $pid
 	wait $pid
 	rc=$?

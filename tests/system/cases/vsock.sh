@@ -19,45 +19,37 @@ BIG_BYTES=67108864
 ECHO_CONNS=${VSOCK_ECHO_CONNS:-256}
 ECHO_BYTES=${VSOCK_ECHO_BYTES:-1M}
 
+# Every limit here is for an idle machine, scaled (lib.sh).
 # bg NAME SECONDS CMD...: run CMD in the background, killed after SECONDS;
-# its output goes to /tmp/NAME.out, its status to /tmp/NAME.rc.
+# its output goes to /tmp/NAME.out, its status to /tmp/NAME.rc; BG is the
+# pid of the subshell that runs it.
 bg() {
-	name=$1 limit=$2
+	name=$1 limit=$(scaled $2)
 	shift 2
 	rm -f /tmp/$name.rc /tmp/$name.out
 	(
 		timeout "$limit" "$@" </dev/null >/tmp/$name.out 2>&1
 		echo $? >/tmp/$name.rc
 	) &
+	BG=$!
 }
-# await NAME SECONDS: wait for bg NAME; prints its status ("timeout" if
-# it did not end in time: bg's own limit should have stopped it first).
+# await NAME: wait for bg NAME to end (its own limit stops it); prints
+# its status.
 await() {
-	i=0
-	while [ ! -f /tmp/$1.rc ] && [ $i -lt $(($2 * 5)) ]; do
+	while [ ! -f /tmp/$1.rc ]; do
 		sleep 0.2
-		i=$((i + 1))
 	done
-	cat /tmp/$1.rc 2>/dev/null || echo timeout
-}
-# wait_for PATTERN FILE SECONDS: until FILE has PATTERN; 0 if it came.
-wait_for() {
-	i=0
-	while ! grep -q -- "$1" "$2" 2>/dev/null; do
-		[ $i -ge $(($3 * 5)) ] && return 1
-		sleep 0.2
-		i=$((i + 1))
-	done
+	cat /tmp/$1.rc
 }
 # gx CMD...: run CMD in the guest (120 s at most).
-gx() { timeout 120 turtle exec $SOCK -- "$@" </dev/null; }
+gx() { timeout $(scaled 120) turtle exec $SOCK -- "$@" </dev/null; }
 sum_of() { grep '^SUM ' "$1" | cut -d' ' -f2 | tr -d '\r'; }
 field() { tr ' ' '\n' <"$2" | grep "^$1=" | head -n1 | cut -d= -f2; }
 show() { sed 's/^/    | /' "$1"; }
 
 rm -f $SOCK /tmp/turtle.rc /tmp/out
 (
-	timeout 900 turtle run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
+	timeout $(scaled 900) turtle run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
 		--mem 256 --cpus 2 --vsock 3,$SOCK \
 		--cmdline "$GUEST_CMDLINE -- /tests/vsock-guest.sh" \
 		</dev/null >/tmp/out 2>&1
@@ -66,9 +58,9 @@ rm -f $SOCK /tmp/turtle.rc /tmp/out
 
 # The agent is up once a command runs (3 minutes at most).
 up=0
-end=$(($(cut -d. -f1 /proc/uptime) + 180))
+end=$(($(cut -d. -f1 /proc/uptime) + $(scaled 180)))
 while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] && [ ! -f /tmp/turtle.rc ]; do
-	if timeout 20 turtle exec $SOCK -- true </dev/null 2>/dev/null; then
+	if timeout $(scaled 20) turtle exec $SOCK -- true </dev/null 2>/dev/null; then
 		up=1
 		break
 	fi
@@ -95,8 +87,8 @@ else
 fi
 
 # Standard input, and a command the guest does not have.
-out=$(echo through-stdin | timeout 60 turtle exec $SOCK -- cat)
-timeout 60 turtle exec $SOCK -- no-such-command </dev/null 2>/tmp/ee
+out=$(echo through-stdin | timeout $(scaled 60) turtle exec $SOCK -- cat)
+timeout $(scaled 60) turtle exec $SOCK -- no-such-command </dev/null 2>/tmp/ee
 rc=$?
 if [ "$out" != through-stdin ]; then
 	fail vsock-exec-stdin "cat gave '$out'"
@@ -108,10 +100,10 @@ fi
 
 # Guest -> host: a host sink on the socket turtle connects to for port 5001.
 bg sink1 200 vsock-tool sink listen-unix:${SOCK}_5001
-wait_for LISTENING /tmp/sink1.out 20
+wait_for LISTENING /tmp/sink1.out $BG
 gx vsock-tool source vsock:2:5001 --bytes $BIG >/tmp/src1 2>&1
 rc=$?
-await sink1 210 >/tmp/sink1.rc2
+await sink1 >/tmp/sink1.rc2
 show /tmp/src1
 show /tmp/sink1.out
 s1=$(sum_of /tmp/src1)
@@ -129,10 +121,10 @@ fi
 # Host -> guest: the guest's sink runs through turtle exec, its output
 # streaming back, so its LISTENING line tells when to start.
 bg sink2 200 turtle exec $SOCK -- vsock-tool sink listen-vsock:5002
-wait_for LISTENING /tmp/sink2.out 30
-timeout 200 vsock-tool source unix:$SOCK:5002 --bytes $BIG >/tmp/src2 2>&1
+wait_for LISTENING /tmp/sink2.out $BG
+timeout $(scaled 200) vsock-tool source unix:$SOCK:5002 --bytes $BIG >/tmp/src2 2>&1
 rc=$?
-await sink2 210 >/tmp/sink2.rc2
+await sink2 >/tmp/sink2.rc2
 show /tmp/src2
 show /tmp/sink2.out
 s1=$(sum_of /tmp/src2)
@@ -146,8 +138,8 @@ else
 fi
 
 # Many connections at once, against the guest's echo server.
-timeout 300 vsock-tool echo-client unix:$SOCK:5000 --bytes $ECHO_BYTES \
-	--conns $ECHO_CONNS --timeout 280 </dev/null >/tmp/echo 2>&1
+timeout $(scaled 300) vsock-tool echo-client unix:$SOCK:5000 --bytes $ECHO_BYTES \
+	--conns $ECHO_CONNS --timeout $(scaled 280) </dev/null >/tmp/echo 2>&1
 rc=$?
 show /tmp/echo
 if [ $rc = 0 ] && grep -q "^ECHO-OK conns=$ECHO_CONNS " /tmp/echo; then
@@ -156,7 +148,7 @@ else
 	fail vsock-echo-many "status $rc: $(grep -m1 ECHO-FAIL /tmp/echo)"
 fi
 
-timeout 120 vsock-tool pingpong unix:$SOCK:5000 --count 500 </dev/null >/tmp/pp 2>&1
+timeout $(scaled 120) vsock-tool pingpong unix:$SOCK:5000 --count 500 </dev/null >/tmp/pp 2>&1
 rc=$?
 show /tmp/pp
 if [ $rc = 0 ] && grep -q '^PINGPONG ' /tmp/pp; then
@@ -166,9 +158,9 @@ else
 fi
 
 # Nobody listens on port 5999: a clean error, and turtle runs on.
-timeout 60 turtle exec $SOCK --port 5999 -- true </dev/null 2>/tmp/ee
+timeout $(scaled 60) turtle exec $SOCK --port 5999 -- true </dev/null 2>/tmp/ee
 rc=$?
-timeout 60 vsock-tool echo-client unix:$SOCK:5999 --bytes 1 </dev/null >/tmp/nl 2>&1
+timeout $(scaled 60) vsock-tool echo-client unix:$SOCK:5999 --bytes 1 </dev/null >/tmp/nl 2>&1
 rc2=$?
 show /tmp/ee
 show /tmp/nl
@@ -182,26 +174,29 @@ else
 	pass vsock-no-listener
 fi
 
-# socat, host -> guest: the CONNECT line by hand, then an echo.
-(
-	printf 'CONNECT 5000\n'
-	sleep 2
-	echo hello-socat
-	sleep 3
-) | timeout 30 socat -t 5 - UNIX-CONNECT:$SOCK >/tmp/socat1 2>&1
+# socat, host -> guest: the CONNECT line by hand, then, once turtle said
+# OK, a line the guest's echo server sends back; then EOF.
+rm -f /tmp/socat.fifo
+mkfifo /tmp/socat.fifo
+timeout $(scaled 30) socat - UNIX-CONNECT:$SOCK </tmp/socat.fifo >/tmp/socat1 2>&1 &
+spid=$!
+exec 8>/tmp/socat.fifo
+printf 'CONNECT 5000\n' >&8
+wait_for '^OK ' /tmp/socat1 $spid && echo hello-socat >&8 &&
+	wait_for hello-socat /tmp/socat1 $spid
+exec 8>&-
+wait $spid
 rc=$?
 show /tmp/socat1
 # socat, guest -> host: socat listens where turtle connects for port 5003.
 rm -f /tmp/socat.in
 bg socat2 120 socat -u UNIX-LISTEN:${SOCK}_5003 OPEN:/tmp/socat.in,creat,trunc
-i=0
-while [ ! -S ${SOCK}_5003 ] && [ $i -lt 50 ]; do
+while [ ! -S ${SOCK}_5003 ] && kill -0 $BG 2>/dev/null; do
 	sleep 0.2
-	i=$((i + 1))
 done
 gx vsock-tool source vsock:2:5003 --bytes 1M >/tmp/src3 2>&1
 rc3=$?
-await socat2 130 >/tmp/socat2.rc2
+await socat2 >/tmp/socat2.rc2
 s1=$(sum_of /tmp/src3)
 s2=$(vsock-tool sink - </tmp/socat.in | grep '^SUM ' | cut -d' ' -f2)
 if [ $rc != 0 ] || ! grep -q '^OK ' /tmp/socat1 || ! grep -q hello-socat /tmp/socat1; then
@@ -216,7 +211,7 @@ fi
 
 # The end: the guest stops when asked, and turtle with it.
 gx touch /tmp/vsock-stop
-rc=$(await turtle 120)
+rc=$(await turtle)
 show /tmp/out
 if [ "$rc" != 0 ] || ! has "TURTLE-EXIT 0" /tmp/out; then
 	fail vsock-poweroff "turtle exited $rc"

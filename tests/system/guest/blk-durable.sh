@@ -1,6 +1,7 @@
 #!/bin/sh
 # In an L1 guest: write a file, fsync it, tell the host, and wait to be
-# killed. The host then kills turtle with SIGKILL.
+# killed (however long that takes). The host then kills turtle with
+# SIGKILL.
 set -e
 mkdir -p /mnt
 mount -t ext4 /dev/vda /mnt
@@ -8,4 +9,4 @@ mount -t ext4 /dev/vda /mnt
 dd if=/dev/urandom of=/mnt/durable bs=4k count=256 conv=fsync 2>/dev/null
 echo "SUM $(md5sum /mnt/durable | cut -d' ' -f1)"
 echo DURABLE-READY
-sleep 600
+while :; do sleep 3600; done

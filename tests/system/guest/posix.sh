@@ -427,29 +427,30 @@ t_xattr() {
 	fails "removing it again" xdel f user.turtle
 }
 
-# The lock holder's command: say it holds the lock (./held), then hold it
-# until the check is done (./release), however slow the machine is (the
-# 120 s bound only frees the share when a check failed before releasing).
-HOLD=': >held; i=0; while [ ! -e release ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done'
-# held: wait (up to 10 s) for the lock holder started in the background
-# to create ./held, which it does once it has the lock.
+# A lock holder, started in the background with the lock, runs HOLD: it
+# creates ./held and keeps the lock until ./release exists.
+# held PID: wait until holder PID has the lock (it made ./held).
+# release PID: tell holder PID to let go, and wait for it to end.
+HOLD=': >held; while [ ! -e release ]; do sleep 0.1; done'
 held() {
-	i=0
-	while [ ! -e held ] && [ $i -lt 100 ]; do
+	while [ ! -e held ]; do
+		[ -z "${1:-}" ] || kill -0 "$1" 2>/dev/null ||
+			{ echo "the holder never took the lock"; return 1; }
 		sleep 0.1
-		i=$((i + 1))
 	done
-	[ -e held ] || { echo "the holder never took the lock"; return 1; }
+}
+release() {
+	: >release
+	wait "$1"
 }
 
 t_flock() {
 	: >f
 	flock_t f sh -c "$HOLD" &
 	holder=$!
-	held
+	held $holder
 	fails "flock -n on a held lock" tryflock f
-	: >release
-	wait $holder
+	release $holder
 	tryflock f || { echo "flock -n after release failed"; return 1; }
 }
 
@@ -460,11 +461,10 @@ t_posix_lock() {
 	: >f
 	fsops lock f sh -c "$HOLD" &
 	holder=$!
-	held
+	held $holder
 	expect "F_GETLK while held" "$(fsops getlk f)" locked
 	fails "F_SETLK on a held lock" fsops trylock f
-	: >release
-	wait $holder
+	release $holder
 	expect "F_GETLK after the holder exited" "$(fsops getlk f)" unlocked
 	fsops trylock f || { echo "F_SETLK after release failed"; return 1; }
 }

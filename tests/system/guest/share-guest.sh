@@ -15,6 +15,10 @@
 #   SUM <md5> wN              what par/wN must hold; READ-SUM: read back
 #   SHARE-UMOUNT-OK / SHARE-UMOUNT-FAIL
 #   SHARE-GUEST-DONE
+# SCALE: how much longer than on an idle machine things may take now
+# (turtle.scale=N on the command line, from tests/system/guest-lib.sh).
+SCALE=$(sed -n 's/.*turtle\.scale=\([0-9]*\).*/\1/p' /proc/cmdline)
+SCALE=${SCALE:-1}
 N=${1:-16}
 MB=${2:-8}
 POSIX=${3:-1}
@@ -103,8 +107,8 @@ while [ $i -le "$N" ]; do
 done
 # Should the writers stall, say where everything waits (for the log).
 (
-	sleep 180
-	stuck_report "writers still running after 180 s"
+	sleep $((180 * SCALE))
+	stuck_report "writers still running after $((180 * SCALE)) s"
 ) &
 watchdog=$!
 wait $writers
