@@ -27,7 +27,8 @@
 #include "../vmm/log.h"
 #include "blk-req.h"
 
-#define BLK_QUEUE_SIZE 256
+/* Room for the longest chain (VQ_MAX_SEGS) with or without indirect tables. */
+#define BLK_QUEUE_SIZE 512
 #define BLK_MAX_QUEUES 8
 
 struct blk_dev;

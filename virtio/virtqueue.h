@@ -38,7 +38,12 @@
 #include "guest-mem.h"
 
 #define VQ_MAX_SIZE 1024 /* largest queue size a device offers */
-#define VQ_MAX_SEGS 256	 /* most buffers in one chain turtle accepts */
+/*
+ * Most buffers in one chain turtle accepts: a 1 MiB block request in 4 KiB
+ * pages (256) with its header and status, so that Linux does not split it
+ * in two (virtio-blk's seg_max is VQ_MAX_SEGS - 2).
+ */
+#define VQ_MAX_SEGS 258
 
 struct vq_chain {
 	uint16_t head;	    /* what vq__push() gives back */

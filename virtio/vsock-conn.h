@@ -20,6 +20,7 @@
 #include <sys/uio.h>
 
 #include "iov.h"
+#include "virtqueue.h"
 
 #define VSOCK_HOST_CID 2
 #define VSOCK_MAX_PAYLOAD (64 * 1024) /* per packet, either way */
@@ -32,7 +33,7 @@
 #define VSOCK_RST_QUEUE 512 /* RSTs waiting for guest rx buffers */
 #define VSOCK_HASH_SIZE 256
 #define VSOCK_EPHEMERAL_BASE (1U << 30) /* host ports for host connects */
-#define VSOCK_IOV_MAX 256		/* = VQ_MAX_SEGS: a whole chain */
+#define VSOCK_IOV_MAX VQ_MAX_SEGS	/* a whole chain */
 
 /* What backend reads return when nothing is there right now. */
 #define VSOCK_AGAIN (-2)

@@ -517,6 +517,126 @@ START_TEST(test_vq_bad_buffer_inside_another)
 }
 END_TEST
 
+START_TEST(test_vq_bad_writable_aliasing_header)
+{
+	desc(0, DATA_GPA, 16, F_NEXT, 1);
+	desc(1, DATA_GPA + 0x100, 0x100, F_WRITE | F_NEXT, 2);
+	desc(2, DATA_GPA, 1, F_WRITE, 0);
+	publish(0);
+	assert_bad();
+}
+END_TEST
+
+START_TEST(test_vq_bad_same_start_shorter)
+{
+	desc(0, DATA_GPA, 0x100, F_NEXT, 1);
+	desc(1, DATA_GPA, 0x10, F_WRITE, 0);
+	publish(0);
+	assert_bad();
+}
+END_TEST
+
+/* Overlapping buffers that are not neighbours in the chain's order. */
+START_TEST(test_vq_bad_overlap_far_apart)
+{
+	desc(0, DATA_GPA, 0x100, F_NEXT, 1);
+	desc(1, DATA_GPA + 0x1000, 0x100, F_NEXT, 2);
+	desc(2, DATA_GPA + 0x800, 0x100, F_NEXT, 3);
+	desc(3, DATA_GPA + 0x80, 0x10, 0, 0);
+	publish(0);
+	assert_bad();
+}
+END_TEST
+
+/* Chains of VQ_MAX_SEGS 1-byte buffers at DATA_GPA + 2 * pos[i]. */
+static void big_chain(const uint16_t *pos)
+{
+	uint16_t i;
+
+	for (i = 0; i < VQ_MAX_SEGS; i++)
+		idesc(i, DATA_GPA + 2 * pos[i], 1, F_NEXT, i + 1);
+	idesc(VQ_MAX_SEGS - 1, DATA_GPA + 2 * pos[VQ_MAX_SEGS - 1], 1, 0, 0);
+	indirect_head(TABLE_GPA, VQ_MAX_SEGS * 16);
+}
+
+START_TEST(test_vq_pop_max_segs_out_of_order)
+{
+	uint16_t pos[VQ_MAX_SEGS], i;
+
+	for (i = 0; i < VQ_MAX_SEGS; i++)
+		pos[i] = (uint16_t)((i * 97) % VQ_MAX_SEGS); /* a permutation */
+	big_chain(pos);
+	ck_assert_int_eq(vq__pop(&vq, &chain), VQ_CHAIN);
+	ck_assert_uint_eq(chain.n_out, VQ_MAX_SEGS);
+}
+END_TEST
+
+START_TEST(test_vq_bad_max_segs_first_and_last_alias)
+{
+	uint16_t pos[VQ_MAX_SEGS], i;
+
+	for (i = 0; i < VQ_MAX_SEGS; i++)
+		pos[i] = (uint16_t)(VQ_MAX_SEGS - 1 - i); /* descending */
+	pos[VQ_MAX_SEGS - 1] = pos[0];
+	big_chain(pos);
+	assert_bad();
+}
+END_TEST
+
+/*
+ * Random chains checked against the quadratic rule: every pair of buffers
+ * is compared, and vq__pop() must refuse exactly the chains where some
+ * pair overlaps.
+ */
+static uint64_t rng = 0x2545f4914f6cdd1dULL;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng % n);
+}
+
+START_TEST(test_vq_overlap_matches_pairwise_rule)
+{
+	uint64_t a[VQ_MAX_SEGS];
+	uint32_t l[VQ_MAX_SEGS];
+	unsigned int round, bad_seen = 0, good_seen = 0;
+
+	for (round = 0; round < 2000; round++) {
+		uint16_t n = (uint16_t)(1 + rnd(round % 4 ? 8 : VQ_MAX_SEGS));
+		uint32_t span = 64 + rnd(4 * VQ_MAX_SEGS * 8);
+		bool overlap = false;
+		uint16_t i, j;
+
+		ck_assert_int_eq(vq__setup(&vq, &mem, QSIZE, DESC_GPA,
+					   AVAIL_GPA, USED_GPA, false, true),
+				 0);
+		start_at(0);
+		for (i = 0; i < n; i++) {
+			a[i] = DATA_GPA + rnd(span);
+			l[i] = 1 + rnd(round % 2 ? 4 : 16);
+			idesc(i, a[i], l[i], i + 1 < n ? F_NEXT : 0, i + 1);
+		}
+		for (i = 0; i < n; i++)
+			for (j = 0; j < i; j++)
+				if (a[i] < a[j] + l[j] && a[j] < a[i] + l[i])
+					overlap = true;
+		indirect_head(TABLE_GPA, n * 16);
+		ck_assert_int_eq(vq__pop(&vq, &chain),
+				 overlap ? VQ_BAD : VQ_CHAIN);
+		if (overlap)
+			bad_seen++;
+		else
+			good_seen++;
+	}
+	/* Both outcomes were exercised, many times. */
+	ck_assert_uint_gt(bad_seen, 200);
+	ck_assert_uint_gt(good_seen, 200);
+}
+END_TEST
+
 START_TEST(test_vq_bad_readable_after_writable)
 {
 	desc(0, DATA_GPA, 16, F_WRITE | F_NEXT, 1);
@@ -709,6 +829,7 @@ Suite *virtqueue_suite(void)
 	tcase_add_test(tc, test_vq_pop_buffer_ending_at_ram_end);
 	tcase_add_test(tc, test_vq_pop_full_ring);
 	tcase_add_test(tc, test_vq_pop_max_segs);
+	tcase_add_test(tc, test_vq_pop_max_segs_out_of_order);
 	tcase_add_test(tc, test_vq_push_writes_used_elem);
 	tcase_add_test(tc, test_vq_indices_wrap_past_0xffff);
 	tcase_add_test(tc, test_vq_many_chains_over_time);
@@ -741,6 +862,11 @@ Suite *virtqueue_suite(void)
 	tcase_add_test(tc, test_vq_bad_chain_longer_than_queue);
 	tcase_add_test(tc, test_vq_bad_overlapping_buffers);
 	tcase_add_test(tc, test_vq_bad_buffer_inside_another);
+	tcase_add_test(tc, test_vq_bad_writable_aliasing_header);
+	tcase_add_test(tc, test_vq_bad_same_start_shorter);
+	tcase_add_test(tc, test_vq_bad_overlap_far_apart);
+	tcase_add_test(tc, test_vq_bad_max_segs_first_and_last_alias);
+	tcase_add_test(tc, test_vq_overlap_matches_pairwise_rule);
 	tcase_add_test(tc, test_vq_bad_readable_after_writable);
 	tcase_add_test(tc, test_vq_bad_avail_idx_too_far_ahead);
 	tcase_add_test(tc, test_vq_bad_indirect_not_negotiated);
