@@ -29,7 +29,7 @@ CFLAGS  := -std=gnu11 -O2 -g $(WARN) -pthread -D_GNU_SOURCE \
 # Code that needs nothing arm64-specific: built natively for the unit tests.
 PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
 		 vmm/cli.c vmm/mmio.c vmm/log.c vmm/escape.c devices/pl011.c \
-		 devices/exit-probe.c \
+		 devices/exit-probe.c devices/pl031.c \
 		 virtio/virtqueue.c virtio/iov.c virtio/blk-req.c
 # `turtle exec` and the exec protocol it shares with the guest agent.
 PORTABLE_SRCS += fuse-vsock/exec-proto.c vmm/exec.c vmm/exec-cli.c

@@ -26,6 +26,7 @@ run_turtle() {
 	limit=$2
 	shift 2
 	t0=$(now)
+	T0_EPOCH=$(date +%s.%N)
 	{ timeout "$limit" turtle "$@" 2>&1; echo $? >/tmp/rc; } |
 		while IFS= read -r line; do
 			echo "$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }') $line"
@@ -37,6 +38,21 @@ run_turtle() {
 # seconds_to MARKER OUT: the stamp of the first line containing MARKER.
 seconds_to() {
 	grep -m1 -- "$1" "$2" | cut -d' ' -f1
+}
+
+# clock_skew MARKER OUT: the guest's wall clock, printed after MARKER as
+# `date +%s.%N`, minus the host's when the line arrived (seconds).
+clock_skew() {
+	grep -m1 -- "$1" "$2" | tr -d '\r' |
+		awk -v t0="$T0_EPOCH" -v m="$1" '{
+			for (i = 2; i < NF; i++)
+				if ($i == m) { printf "%.2f", $(i + 1) - (t0 + $1); exit }
+		}'
+}
+
+# within SKEW LIMIT: |SKEW| <= LIMIT (both in seconds).
+within() {
+	awk -v s="$1" -v l="$2" 'BEGIN { exit !(s != "" && s <= l && -s <= l) }'
 }
 
 # expect NAME COND_DESC: PASS if the previous command succeeded.

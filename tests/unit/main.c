@@ -20,6 +20,7 @@ int main(void)
 		cli_devices_suite,
 		mmio_suite,
 		pl011_suite,
+		pl031_suite,
 		exit_probe_suite,
 		escape_suite,
 		loader_suite,

@@ -15,6 +15,7 @@ Suite *cli_mem_suite(void);
 Suite *cli_devices_suite(void);
 Suite *mmio_suite(void);
 Suite *pl011_suite(void);
+Suite *pl031_suite(void);
 Suite *exit_probe_suite(void);
 Suite *escape_suite(void);
 Suite *loader_suite(void);

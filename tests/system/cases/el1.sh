@@ -1,7 +1,8 @@
 #!/bin/sh
 # turtle boots an EL1 guest with 1 and with 2 vCPUs; the guest runs a
 # command, sees every CPU online, and powers off; turtle exits 0. The
-# guest finds its early console on the PL011 through stdout-path. With
+# guest finds its early console on the PL011 through stdout-path, and its
+# wall clock on the PL031: `date` agrees with the host's within 2 s. With
 # --exit-probe, exitbench measures exits through the probe.
 . /tests/lib.sh
 
@@ -24,6 +25,19 @@ for n in 1 2; do
 		pass $name "init at $(seconds_to TURTLE-INIT /tmp/out)s, poweroff at $(tail -n1 /tmp/out | cut -d' ' -f1)s"
 	fi
 done
+
+# The guest's clock comes from the PL031 (rtc-pl031, RTC_HCTOSYS), with
+# nothing in its init setting it; it reads the host's CLOCK_REALTIME.
+run_turtle /tmp/out 240 run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
+	--mem 256 --cmdline "$GUEST_CMDLINE -- echo MARK-date \$(date +%s.%N); dmesg | grep -o 'rtc-pl031 [^ ]*: registered as rtc0'"
+skew=$(clock_skew MARK-date /tmp/out)
+if ! has "registered as rtc0" /tmp/out; then
+	fail el1-clock "no rtc-pl031 in the guest's dmesg"
+elif ! within "$skew" 2; then
+	fail el1-clock "guest clock is ${skew:-?} s off the host's ($(date +%s) on the host; $(grep -m1 MARK-date /tmp/out))"
+else
+	pass el1-clock "guest clock ${skew} s off the host's"
+fi
 
 # --exit-probe: exitbench finds the probe in the device tree, maps it
 # through /dev/mem, and its own count of the accesses that reached turtle
