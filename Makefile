@@ -28,7 +28,7 @@ CFLAGS  := -std=gnu11 -O2 -g $(WARN) -pthread -D_GNU_SOURCE \
 
 # Code that needs nothing arm64-specific: built natively for the unit tests.
 PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
-		 vmm/cli.c vmm/mmio.c vmm/log.c vmm/escape.c devices/pl011.c \
+		 vmm/cli.c vmm/cpu-features.c vmm/mmio.c vmm/log.c vmm/escape.c devices/pl011.c \
 		 devices/exit-probe.c devices/pl031.c \
 		 virtio/virtqueue.c virtio/iov.c virtio/blk-req.c
 # `turtle exec` and the exec protocol it shares with the guest agent.
@@ -52,7 +52,7 @@ FUSE_SRCS     := fuse-vsock/server.c fuse-vsock/inode.c \
 DEVICE_SRCS   += $(FUSE_SRCS)
 # Code that talks to arm64 KVM.
 KVM_SRCS      := vmm/main.c vmm/run.c vmm/vm.c vmm/vcpu.c vmm/term.c \
-		 vmm/seccomp.c vmm/kvm-stats.c
+		 vmm/seccomp.c vmm/kvm-stats.c vmm/vcpu-features.c
 TURTLE_SRCS   := $(PORTABLE_SRCS) $(DEVICE_SRCS) $(KVM_SRCS)
 
 UNIT_SRCS     := $(wildcard tests/unit/*.c)

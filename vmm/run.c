@@ -40,6 +40,7 @@
 #include "platform.h"
 #include "seccomp.h"
 #include "term.h"
+#include "vcpu-features.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -401,6 +402,8 @@ static int build_fdt(struct vm *vm, const struct run_opts *o,
 		.initrd_end = l->initrd_addr + l->initrd_size,
 		.exit_probe_base = o->exit_probe ? EXIT_PROBE_BASE : 0,
 		.exit_probe_size = EXIT_PROBE_SIZE,
+		.pmu = !!(vm->features.on & CPU_FEAT_PMU),
+		.pmu_ppi = PPI_PMU,
 	};
 	char err[ERRBUF_LEN];
 	unsigned int i;
@@ -544,6 +547,8 @@ int turtle__run(const struct run_opts *o)
 	if (o->halt_poll_ns >= 0 &&
 	    vm__set_halt_poll(&vm, (unsigned long)o->halt_poll_ns))
 		goto fail;
+	if (vcpu_features__setup(&vm, o->features_off, o->sve_max_vl))
+		goto fail;
 	pr_debug("t=%.3fs VM created", turtle__elapsed());
 	if (loader__load(&files, &layout, vm.mem.host, err)) {
 		pr_err("%s", err);
@@ -574,7 +579,8 @@ int turtle__run(const struct run_opts *o)
 	vm__set_counter_offset(&vm);
 	if (vcpu__create_all(&vm, o->cpus, layout.kernel_addr, layout.dtb_addr))
 		goto fail;
-	if (vm__gic_init(&vm) || virtio_connect_irqs(&vm))
+	if (vm__gic_init(&vm) || vcpu_features__pmu_init(&vm) ||
+	    virtio_connect_irqs(&vm))
 		goto fail;
 	if (build_fdt(&vm, o, &layout))
 		goto fail;

@@ -16,6 +16,7 @@ int main(void)
 		layout_suite,
 		fdt_suite,
 		cli_suite,
+		cpu_features_suite,
 		cli_mem_suite,
 		cli_devices_suite,
 		mmio_suite,

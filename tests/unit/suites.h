@@ -11,6 +11,7 @@ Suite *log_suite(void);
 Suite *layout_suite(void);
 Suite *fdt_suite(void);
 Suite *cli_suite(void);
+Suite *cpu_features_suite(void);
 Suite *cli_mem_suite(void);
 Suite *cli_devices_suite(void);
 Suite *mmio_suite(void);
