@@ -19,6 +19,12 @@ fail() { echo "TEST-RESULT $1 FAIL $2"; }
 
 now() { cut -d' ' -f1 /proc/uptime; }
 
+# The wall clock to the microsecond (busybox's date has no %N).
+now_real() {
+	adjtimex | awk '/time.tv_sec:/ { s = $2 } /time.tv_usec:/ { u = $2 }
+		END { printf "%d.%06d\n", s, u }'
+}
+
 # run_turtle OUT TIMEOUT ARGS...: run turtle, each output line stamped with
 # seconds since turtle started, into OUT (and echoed indented). Sets RC.
 run_turtle() {
@@ -26,7 +32,7 @@ run_turtle() {
 	limit=$2
 	shift 2
 	t0=$(now)
-	T0_EPOCH=$(date +%s.%N)
+	T0_EPOCH=$(now_real)
 	{ timeout "$limit" turtle "$@" 2>&1; echo $? >/tmp/rc; } |
 		while IFS= read -r line; do
 			echo "$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }') $line"
@@ -40,8 +46,8 @@ seconds_to() {
 	grep -m1 -- "$1" "$2" | cut -d' ' -f1
 }
 
-# clock_skew MARKER OUT: the guest's wall clock, printed after MARKER as
-# `date +%s.%N`, minus the host's when the line arrived (seconds).
+# clock_skew MARKER OUT: the guest's wall clock, printed after MARKER in
+# seconds (features.sh), minus the host's when the line arrived.
 clock_skew() {
 	grep -m1 -- "$1" "$2" | tr -d '\r' |
 		awk -v t0="$T0_EPOCH" -v m="$1" '{

@@ -22,6 +22,7 @@ fi
 # Per-case time limits (seconds of wall time for the whole host boot).
 limit_for() {
 	case $1 in
+	el1) echo 700 ;;
 	nested) echo 900 ;;
 	vsock) echo 600 ;;
 	share) echo 900 ;;
