@@ -10,6 +10,8 @@
 #   make bench      deps + images + block, vsock and shared-directory numbers,
 #                   host vs L1 vs L2 (tests/bench); SUITES="chain" for the
 #                   shared directory at L1, L2 and L3
+#   make kselftest [LEVELS=N]  the kernel's KVM selftests at L0 .. LN
+#                   (default 1), one table test x level (kernel/kselftest.sh)
 #   make images     the guest and host initramfs images
 #   make format     clang-format every C file
 
@@ -182,12 +184,16 @@ bench: deps
 	@$(MAKE) --no-print-directory images
 	@tests/bench/run.sh $(SUITES)
 
+kselftest: deps
+	@$(MAKE) --no-print-directory images
+	@kernel/kselftest.sh $(LEVELS)
+
 format:
 	clang-format -i $(shell git ls-files '*.c' '*.h')
 
 clean:
 	rm -rf $(B)
 
-.PHONY: all unit deps images test run inception bench format clean fuzz
+.PHONY: all unit deps images test run inception bench kselftest format clean fuzz
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
