@@ -3,7 +3,8 @@
 # in every guest level below it (kernel/kselftest.sh). Runs each KVM
 # selftest in /kst/tests.list (or those in $KST_TESTS) with a time limit
 # scaled for the level, printing one line each:
-#   KST L<LEVEL> <test> pass|skip|fail|timeout <seconds> [TAP: ok/skip/fail]
+#   KST L<LEVEL> <test> pass|skip|fail|timeout <seconds> [TAP:ok/skip/fail]
+# (get-reg-list: configs:run/skipped instead of TAP)
 # then, above the last level, starts the next one at EL2 with turtle,
 # sharing /kst (the tests) and /guest (the kernel and initramfs) down.
 level=$1
@@ -37,10 +38,17 @@ for t in $tests; do
 	nok=$(grep -c '^not ok ' /tmp/kst.log)
 	tap=""
 	[ $((ok + nok)) -gt 0 ] && tap=" TAP:$((ok - skip))/$skip/$nok"
+	# get-reg-list: its configurations run and skipped (no SVE, PMU, ...).
+	ran=$(grep -c 'Number blessed registers' /tmp/kst.log)
+	nope=$(grep -c 'not available, skipping' /tmp/kst.log)
+	[ $((ran + nope)) -gt 0 ] && tap=" configs:$ran/$nope"
+	[ "$nope" -gt 0 ] && grep -a 'not available, skipping' /tmp/kst.log |
+		sed "s|^|KST-WHY L$level $t: |" | cut -c1-200
 	echo "KST L$level $t $res $secs$tap"
 	if [ $res != pass ]; then
 		# The reason, in a few lines: a skip's or failure's message.
-		grep -a -m 3 -i 'skip\|assert\|fail\|error' /tmp/kst.log | sed "s|^|KST-WHY L$level $t: |" | cut -c1-200
+		{ grep -a -m 3 -i 'skip\|assert\|fail\|error' /tmp/kst.log ||
+			tail -n 2 /tmp/kst.log; } | sed "s|^|KST-WHY L$level $t: |" | cut -c1-200
 	fi
 done
 echo "KST-LEVEL L$level end $(date +%s)"

@@ -59,7 +59,7 @@ secs=$(($(date +%s) - t0))
 # The table: a row per test, a column per level.
 tr -d '\r' <"$log" | grep -a -o 'KST L[0-9]* .*' | awk -v levels="$levels" '
 	{ l = substr($2, 2) + 0; t = $3; cell = $4 " " $5 "s"
-	  if ($6 != "") cell = cell " " substr($6, 5)
+	  if ($6 != "") cell = cell " " $6
 	  res[t, l] = $4; txt[t, l] = cell
 	  if (!(t in seen)) { seen[t] = 1; order[n++] = t } }
 	END {
@@ -75,7 +75,7 @@ tr -d '\r' <"$log" | grep -a -o 'KST L[0-9]* .*' | awk -v levels="$levels" '
 			}
 			printf "\n"
 		}
-		printf "(cells: result, time, and for TAP tests pass/skip/fail cases; * differs from L0)\n"
+		printf "(cells: result, time; TAP: cases passed/skipped/failed; configs: run/skipped; * differs from L0)\n"
 	}'
 echo "kselftest: ${secs}s (qemu status $qrc)"
 grep -aq 'KST-LEVEL L0 end' "$log"

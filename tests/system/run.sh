@@ -23,7 +23,7 @@ fi
 limit_for() {
 	case $1 in
 	el1) echo 700 ;;
-	nested) echo 900 ;;
+	nested) echo 1500 ;;
 	vsock) echo 600 ;;
 	share) echo 900 ;;
 	share-l2) echo 2400 ;;

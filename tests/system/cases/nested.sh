@@ -8,7 +8,7 @@
 # and turtle inside that guest refuses --nested with a clear message.
 . /tests/lib.sh
 
-run_turtle /tmp/out 400 run -v --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
+run_turtle /tmp/out 900 run -v --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
 	--mem 768 --nested --share /guest,tag=boot,ro,cache=always \
 	--cmdline "$GUEST_CMDLINE kvm-arm.mode=nested -- dmesg | grep kvm; test -c /dev/kvm && echo MARK-dev-kvm-$((6*7)); /tests/features-l1.sh"
 if [ "$RC" != 0 ]; then
