@@ -75,7 +75,7 @@ tr -d '\r' <"$log" | grep -a -o 'KST L[0-9]* .*' | awk -v levels="$levels" '
 			}
 			printf "\n"
 		}
-		printf "(cells: result, time; TAP: cases passed/skipped/failed; configs: run/skipped; * differs from L0)\n"
+		printf "(cells: result, time; TAP: cases passed/skipped/failed; skipped-configs: get-reg-list's; * differs from L0)\n"
 	}'
 echo "kselftest: ${secs}s (qemu status $qrc)"
 grep -aq 'KST-LEVEL L0 end' "$log"
