@@ -105,6 +105,10 @@ $(B)/native/fsops: tests/system/fsops.c
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) $(CFLAGS) -o $@ $<
 
+# This level's wall clock against the shared counter (clock checks).
+$(B)/clockoff: tests/system/clockoff.c
+	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
+
 # The block benchmark, in both images (make bench).
 $(B)/blkbench: tests/bench/blkbench.c
 	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
@@ -160,7 +164,7 @@ deps:
 	@scripts/deps.sh
 
 # Everything that goes into the guest and host images.
-IMAGE_BINS := $(B)/turtle $(B)/ptyrun $(B)/blkbench $(B)/turtle-agent \
+IMAGE_BINS := $(B)/turtle $(B)/clockoff $(B)/ptyrun $(B)/blkbench $(B)/turtle-agent \
 	      $(B)/vsock-tool $(B)/fsbench $(B)/exitbench $(B)/fsops
 
 images: $(IMAGE_BINS)

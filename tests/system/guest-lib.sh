@@ -19,12 +19,6 @@ fail() { echo "TEST-RESULT $1 FAIL $2"; }
 
 now() { cut -d' ' -f1 /proc/uptime; }
 
-# The wall clock to the microsecond (busybox's date has no %N).
-now_real() {
-	adjtimex | awk '/time.tv_sec:/ { s = $2 } /time.tv_usec:/ { u = $2 }
-		END { printf "%d.%06d\n", s, u }'
-}
-
 # run_turtle OUT TIMEOUT ARGS...: run turtle, each output line stamped with
 # seconds since turtle started, into OUT (and echoed indented). Sets RC.
 run_turtle() {
@@ -32,7 +26,6 @@ run_turtle() {
 	limit=$2
 	shift 2
 	t0=$(now)
-	T0_EPOCH=$(now_real)
 	{ timeout "$limit" turtle "$@" 2>&1; echo $? >/tmp/rc; } |
 		while IFS= read -r line; do
 			echo "$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }') $line"
@@ -46,13 +39,15 @@ seconds_to() {
 	grep -m1 -- "$1" "$2" | cut -d' ' -f1
 }
 
-# clock_skew MARKER OUT: the guest's wall clock, printed after MARKER in
-# seconds (features.sh), minus the host's when the line arrived.
+# clock_skew MARKER OUT: the guest's wall clock minus the host's, from the
+# clockoff the guest printed after MARKER and the host's own: every level
+# reads the same counter (turtle's counter offset 0), so the difference is
+# exact however late the console line arrives.
 clock_skew() {
 	grep -m1 -- "$1" "$2" | tr -d '\r' |
-		awk -v t0="$T0_EPOCH" -v m="$1" '{
+		awk -v h="$(clockoff)" -v m="$1" '{
 			for (i = 2; i < NF; i++)
-				if ($i == m) { printf "%.2f", $(i + 1) - (t0 + $1); exit }
+				if ($i == m) { printf "%.3f", $(i + 1) - h; exit }
 		}'
 }
 

@@ -35,7 +35,7 @@ done
 run_turtle /tmp/out 240 run -v --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
 	--mem 256 --cmdline "$GUEST_CMDLINE -- /tests/features.sh"
 feat=$(grep -m1 -o 'FEAT-cpu .*' /tmp/out | tr -d '\r')
-skew=$(clock_skew FEAT-date /tmp/out)
+skew=$(clock_skew FEAT-clock /tmp/out)
 echo "host offers: $(grep -o 'vCPU features: .*' /tmp/out)"
 case "$feat" in
 *"sve=1 "*"paca=1 pacg=1 pmu=1 "*) pass el1-features "$feat" ;;
@@ -44,7 +44,7 @@ esac
 if ! has "rtc=1" /tmp/out; then
 	fail el1-clock "no rtc-pl031 in the guest's dmesg"
 elif ! within "$skew" 2; then
-	fail el1-clock "guest clock is ${skew:-?} s off the host's ($(grep -m1 FEAT-date /tmp/out))"
+	fail el1-clock "guest clock is ${skew:-?} s off the host's ($(grep -m1 FEAT-clock /tmp/out))"
 else
 	pass el1-clock "guest clock ${skew} s off the host's"
 fi

@@ -31,7 +31,7 @@ for l in L1 L2; do
 	*"sve=1 "*"paca=1 pacg=1 pmu=1 "*) pass nested-$l-features "$feat" ;;
 	*) fail nested-$l-features "$l sees '${feat:-nothing}' ($(grep -a 'FEAT-L\|turtle:' /tmp/out | tail -n 3 | tr '\n' ';'))" ;;
 	esac
-	skew=$(clock_skew $m-date /tmp/out)
+	skew=$(clock_skew $m-clock /tmp/out)
 	if echo "$feat" | grep -q "rtc=1" && within "$skew" 2; then
 		pass nested-$l-clock "$l clock ${skew} s off the host's"
 	else

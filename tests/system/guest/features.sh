@@ -2,7 +2,8 @@
 # features.sh: what this guest's vCPUs have and what time it thinks it is,
 # as markers for the system cases (el1.sh, nested.sh):
 #   FEAT-cpu sve=0|1 vl=BYTES paca=0|1 pacg=0|1 pmu=0|1 steal=0|1 rtc=0|1
-#   FEAT-date SECONDS.MICROSECONDS
+#   FEAT-clock SECONDS  this level's wall clock minus the shared counter
+#                       (clockoff): compare with the host's clockoff
 # sve, paca, pacg: /proc/cpuinfo's Features; vl: the default SVE vector
 # length; pmu: a PMUv3 under /sys/bus/event_source/devices; steal: the
 # kernel uses stolen-time accounting; rtc: rtc-pl031 set the clock.
@@ -16,6 +17,4 @@ rtc=0
 dmesg | grep -q 'rtc-pl031 .*registered as rtc0' && rtc=1
 vl=$(cat /proc/sys/abi/sve_default_vector_length 2>/dev/null || echo 0)
 echo "FEAT-cpu sve=$(feat sve) vl=$vl paca=$(feat paca) pacg=$(feat pacg) pmu=$pmu steal=$steal rtc=$rtc"
-# busybox's date has no %N: the microseconds come from adjtimex.
-echo "FEAT-date $(adjtimex | awk '/time.tv_sec:/ { s = $2 } /time.tv_usec:/ { u = $2 }
-	END { printf "%d.%06d", s, u }')"
+echo "FEAT-clock $(clockoff)"
