@@ -11,6 +11,8 @@
 #   make bench      deps + images + block, vsock and shared-directory numbers,
 #                   host vs L1 vs L2 (tests/bench); SUITES="chain" for the
 #                   shared directory at L1, L2 and L3
+#   make kselftest [LEVELS=N]  the kernel's KVM selftests at L0 .. LN
+#                   (default 1), one table test x level (kernel/kselftest.sh)
 #   make images     the guest and host initramfs images
 #   make format     clang-format every C file
 
@@ -29,8 +31,9 @@ CFLAGS  := -std=gnu11 -O2 -g $(WARN) -pthread -D_GNU_SOURCE \
 
 # Code that needs nothing arm64-specific: built natively for the unit tests.
 PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
-		 vmm/cli.c vmm/mmio.c vmm/log.c vmm/escape.c vmm/privs.c vmm/sandbox.c devices/pl011.c \
-		 devices/exit-probe.c \
+		 vmm/cli.c vmm/cpu-features.c vmm/mmio.c vmm/log.c vmm/escape.c \
+		 vmm/privs.c vmm/sandbox.c devices/pl011.c \
+		 devices/exit-probe.c devices/pl031.c \
 		 virtio/virtqueue.c virtio/iov.c virtio/blk-req.c
 # `turtle exec` and the exec protocol it shares with the guest agent.
 PORTABLE_SRCS += fuse-vsock/exec-proto.c vmm/exec.c vmm/exec-cli.c
@@ -55,7 +58,7 @@ FUSE_SRCS     := fuse-vsock/server.c fuse-vsock/inode.c \
 DEVICE_SRCS   += $(FUSE_SRCS)
 # Code that talks to arm64 KVM.
 KVM_SRCS      := vmm/main.c vmm/run.c vmm/vm.c vmm/vcpu.c vmm/term.c \
-		 vmm/seccomp.c vmm/kvm-stats.c
+		 vmm/seccomp.c vmm/kvm-stats.c vmm/vcpu-features.c
 TURTLE_SRCS   := $(PORTABLE_SRCS) $(DEVICE_SRCS) $(KVM_SRCS)
 
 UNIT_SRCS     := $(wildcard tests/unit/*.c)
@@ -116,6 +119,10 @@ $(B)/native/fsops: tests/system/fsops.c
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) $(CFLAGS) -o $@ $<
 
+# This level's wall clock against the shared counter (clock checks).
+$(B)/clockoff: tests/system/clockoff.c
+	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
+
 # The block benchmark, in both images (make bench).
 $(B)/blkbench: tests/bench/blkbench.c
 	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
@@ -172,10 +179,9 @@ deps:
 	@scripts/deps.sh
 
 # Everything that goes into the guest and host images.
-IMAGE_BINS := $(B)/turtle $(B)/ptyrun $(B)/blkbench $(B)/turtle-agent \
+IMAGE_BINS := $(B)/turtle $(B)/clockoff $(B)/ptyrun $(B)/blkbench $(B)/turtle-agent \
 	      $(B)/vsock-tool $(B)/fsbench $(B)/exitbench $(B)/fsops \
-	      $(B)/as-user \
-	      $(B)/fuse-attack
+	      $(B)/as-user $(B)/fuse-attack
 
 images: $(IMAGE_BINS)
 	@tests/system/mkimages.sh
@@ -201,12 +207,16 @@ bench: deps
 	@$(MAKE) --no-print-directory images
 	@tests/bench/run.sh $(SUITES)
 
+kselftest: deps
+	@$(MAKE) --no-print-directory images
+	@kernel/kselftest.sh $(LEVELS)
+
 format:
 	clang-format -i $(shell git ls-files '*.c' '*.h')
 
 clean:
 	rm -rf $(B)
 
-.PHONY: all unit deps images test run inception bench format clean fuzz
+.PHONY: all unit deps images test run inception bench kselftest format clean fuzz
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -174,6 +174,41 @@ fail:
 	return ret;
 }
 
+static int node_rtc(void *fdt, const struct fdt_params *p)
+{
+	static const char compat[] = "arm,pl031\0arm,primecell";
+	fdt32_t clk = cpu_to_fdt32(PHANDLE_CLK);
+	char name[40];
+	int ret;
+
+	snprintf(name, sizeof(name), "pl031@%llx",
+		 (unsigned long long)p->rtc_base);
+	FDT_TRY(fdt_begin_node(fdt, name));
+	FDT_TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+	FDT_TRY(prop_reg(fdt, p->rtc_base, p->rtc_size));
+	FDT_TRY(prop_irq(fdt, DT_GIC_SPI, p->rtc_spi, DT_IRQ_LEVEL_HIGH));
+	FDT_TRY(fdt_property(fdt, "clocks", &clk, sizeof(clk)));
+	FDT_TRY(fdt_property_string(fdt, "clock-names", "apb_pclk"));
+	FDT_TRY(fdt_end_node(fdt));
+	return 0;
+fail:
+	return ret;
+}
+
+/* PMUv3: KVM's emulated counters, one overflow PPI on every vCPU. */
+static int node_pmu(void *fdt, const struct fdt_params *p)
+{
+	int ret;
+
+	FDT_TRY(fdt_begin_node(fdt, "pmu"));
+	FDT_TRY(fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3"));
+	FDT_TRY(prop_irq(fdt, DT_GIC_PPI, p->pmu_ppi, DT_IRQ_LEVEL_HIGH));
+	FDT_TRY(fdt_end_node(fdt));
+	return 0;
+fail:
+	return ret;
+}
+
 static int node_virtio(void *fdt, const struct fdt_virtio_mmio *v)
 {
 	char name[40];
@@ -264,7 +299,11 @@ int fdt__build(const struct fdt_params *p, void *buf, size_t size, char *err)
 
 	FDT_TRY(node_gic(buf, p));
 	FDT_TRY(node_timer(buf, p));
+	if (p->pmu)
+		FDT_TRY(node_pmu(buf, p));
 	FDT_TRY(node_uart(buf, p, uart_path, sizeof(uart_path)));
+	if (p->rtc_base)
+		FDT_TRY(node_rtc(buf, p));
 	for (i = 0; i < p->nvirtio; i++)
 		FDT_TRY(node_virtio(buf, &p->virtio[i]));
 	if (p->exit_probe_base)

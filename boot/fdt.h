@@ -26,6 +26,14 @@ struct fdt_params {
 	uint64_t uart_base, uart_size;
 	unsigned int uart_spi;
 
+	uint64_t rtc_base; /* 0: no PL031 */
+	uint64_t rtc_size;
+	unsigned int rtc_spi;
+
+	int pmu; /* an arm,armv8-pmuv3 node, its overflow interrupt on pmu_ppi
+		  */
+	unsigned int pmu_ppi;
+
 	uint64_t exit_probe_base; /* 0: no exit probe */
 	uint64_t exit_probe_size;
 

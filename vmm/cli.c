@@ -72,6 +72,18 @@ const char cli__run_usage[] =
 	"                         100000000; 0: never spin (saves host CPU time\n"
 	"                         when vCPUs idle a lot) (default: KVM's,\n"
 	"                         /sys/module/kvm/parameters/halt_poll_ns)\n"
+	"      --no-sve           no SVE (by default the guest gets SVE, pointer\n"
+	"                         authentication, a PMUv3, MTE and stolen-time\n"
+	"                         accounting wherever the host's KVM offers them;\n"
+	"                         -v says which it got)\n"
+	"      --sve-max-vl BITS  the longest SVE vector length the guest may use,\n"
+	"                         a multiple of 128 from 128 to 2048 (default:\n"
+	"                         all the host offers)\n"
+	"      --no-ptrauth       no pointer authentication (address and generic)\n"
+	"      --no-pmu           no PMUv3 (performance counters)\n"
+	"      --no-mte           no memory tagging (MTE; never with --nested,\n"
+	"                         whose guests KVM does not show it to)\n"
+	"      --no-pvtime        no stolen-time accounting\n"
 	"      --exit-probe       a page of MMIO at 0x9010000 (\"turtle,exit-probe\"\n"
 	"                         in the device tree) whose accesses exit to\n"
 	"                         turtle or, at offset 0x18, only to KVM: what\n"
@@ -375,6 +387,9 @@ enum {
 	OPT_SHARE,
 	OPT_CORE_DUMP,
 	OPT_SANDBOX,
+	OPT_SVE_MAX_VL,
+	/* --no-FEATURE: OPT_NO_FEAT + the feature's bit number */
+	OPT_NO_FEAT = 512,
 };
 
 static const struct option run_options[] = {
@@ -396,6 +411,12 @@ static const struct option run_options[] = {
 	{ "share", required_argument, NULL, OPT_SHARE },
 	{ "core-dump", no_argument, NULL, OPT_CORE_DUMP },
 	{ "sandbox", no_argument, NULL, OPT_SANDBOX },
+	{ "sve-max-vl", required_argument, NULL, OPT_SVE_MAX_VL },
+	{ "no-sve", no_argument, NULL, OPT_NO_FEAT + 0 },
+	{ "no-ptrauth", no_argument, NULL, OPT_NO_FEAT + 1 },
+	{ "no-pmu", no_argument, NULL, OPT_NO_FEAT + 2 },
+	{ "no-mte", no_argument, NULL, OPT_NO_FEAT + 3 },
+	{ "no-pvtime", no_argument, NULL, OPT_NO_FEAT + 4 },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -513,6 +534,29 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 			o->halt_poll_ns = (long)v;
 			break;
 		}
+		case OPT_SVE_MAX_VL: {
+			unsigned long v;
+
+			if (parse_range(optarg, SVE_VL_MIN_BITS,
+					SVE_VL_MAX_BITS, &v) ||
+			    v % SVE_VL_MIN_BITS) {
+				errbuf_set(
+					err,
+					"--sve-max-vl: '%s' is not a vector length in bits (a multiple of %d from %d to %d)",
+					optarg, SVE_VL_MIN_BITS,
+					SVE_VL_MIN_BITS, SVE_VL_MAX_BITS);
+				return CLI_ERROR;
+			}
+			o->sve_max_vl = (unsigned int)v;
+			break;
+		}
+		case OPT_NO_FEAT + 0:
+		case OPT_NO_FEAT + 1:
+		case OPT_NO_FEAT + 2:
+		case OPT_NO_FEAT + 3:
+		case OPT_NO_FEAT + 4:
+			o->features_off |= 1U << (c - OPT_NO_FEAT);
+			break;
 		case OPT_VSOCK:
 			if (parse_vsock(optarg, o, err))
 				return CLI_ERROR;
@@ -552,6 +596,10 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 		errbuf_set(err,
 			   "unexpected argument '%s' (see turtle run --help)",
 			   argv[optind]);
+		return CLI_ERROR;
+	}
+	if (o->sve_max_vl && (o->features_off & CPU_FEAT_SVE)) {
+		errbuf_set(err, "--sve-max-vl and --no-sve contradict");
 		return CLI_ERROR;
 	}
 	if (!o->kernel) {

@@ -8,6 +8,7 @@
 #include "../fuse-vsock/server.h"
 #include "../virtio/blk.h"
 #include "../virtio/vsock.h"
+#include "cpu-features.h"
 
 enum nested_mode {
 	NESTED_OFF = 0,
@@ -41,6 +42,8 @@ struct run_opts {
 	int hugepages;		    /* 1 unless --no-hugepages */
 	int exit_probe;		    /* --exit-probe */
 	long halt_poll_ns;	    /* --halt-poll, or -1: KVM's default */
+	unsigned int features_off;  /* CPU_FEAT_*: --no-sve, --no-pmu, ... */
+	unsigned int sve_max_vl;    /* --sve-max-vl, bits; 0: the host's */
 	unsigned int ndisks;
 	struct blk_opts disks[CLI_MAX_DISKS];
 	int has_vsock; /* --vsock given */

@@ -6,6 +6,8 @@
  *   0x080a_0000  GICv3 redistributors       128 KiB per vCPU (up to 123)
  *   0x0900_0000  PL011 UART                 4 KiB, SPI 1
  *   0x0901_0000  exit probe (--exit-probe)  4 KiB
+ *   0x0902_0000  PL031 RTC                  4 KiB, SPI 2
+ *   0x0903_0000  stolen-time records        64 KiB, 64 bytes per vCPU
  *   0x0a00_0000  virtio-mmio slots          512 B each, SPI 16 upwards
  *   0x4000_0000  RAM                        up to the IPA limit
  *
@@ -33,6 +35,14 @@
 #define EXIT_PROBE_BASE 0x09010000ULL
 #define EXIT_PROBE_SIZE SZ_4K
 
+#define RTC_BASE 0x09020000ULL
+#define RTC_SIZE SZ_4K
+#define RTC_SPI 2
+
+#define PVTIME_BASE 0x09030000ULL
+#define PVTIME_SIZE SZ_64K /* a whole page at any host page size */
+#define PVTIME_RECORD 64
+
 #define VIRTIO_MMIO_BASE 0x0a000000ULL
 #define VIRTIO_MMIO_SLOT 0x200ULL
 #define VIRTIO_MMIO_SPI_BASE 16
@@ -45,6 +55,7 @@
 #define GIC_NR_IRQS 128 /* SGIs + PPIs + 96 SPIs */
 
 /* PPIs (numbered from 0, as device trees do) */
+#define PPI_PMU 7
 #define PPI_MAINT 9
 #define PPI_TIMER_HYP_PHYS 10
 #define PPI_TIMER_VIRT 11

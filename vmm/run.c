@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "../boot/fdt.h"
@@ -27,6 +28,7 @@
 #include "../boot/loader.h"
 #include "../devices/exit-probe.h"
 #include "../devices/pl011.h"
+#include "../devices/pl031.h"
 #include "../fuse-vsock/server.h"
 #include "../fuse-vsock/service.h"
 #include "../virtio/blk.h"
@@ -40,6 +42,7 @@
 #include "sandbox.h"
 #include "seccomp.h"
 #include "term.h"
+#include "vcpu-features.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -156,6 +159,50 @@ static int exit_probe_attach(struct vm *vm)
 		return -1;
 	return vm__ioeventfd(vm, EXIT_PROBE_BASE + EXIT_PROBE_REG_KERNEL,
 			     EXIT_PROBE_KERNEL_VALUE, probe.kernel_fd);
+}
+
+/*
+ * The PL031 RTC. Its alarm is a CLOCK_REALTIME timerfd in the main
+ * thread's epoll, armed by the device at the host second it matches.
+ */
+static struct pl031 rtc;
+static int rtc_tfd = -1;
+
+static void rtc__set_irq(void *ctx, int level)
+{
+	vm__irq_line(ctx, RTC_SPI, level);
+}
+
+static void rtc__arm(void *ctx, int64_t host_sec)
+{
+	struct itimerspec its = { .it_value = { .tv_sec = host_sec } };
+
+	(void)ctx;
+	if (host_sec < 0)
+		its.it_value.tv_sec = 0; /* disarm */
+	if (timerfd_settime(rtc_tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+		pr_guest("RTC alarm at %lld: %s", (long long)host_sec,
+			 strerror(errno));
+}
+
+static int rtc_attach(struct vm *vm)
+{
+	rtc_tfd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (rtc_tfd < 0) {
+		pr_err("RTC: timerfd_create: %s", strerror(errno));
+		return -1;
+	}
+	pl031__init(&rtc, NULL, rtc__set_irq, rtc__arm, vm);
+	return mmio__register(&vm->bus, RTC_BASE, RTC_SIZE, &pl031__mmio_ops,
+			      &rtc, "pl031");
+}
+
+static void rtc__expired(void)
+{
+	uint64_t n;
+
+	if (read(rtc_tfd, &n, sizeof(n)) == sizeof(n))
+		pl031__tick(&rtc);
 }
 
 static struct virtio_dev *virtio_devs[FDT_MAX_VIRTIO];
@@ -360,11 +407,16 @@ static int build_fdt(struct vm *vm, const struct run_opts *o,
 		.uart_base = UART_BASE,
 		.uart_size = UART_SIZE,
 		.uart_spi = UART_SPI,
+		.rtc_base = RTC_BASE,
+		.rtc_size = RTC_SIZE,
+		.rtc_spi = RTC_SPI,
 		.bootargs = o->cmdline,
 		.initrd_start = l->initrd_addr,
 		.initrd_end = l->initrd_addr + l->initrd_size,
 		.exit_probe_base = o->exit_probe ? EXIT_PROBE_BASE : 0,
 		.exit_probe_size = EXIT_PROBE_SIZE,
+		.pmu = !!(vm->features.on & CPU_FEAT_PMU),
+		.pmu_ppi = PPI_PMU,
 	};
 	char err[ERRBUF_LEN];
 	unsigned int i;
@@ -417,6 +469,8 @@ static void serve(struct vm *vm, struct console *c, int sfd)
 	epoll_ctl(ep, EPOLL_CTL_ADD, vm->stop_efd, &ev);
 	ev.data.fd = sfd;
 	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
+	ev.data.fd = rtc_tfd;
+	epoll_ctl(ep, EPOLL_CTL_ADD, rtc_tfd, &ev);
 	ev.data.fd = STDIN_FILENO;
 	c->stdin_open = epoll_ctl(ep, EPOLL_CTL_ADD, STDIN_FILENO, &ev) == 0;
 
@@ -435,6 +489,8 @@ static void serve(struct vm *vm, struct console *c, int sfd)
 
 			if (fd == sfd) {
 				handle_signal(vm, sfd);
+			} else if (fd == rtc_tfd) {
+				rtc__expired();
 			} else if (fd == STDIN_FILENO) {
 				if (c->pending_off < c->npending)
 					continue;
@@ -508,6 +564,8 @@ int turtle__run(const struct run_opts *o)
 	if (o->halt_poll_ns >= 0 &&
 	    vm__set_halt_poll(&vm, (unsigned long)o->halt_poll_ns))
 		goto fail;
+	if (vcpu_features__setup(&vm, o->features_off, o->sve_max_vl))
+		goto fail;
 	pr_debug("t=%.3fs VM created", turtle__elapsed());
 	if (loader__load(&files, &layout, vm.mem.host, err)) {
 		pr_err("%s", err);
@@ -526,6 +584,8 @@ int turtle__run(const struct run_opts *o)
 	if (mmio__register(&vm.bus, UART_BASE, UART_SIZE, &pl011__mmio_ops,
 			   &con.uart, "pl011"))
 		goto fail;
+	if (rtc_attach(&vm))
+		goto fail;
 	if (o->exit_probe && exit_probe_attach(&vm))
 		goto fail;
 
@@ -536,7 +596,8 @@ int turtle__run(const struct run_opts *o)
 	vm__set_counter_offset(&vm);
 	if (vcpu__create_all(&vm, o->cpus, layout.kernel_addr, layout.dtb_addr))
 		goto fail;
-	if (vm__gic_init(&vm) || virtio_connect_irqs(&vm))
+	if (vm__gic_init(&vm) || vcpu_features__pmu_init(&vm) ||
+	    virtio_connect_irqs(&vm))
 		goto fail;
 	if (build_fdt(&vm, o, &layout))
 		goto fail;

@@ -61,6 +61,7 @@ static const int allowed[] = {
 	SCMP_SYS(fsync),
 	SCMP_SYS(fdatasync),
 	SCMP_SYS(eventfd2),
+	SCMP_SYS(timerfd_settime), /* the RTC's alarm */
 	/* virtio-vsock's host Unix sockets */
 	SCMP_SYS(socket),
 	SCMP_SYS(connect),

@@ -11,6 +11,7 @@
 
 #include "kvm-compat.h"
 #include "log.h"
+#include "vcpu-features.h"
 #include "vm.h"
 
 /* Sent to a vCPU thread to make KVM_RUN return. */
@@ -63,7 +64,7 @@ static int vcpu__init_one(struct vm *vm, struct vcpu *v,
 		       v->id, init.features[0], strerror(errno));
 		return -1;
 	}
-	return 0;
+	return vcpu_features__finalize(vm, v);
 }
 
 int vcpu__create_all(struct vm *vm, unsigned int nr, uint64_t entry,
@@ -87,6 +88,7 @@ int vcpu__create_all(struct vm *vm, unsigned int nr, uint64_t entry,
 		init.features[0] |= 1U << KVM_ARM_VCPU_HAS_EL2;
 	if (vm->nested == NESTED_E2H0)
 		init.features[0] |= 1U << KVM_ARM_VCPU_HAS_EL2_E2H0;
+	vcpu_features__init_bits(vm, &init);
 
 	for (i = 0; i < nr; i++) {
 		vm->vcpus[i].vm = vm;

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "../virtio/guest-mem.h"
+#include "cpu-features.h"
 #include "mmio.h"
 
 struct vcpu;
@@ -27,6 +28,9 @@ struct vm {
 	unsigned int ipa_bits;
 	enum nested_mode nested;
 	int hugepages;
+	struct cpu_features features; /* vcpu-features.h */
+	unsigned int sve_max_vl;      /* --sve-max-vl, bits; 0: all */
+	unsigned int sve_vl;	      /* the longest the vCPUs got */
 
 	struct guest_mem mem; /* guest RAM: host view, base, size */
 

@@ -56,5 +56,22 @@ seconds_to() {
 	grep -m1 -- "$1" "$2" | cut -d' ' -f1
 }
 
+# clock_skew MARKER OUT: the guest's wall clock minus the host's, from the
+# clockoff the guest printed after MARKER and the host's own: every level
+# reads the same counter (turtle's counter offset 0), so the difference is
+# exact however late the console line arrives.
+clock_skew() {
+	grep -m1 -- "$1" "$2" | tr -d '\r' |
+		awk -v h="$(clockoff)" -v m="$1" '{
+			for (i = 2; i < NF; i++)
+				if ($i == m) { printf "%.3f", $(i + 1) - h; exit }
+		}'
+}
+
+# within SKEW LIMIT: |SKEW| <= LIMIT (both in seconds).
+within() {
+	awk -v s="$1" -v l="$2" 'BEGIN { exit !(s != "" && s <= l && -s <= l) }'
+}
+
 # expect NAME COND_DESC: PASS if the previous command succeeded.
 has() { grep -q -- "$1" "$2"; }

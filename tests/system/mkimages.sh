@@ -24,12 +24,14 @@ TOOLS=e2fsprogs "$mk" "$IMAGES/guest.cpio" "$TURTLE_ROOT/build/turtle:bin/turtle
 	"$TURTLE_ROOT/build/fsops:bin/fsops" \
 	"$TURTLE_ROOT/build/as-user:bin/as-user" \
 	"$TURTLE_ROOT/build/fuse-attack:bin/fuse-attack" \
+	"$TURTLE_ROOT/build/clockoff:bin/clockoff" \
 	"$TURTLE_ROOT/tests/system/guest:tests"
 TOOLS=socat "$mk" "$IMAGES/host.cpio" \
 	"$TURTLE_ROOT/build/turtle:bin/turtle" \
 	"$TURTLE_ROOT/build/vsock-tool:bin/vsock-tool" \
 	"$TURTLE_ROOT/build/ptyrun:bin/ptyrun" \
 	"$TURTLE_ROOT/build/as-user:bin/as-user" \
+	"$TURTLE_ROOT/build/clockoff:bin/clockoff" \
 	"$TURTLE_ROOT/build/blkbench:bin/blkbench" \
 	"$TURTLE_ROOT/build/fsbench:bin/fsbench" \
 	"$TURTLE_ROOT/build/exitbench:bin/exitbench" \

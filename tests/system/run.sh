@@ -25,7 +25,9 @@ fi
 # an idle machine: qemu-host.sh scales them by the load, see env.sh).
 limit_for() {
 	case $1 in
-	nested | vsock) echo 600 ;;
+	el1) echo 700 ;;
+	nested) echo 1500 ;;
+	vsock) echo 600 ;;
 	privs) echo 900 ;;
 	share) echo 900 ;;
 	share-mapped) echo 600 ;;

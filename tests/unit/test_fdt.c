@@ -42,6 +42,9 @@ static void params(struct fdt_params *p, unsigned int ncpus, int el2)
 	p->uart_base = UART_BASE;
 	p->uart_size = UART_SIZE;
 	p->uart_spi = UART_SPI;
+	p->rtc_base = RTC_BASE;
+	p->rtc_size = RTC_SIZE;
+	p->rtc_spi = RTC_SPI;
 	p->bootargs = BOOTARGS;
 	p->initrd_start = INITRD_START;
 	p->initrd_end = INITRD_END;
@@ -375,6 +378,62 @@ START_TEST(test_fdt_pl011_clocks_reference_fixed_clock)
 }
 END_TEST
 
+START_TEST(test_fdt_pl031_node)
+{
+	const void *fdt = build_el1();
+	int rtc = compatible(fdt, "arm,pl031");
+	const void *reg = prop(fdt, rtc, "reg", 16);
+	int clk = compatible(fdt, "fixed-clock");
+
+	ck_assert_str_eq(fdt_get_name(fdt, rtc, NULL), "pl031@9020000");
+	/* The AMBA bus binds it only as a primecell, with its apb_pclk. */
+	ck_assert_int_eq(fdt_node_check_compatible(fdt, rtc, "arm,primecell"),
+			 0);
+	ck_assert_uint_eq(cell64(reg, 0), RTC_BASE);
+	ck_assert_uint_eq(cell64(reg, 1), RTC_SIZE);
+	assert_irq(prop(fdt, rtc, "interrupts", 12), 0, SPI, RTC_SPI,
+		   LEVEL_HIGH);
+	ck_assert_uint_eq(prop_u32(fdt, rtc, "clocks"),
+			  fdt_get_phandle(fdt, clk));
+	assert_prop_str(fdt, rtc, "clock-names", "apb_pclk");
+}
+END_TEST
+
+START_TEST(test_fdt_no_pl031_without_base)
+{
+	struct fdt_params p;
+
+	params(&p, 1, 0);
+	p.rtc_base = 0;
+	ck_assert_int_eq(
+		fdt_node_offset_by_compatible(build(&p), -1, "arm,pl031"),
+		-FDT_ERR_NOTFOUND);
+}
+END_TEST
+
+START_TEST(test_fdt_pmu_node_and_ppi)
+{
+	struct fdt_params p;
+	const void *fdt;
+	int pmu;
+
+	params(&p, 2, 1);
+	p.pmu = 1;
+	p.pmu_ppi = PPI_PMU;
+	fdt = build(&p);
+	pmu = compatible(fdt, "arm,armv8-pmuv3");
+	assert_irq(prop(fdt, pmu, "interrupts", 12), 0, PPI, 7, LEVEL_HIGH);
+}
+END_TEST
+
+START_TEST(test_fdt_no_pmu_node_by_default)
+{
+	ck_assert_int_eq(fdt_node_offset_by_compatible(build_el1(), -1,
+						       "arm,armv8-pmuv3"),
+			 -FDT_ERR_NOTFOUND);
+}
+END_TEST
+
 START_TEST(test_fdt_chosen_bootargs)
 {
 	const void *fdt = build_el1();
@@ -575,6 +634,10 @@ Suite *fdt_suite(void)
 	tcase_add_test(tc, test_fdt_el2_timer_adds_hyp_virtual_ppi);
 	tcase_add_test(tc, test_fdt_pl011_reg_and_interrupt);
 	tcase_add_test(tc, test_fdt_pl011_clocks_reference_fixed_clock);
+	tcase_add_test(tc, test_fdt_pl031_node);
+	tcase_add_test(tc, test_fdt_no_pl031_without_base);
+	tcase_add_test(tc, test_fdt_pmu_node_and_ppi);
+	tcase_add_test(tc, test_fdt_no_pmu_node_by_default);
 	tcase_add_test(tc, test_fdt_chosen_bootargs);
 	tcase_add_test(tc, test_fdt_chosen_null_bootargs_is_empty);
 	tcase_add_test(tc, test_fdt_chosen_stdout_path_is_pl011);

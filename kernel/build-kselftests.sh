@@ -1,0 +1,76 @@
+#!/bin/bash
+# Build the kernel's KVM selftests (tools/testing/selftests/kvm) for arm64,
+# static, from the same Debian linux-source package the lean kernel uses
+# (kernel/build-lean.sh fetches and caches it; so does this script). The
+# binaries are cached:
+#
+#   kernel/build-kselftests.sh      -> prints the folder of the binaries
+#
+# The folder holds every arm64 test program (arm64/host_sve, get-reg-list,
+# ...) and a list of them, tests.list, one relative path a line.
+# Environment: TURTLE_CACHE (default /var/cache/turtle), JOBS (default nproc).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${TURTLE_CACHE:-/var/cache/turtle}
+jobs=${JOBS:-$(nproc)}
+log() { echo "build-kselftests: $*" >&2; }
+
+kver=$(readlink "$cache/kernel/current" 2>/dev/null || true)
+[ -n "$kver" ] || { log "no cached kernel: run make deps first"; exit 1; }
+series=$(echo "$kver" | cut -d. -f1,2)
+out=$cache/kselftest/$series
+if [ -f "$out/.done" ]; then
+	echo "$out"
+	exit 0
+fi
+
+# headers_install copies with rsync.
+need=""
+for p in rsync bc bison flex; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
+done
+if [ -n "$need" ]; then
+	log "installing the build tools:$need"
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need >/dev/null
+fi
+
+src=$cache/lean/src-$series
+if [ ! -f "$src/.done" ]; then
+	pkg=linux-source-$series
+	log "fetching $pkg from trixie-backports"
+	rm -rf "$src"
+	mkdir -p "$src"
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg/trixie-backports" >/dev/null)
+	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" ./usr/src
+	tar -xf "$tmp"/usr/src/linux-source-*.tar.xz -C "$src" --strip-components=1
+	rm -rf "$tmp"
+	touch "$src/.done"
+fi
+
+t0=$(date +%s)
+rm -rf "$out"
+mkdir -p "$out/obj"
+# The UAPI headers into a folder of our own: the source tree stays clean
+# for build-lean.sh's out-of-tree builds.
+log "installing the UAPI headers"
+make -s -C "$src" O="$out/obj" ARCH=arm64 headers_install >"$out/build.log" 2>&1 || {
+	tail -n 20 "$out/build.log" >&2
+	exit 1
+}
+log "building the KVM selftests with $jobs jobs (log: $out/build.log)"
+if ! make -C "$src/tools/testing/selftests/kvm" -j"$jobs" ARCH=arm64 \
+	CROSS_COMPILE=aarch64-linux-gnu- LDFLAGS=-static OUTPUT="$out" \
+	KHDR_INCLUDES="-isystem $out/obj/usr/include" >>"$out/build.log" 2>&1; then
+	tail -n 30 "$out/build.log" >&2
+	exit 1
+fi
+rm -rf "$out/obj"
+find "$out" \( -name '*.o' -o -name '*.d' -o -name '*.a' \) -delete
+# Every executable the build made, the library's objects aside.
+(cd "$out" && find . -type f -perm -u+x ! -name '*.o' ! -name '*.sh' |
+	sed 's|^\./||' | sort >tests.list)
+touch "$out/.done"
+log "built $(wc -l <"$out/tests.list") tests in $(($(date +%s) - t0))s"
+echo "$out"

@@ -1,0 +1,68 @@
+#!/bin/sh
+# kselftest-level.sh LEVEL LEVELS: runs in the emulated host (LEVEL 0) and
+# in every guest level below it (kernel/kselftest.sh). Runs each KVM
+# selftest in /kst/tests.list (or those in $KST_TESTS) with a time limit
+# scaled for the level, printing one line each:
+#   KST L<LEVEL> <test> pass|skip|fail|timeout <seconds> [TAP:ok/skip/fail]
+# (get-reg-list: skipped-configs:N instead)
+# then, above the last level, starts the next one at EL2 with turtle,
+# sharing /kst (the tests) and /guest (the kernel and initramfs) down.
+level=$1
+levels=$2
+base=${KST_TIMEOUT:-180}
+# An exit at L1 costs some 20 times one at L0, at L2 another 20 times
+# (README, benchmarks); the tests took 5 to 15 times longer at L1.
+case $level in
+0) scale=1 ;;
+1) scale=10 ;;
+*) scale=80 ;;
+esac
+limit=$((base * scale))
+tests=${KST_TESTS:-$(cat /kst/tests.list)}
+echo "KST-LEVEL L$level start $(date +%s) limit ${limit}s"
+for t in $tests; do
+	[ -x "/kst/$t" ] || { echo "KST L$level $t fail 0 (no such test)"; continue; }
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	(cd "/kst/$(dirname "$t")" && timeout "$limit" "./$(basename "$t")") >/tmp/kst.log 2>&1 </dev/null
+	rc=$?
+	secs=$(awk -v a="$(cut -d' ' -f1 /proc/uptime)" -v b="$t0" 'BEGIN { printf "%.0f", a - b }')
+	case $rc in
+	0) res=pass ;;
+	4) res=skip ;;
+	124 | 143) res=timeout ;;
+	*) res=fail ;;
+	esac
+	# Tests that report in TAP: how many cases passed, skipped, failed.
+	ok=$(grep -c '^ok ' /tmp/kst.log)
+	skip=$(grep -c '^ok .*# *SKIP' /tmp/kst.log)
+	nok=$(grep -c '^not ok ' /tmp/kst.log)
+	tap=""
+	[ $((ok + nok)) -gt 0 ] && tap=" TAP:$((ok - skip))/$skip/$nok"
+	# get-reg-list says nothing of the configurations that pass, only of
+	# those it skips (no SVE, PMU, E2H0, ...): count those.
+	nope=$(grep -c 'not available, skipping' /tmp/kst.log)
+	[ "$nope" -gt 0 ] && tap=" skipped-configs:$nope"
+	[ "$nope" -gt 0 ] && grep -a 'not available, skipping' /tmp/kst.log |
+		sed "s|^|KST-WHY L$level $t: |" | cut -c1-200
+	echo "KST L$level $t $res $secs$tap"
+	if [ $res != pass ]; then
+		# The reason, in a few lines: a skip's or failure's message.
+		{ grep -a -m 3 -i 'skip\|assert\|fail\|error' /tmp/kst.log ||
+			tail -n 2 /tmp/kst.log; } | sed "s|^|KST-WHY L$level $t: |" | cut -c1-200
+	fi
+done
+echo "KST-LEVEL L$level end $(date +%s)"
+
+[ "$level" -lt "$levels" ] || exit 0
+next=$((level + 1))
+# The next level: 2 vCPUs, 2 GiB at L1 (as the tests were run before),
+# less below, at EL2 so that it runs KVM.
+mem=2048
+[ $next -gt 1 ] && mem=1024
+[ $next -lt "$levels" ] && mem=$((mem + 512))
+turtle run --nested --cpus 2 --mem $mem \
+	--kernel /guest/Image --initrd /guest/initrd.cpio \
+	--share /kst,tag=kst,ro,cache=always --share /guest,tag=boot,ro,cache=always \
+	--console-prefix "[L$next] " \
+	--cmdline "console=ttyAMA0 quiet panic=-1 kvm-arm.mode=nested -- mkdir -p /kst /guest; turtle-agent mount --tag kst /kst; turtle-agent mount --tag boot /guest; KST_TIMEOUT=$base KST_TESTS='$KST_TESTS' /kst/kselftest-level.sh $next $levels" </dev/null
+echo "KST-LEVEL L$next turtle rc=$?"
