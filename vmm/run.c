@@ -38,6 +38,7 @@
 #include "platform.h"
 #include "seccomp.h"
 #include "term.h"
+#include "thread.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -485,6 +486,9 @@ int turtle__run(const struct run_opts *o)
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Before any thread exists: see seccomp.h for the order. */
+	if (o->seccomp && seccomp__prepare())
+		goto fail;
 	if (vm__create(&vm, layout.ram_size, o->nested, o->ipa_bits,
 		       o->hugepages))
 		goto fail;
@@ -523,13 +527,14 @@ int turtle__run(const struct run_opts *o)
 		goto fail;
 	if (build_fdt(&vm, o, &layout))
 		goto fail;
-	if (o->seccomp && seccomp__install())
-		goto fail;
 
 	con.interactive = term__raw();
 	pr_debug("t=%.3fs starting the vCPUs", turtle__elapsed());
-	if (vcpu__start_all(&vm) == 0)
+	if (vcpu__start_all(&vm) == 0) {
+		/* Every thread exists: main confines itself last. */
+		thread__enter(THREAD_MAIN, "turtle");
 		serve(&vm, &con, sfd);
+	}
 	vcpu__stop_all(&vm);
 	term__restore();
 

@@ -22,7 +22,7 @@ fi
 # Per-case time limits (seconds of wall time for the whole host boot).
 limit_for() {
 	case $1 in
-	nested | vsock) echo 600 ;;
+	nested | vsock | sandbox) echo 600 ;;
 	share) echo 900 ;;
 	share-l2) echo 2400 ;;
 	*) echo 400 ;;

@@ -45,6 +45,7 @@ int main(void)
 		fuse_cache_suite,
 		fuse_session_suite,
 		fuse_client_suite,
+		seccomp_suite,
 	};
 	SRunner *sr;
 	unsigned int i;
