@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../../fuse-vsock/server.h"
 #include "../../vmm/seccomp.h"
 #include "../../vmm/thread.h"
 #include "suites.h"
@@ -230,6 +231,25 @@ static int map_rw(void)
 	return p == MAP_FAILED ? -1 : munmap(p, 2 << 20);
 }
 
+/* A worker's reply buffer, grown past its 1 MiB to the largest reply. */
+static int grow_reply_buffer(void)
+{
+	char *p = malloc(FUSE_SERVER_BUF_SIZE), *q;
+
+	if (!p)
+		return -1;
+	memset(p, 1, FUSE_SERVER_BUF_SIZE);
+	q = realloc(p, FUSE_SERVER_MAX_REPLY);
+	if (!q) {
+		free(p);
+		return -1;
+	}
+	memset(q + FUSE_SERVER_BUF_SIZE, 2,
+	       FUSE_SERVER_MAX_REPLY - FUSE_SERVER_BUF_SIZE);
+	free(q);
+	return 0;
+}
+
 static int map_exec(void)
 {
 	mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1,
@@ -312,6 +332,16 @@ START_TEST(test_seccomp_fuse_thread_but_no_process)
 }
 END_TEST
 
+START_TEST(test_seccomp_fuse_grows_its_reply_buffer)
+{
+	struct outcome o;
+
+	run_confined(THREAD_FUSE, "fuse-worker", grow_reply_buffer, inet_socket,
+		     &o);
+	assert_stopped(&o, "socket", "fuse-worker", "fuse-worker");
+}
+END_TEST
+
 START_TEST(test_seccomp_no_executable_mmap)
 {
 	struct outcome o;
@@ -359,6 +389,7 @@ Suite *seccomp_suite(void)
 	tcase_add_test(tc, test_seccomp_blk_flush_but_no_socket);
 	tcase_add_test(tc, test_seccomp_vsock_unix_socket_but_no_inet);
 	tcase_add_test(tc, test_seccomp_fuse_thread_but_no_process);
+	tcase_add_test(tc, test_seccomp_fuse_grows_its_reply_buffer);
 	tcase_add_test(tc, test_seccomp_no_executable_mmap);
 	tcase_add_test(tc, test_seccomp_no_executable_mprotect);
 	tcase_add_test(tc, test_seccomp_list_sizes);
