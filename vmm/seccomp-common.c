@@ -3,8 +3,8 @@
  * In every thread's list: memory (glibc's malloc, whichever thread first
  * needs an arena, and thread stacks; never executable), locks, the clock,
  * leaving the thread, and what the SIGSYS handler (seccomp.c) and a crash
- * (term.c) need to report and stop: write, the terminal's restore, a signal to
- * turtle itself, exit_group.
+ * (term.c) need to report and stop: write, the terminal's restore (TCSETS,
+ * TCGETS on stdin), a signal to turtle itself, exit_group.
  */
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -27,8 +27,10 @@ static const struct seccomp_rule rules[] = {
 	SC_ALLOW(rt_sigreturn),
 	SC_ALLOW(exit),
 	SC_ALLOW(exit_group),
-	/* term__restore: tcsetattr(STDIN_FILENO, TCSANOW) */
+	/* term__restore: tcsetattr(STDIN_FILENO, TCSANOW), which glibc
+	 * checks with a TCGETS */
 	SC_ALLOW_IF2(ioctl, SC_EQ(0, STDIN_FILENO), SC_EQ(1, TCSETS)),
+	SC_ALLOW_IF2(ioctl, SC_EQ(0, STDIN_FILENO), SC_EQ(1, TCGETS)),
 	/* raise() after a crash: to turtle only */
 	SC_ALLOW(getpid),
 	{ .nr = SCMP_SYS(tgkill), .nargs = 1, .self_pid = 1 },

@@ -21,6 +21,7 @@
 
 #include "../../fuse-vsock/server.h"
 #include "../../vmm/seccomp.h"
+#include "../../vmm/term.h"
 #include "../../vmm/thread.h"
 #include "suites.h"
 
@@ -265,6 +266,53 @@ static int protect_exec(void)
 	return 0;
 }
 
+/* At a terminal: stdin is a pty's end, put in raw mode before the filter. */
+static int raw_terminal(void)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY), slave;
+
+	if (master < 0 || grantpt(master) || unlockpt(master))
+		return -1;
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	if (slave < 0 || dup2(slave, STDIN_FILENO) < 0)
+		return -1;
+	return term__raw() ? 0 : -1;
+}
+
+static int restore_terminal(void)
+{
+	term__restore(); /* tcsetattr: TCSETS, then TCGETS */
+	return 0;
+}
+
+START_TEST(test_seccomp_every_kind_restores_the_terminal)
+{
+	enum thread_kind k;
+	struct outcome o;
+	pid_t pid;
+	int st;
+
+	for (k = THREAD_MAIN; k < THREAD_KINDS; k++) {
+		pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			if (raw_terminal())
+				_exit(PREPARE_FAILED);
+			run_confined(k, "t", restore_terminal, inet_socket, &o);
+			_exit(o.allowed_ok && WIFEXITED(o.status) &&
+					      WEXITSTATUS(o.status) ==
+						      SECCOMP_EXIT_STATUS &&
+					      strstr(o.msg, "socket")
+				      ? 0
+				      : 1);
+		}
+		ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+			      "%s: status 0x%x", thread__kind_name(k), st);
+	}
+}
+END_TEST
+
 START_TEST(test_seccomp_main_irq_line_but_no_open)
 {
 	struct outcome o;
@@ -382,6 +430,7 @@ Suite *seccomp_suite(void)
 	Suite *s = suite_create("seccomp");
 	TCase *tc = tcase_create("filters");
 
+	tcase_add_test(tc, test_seccomp_every_kind_restores_the_terminal);
 	tcase_add_test(tc, test_seccomp_main_irq_line_but_no_open);
 	tcase_add_test(tc, test_seccomp_main_no_kvm_run);
 	tcase_add_test(tc, test_seccomp_vcpu_kvm_run_but_no_other_kvm_ioctl);
