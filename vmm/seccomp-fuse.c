@@ -60,6 +60,7 @@ static const struct seccomp_rule rules[] = {
 	SC_ALLOW(linkat),
 	SC_ALLOW(unlinkat),
 	SC_ALLOW(renameat2),
+	SC_ALLOW(renameat), /* glibc's renameat2 with no flags, on arm64 */
 	/* Who asks: fsuid, fsgid and umask per request. */
 	SC_ALLOW(setfsuid),
 	SC_ALLOW(setfsgid),
