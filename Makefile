@@ -32,7 +32,7 @@ CFLAGS  := -std=gnu11 -O2 -g $(WARN) -pthread -D_GNU_SOURCE \
 # Code that needs nothing arm64-specific: built natively for the unit tests.
 PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
 		 vmm/cli.c vmm/cpu-features.c vmm/mmio.c vmm/log.c vmm/escape.c \
-		 vmm/privs.c vmm/sandbox.c devices/pl011.c \
+		 vmm/privs.c vmm/sandbox.c vmm/thread.c devices/pl011.c \
 		 devices/exit-probe.c devices/pl031.c \
 		 virtio/virtqueue.c virtio/iov.c virtio/blk-req.c
 # `turtle exec` and the exec protocol it shares with the guest agent.
@@ -44,7 +44,7 @@ AGENT_ALL     := fuse-vsock/agent/main.c $(AGENT_SRCS) fuse-vsock/exec-proto.c \
 		 vmm/log.c
 AGENT_OBJS    := $(AGENT_ALL:%.c=$(B)/aarch64/%.o)
 # Device models (portable too, so in the unit build as well).
-DEVICE_SRCS   := virtio/mmio.c virtio/blk.c
+DEVICE_SRCS   := virtio/mmio.c virtio/dev-thread.c virtio/blk.c
 DEVICE_SRCS   += virtio/vsock.c virtio/vsock-conn.c virtio/vsock-unix.c \
 		 virtio/vsock-svc.c
 # The shared filesystem's server (FUSE over vsock, --share).
@@ -57,9 +57,14 @@ FUSE_SRCS     := fuse-vsock/server.c fuse-vsock/inode.c \
 		 fuse-vsock/budget.c
 DEVICE_SRCS   += $(FUSE_SRCS)
 # Code that talks to arm64 KVM.
-KVM_SRCS      := vmm/main.c vmm/run.c vmm/vm.c vmm/vcpu.c vmm/term.c \
-		 vmm/seccomp.c vmm/kvm-stats.c vmm/vcpu-features.c
-TURTLE_SRCS   := $(PORTABLE_SRCS) $(DEVICE_SRCS) $(KVM_SRCS)
+KVM_SRCS      := vmm/main.c vmm/run.c vmm/vm.c vmm/vcpu.c vmm/kvm-stats.c \
+		 vmm/vcpu-features.c
+# The seccomp filters (mechanism, one list per thread kind): built for the
+# native arch too, where the unit tests load them.
+SANDBOX_SRCS  := vmm/seccomp.c vmm/seccomp-common.c vmm/seccomp-main.c \
+		 vmm/seccomp-vcpu.c vmm/seccomp-blk.c vmm/seccomp-vsock.c \
+		 vmm/seccomp-fuse.c vmm/term.c
+TURTLE_SRCS   := $(PORTABLE_SRCS) $(DEVICE_SRCS) $(SANDBOX_SRCS) $(KVM_SRCS)
 
 UNIT_SRCS     := $(wildcard tests/unit/*.c)
 
@@ -141,8 +146,8 @@ $(B)/native/%.o: %.c
 
 # The unit tests run posix.sh over a FUSE mount with a native turtle-agent
 # on PATH (run-as for the permission checks).
-$(B)/unit-tests: $(PORTABLE_SRCS:%.c=$(B)/native/%.o) $(DEVICE_SRCS:%.c=$(B)/native/%.o) $(AGENT_SRCS:%.c=$(B)/native/%.o) $(UNIT_SRCS:%.c=$(B)/native/%.o) | $(B)/native/turtle-agent $(B)/native/fsops
-	$(CC_NATIVE) -pthread -o $@ $^ -lfdt $(shell pkg-config --libs check)
+$(B)/unit-tests: $(PORTABLE_SRCS:%.c=$(B)/native/%.o) $(DEVICE_SRCS:%.c=$(B)/native/%.o) $(SANDBOX_SRCS:%.c=$(B)/native/%.o) $(AGENT_SRCS:%.c=$(B)/native/%.o) $(UNIT_SRCS:%.c=$(B)/native/%.o) | $(B)/native/turtle-agent $(B)/native/fsops
+	$(CC_NATIVE) -pthread -o $@ $^ -lfdt -lseccomp $(shell pkg-config --libs check)
 
 $(B)/native/turtle-agent: $(AGENT_ALL:%.c=$(B)/native/%.o)
 	$(CC_NATIVE) -pthread -o $@ $^
@@ -156,7 +161,7 @@ FUZZ_CC    ?= clang
 FUZZ_FLAGS := -std=gnu11 -O1 -g $(WARN) -pthread -D_GNU_SOURCE \
 	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_LIB   := $(filter-out fuse-vsock/service.c,$(FUSE_SRCS)) vmm/log.c \
+FUZZ_LIB   := $(filter-out fuse-vsock/service.c,$(FUSE_SRCS)) vmm/log.c vmm/thread.c \
 	      virtio/virtqueue.c virtio/iov.c virtio/vsock-conn.c \
 	      virtio/vsock-svc.c \
 	      tests/fuzz/fuzz-share.c tests/fuzz/fuzz-fuse.c

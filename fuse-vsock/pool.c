@@ -3,6 +3,13 @@
  * The worker pool (see pool.h). One mutex and condition guard the queue
  * and the counts; workers never exit before fuse_pool__destroy, and the
  * threads added for waiters stay (at most max).
+ *
+ * Confinement (vmm/thread.h): the first n workers are made at setup by an
+ * unconfined thread and confine themselves (thread__enter) before taking
+ * a job. The threads added later are made by a worker, in a SETLKW that
+ * waits: they start under that worker's filter, which is their own, so
+ * they only adopt it (their filter cannot be lifted, nor need it be
+ * stacked again). Which applies is decided from the creating thread.
  */
 #include "pool.h"
 
@@ -14,6 +21,7 @@
 #include <string.h>
 
 #include "../vmm/log.h"
+#include "../vmm/thread.h"
 
 struct fuse_pool {
 	pthread_mutex_t lock;
@@ -22,18 +30,32 @@ struct fuse_pool {
 	unsigned int n, max;
 	unsigned int nthreads, waiting;
 	bool stop;
-	pthread_t *threads;
+	struct fuse_worker *threads;
+};
+
+struct fuse_worker {
+	pthread_t thread;
+	struct fuse_pool *p;
+	bool adopt; /* made by a confined worker: already confined */
 };
 
 static void *worker(void *arg)
 {
-	struct fuse_pool *p = arg;
+	struct fuse_worker *self = arg;
+	struct fuse_pool *p = self->p;
 	struct fuse_buf buf = { .cap = FUSE_SERVER_BUF_SIZE };
 	struct fuse_job *job;
 	sigset_t all;
 
-	/* Signals are the VMM's main thread's business. */
+	if (self->adopt)
+		thread__adopt(THREAD_FUSE);
+	else
+		thread__enter(THREAD_FUSE, "fuse-worker");
+
+	/* Signals are the VMM's main thread's business; but a blocked
+	 * SIGSYS would make a forbidden call kill turtle silently. */
 	sigfillset(&all);
+	sigdelset(&all, SIGSYS);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	if (fuse_server__thread_init())
 		pr_err("fuse: worker: unshare(CLONE_FS) failed: the umask is shared");
@@ -69,9 +91,14 @@ static void *worker(void *arg)
 /* With p->lock held. */
 static int add_thread(struct fuse_pool *p)
 {
+	struct fuse_worker *w;
+
 	if (p->nthreads >= p->max)
 		return -1;
-	if (pthread_create(&p->threads[p->nthreads], NULL, worker, p))
+	w = &p->threads[p->nthreads];
+	w->p = p;
+	w->adopt = thread__kind() == THREAD_FUSE && thread__confined();
+	if (pthread_create(&w->thread, NULL, worker, w))
 		return -1;
 	p->nthreads++;
 	return 0;
@@ -121,7 +148,7 @@ void fuse_pool__destroy(struct fuse_pool *p)
 	pthread_mutex_unlock(&p->lock);
 	/* No thread is added once stop is set (fuse_pool__waiting). */
 	for (i = 0; i < n; i++)
-		pthread_join(p->threads[i], NULL);
+		pthread_join(p->threads[i].thread, NULL);
 	pthread_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->lock);
 	free(p->threads);

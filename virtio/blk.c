@@ -2,7 +2,8 @@
 /*
  * virtio-blk (virtio 1.x, section 5.2) over a raw image file.
  *
- * Each queue has a worker thread that sleeps on the queue's kick eventfd,
+ * Each queue has a worker thread (made at setup, parked while the device
+ * is stopped: dev-thread.h) that sleeps on the queue's kick eventfd,
  * then drains the queue with kicks disabled: pop a chain, execute it
  * (blk-req.c), push it, and interrupt the guest once per batch if the
  * driver wants it (event-idx suppression). Several queues (VIRTIO_BLK_F_MQ)
@@ -26,6 +27,7 @@
 
 #include "../vmm/log.h"
 #include "blk-req.h"
+#include "dev-thread.h"
 
 /* Room for the longest chain (VQ_MAX_SEGS) with or without indirect tables. */
 #define BLK_QUEUE_SIZE 512
@@ -36,7 +38,7 @@ struct blk_dev;
 struct blk_worker {
 	struct blk_dev *blk;
 	unsigned int q;
-	pthread_t thread;
+	struct dev_thread thread;
 	int running;
 	struct vq_chain chain;
 };
@@ -94,7 +96,7 @@ static int blk__drain(struct blk_worker *w)
 	return 0;
 }
 
-static void *blk__worker(void *arg)
+static void blk__worker(void *arg)
 {
 	struct blk_worker *w = arg;
 	struct virtio_queue *q = &w->blk->vdev.queues[w->q];
@@ -116,7 +118,6 @@ static void *blk__worker(void *arg)
 		if (blk__drain(w))
 			break;
 	}
-	return NULL;
 }
 
 static int blk__start(struct virtio_dev *vdev)
@@ -129,10 +130,7 @@ static int blk__start(struct virtio_dev *vdev)
 
 		if (!vdev->queues[i].ready)
 			continue;
-		w->blk = b;
-		w->q = i;
-		if (pthread_create(&w->thread, NULL, blk__worker, w))
-			return -1;
+		dev_thread__run(&w->thread);
 		w->running = 1;
 	}
 	return 0;
@@ -149,7 +147,7 @@ static void blk__stop(struct virtio_dev *vdev)
 		       strerror(errno));
 	for (i = 0; i < vdev->nr_queues; i++) {
 		if (b->workers[i].running)
-			pthread_join(b->workers[i].thread, NULL);
+			dev_thread__wait(&b->workers[i].thread);
 		b->workers[i].running = 0;
 	}
 	if (read(b->stop_fd, &one, sizeof(one)) < 0)
@@ -221,8 +219,10 @@ struct virtio_dev *blk__create(const struct blk_opts *o, unsigned int index,
 	struct virtio_blk_config *c;
 	struct blk_dev *b;
 	uint64_t size;
+	unsigned int q;
+	char name[16];
 	ino_t ino;
-	int fd;
+	int fd, e;
 
 	if (nq > BLK_MAX_QUEUES) {
 		errbuf_set(err, "disk '%s': at most %d queues", o->path,
@@ -267,13 +267,29 @@ struct virtio_dev *blk__create(const struct blk_opts *o, unsigned int index,
 	if (b->stop_fd < 0)
 		goto no_dev;
 	if (virtio_mmio__init(&b->vdev, &blk_ops, b, mem, nq, BLK_QUEUE_SIZE)) {
-		int e = errno;
-
+		e = errno;
 		close(b->stop_fd);
 		errno = e;
 		goto no_dev;
 	}
+	for (q = 0; q < nq; q++) {
+		struct blk_worker *w = &b->workers[q];
+
+		w->blk = b;
+		w->q = q;
+		snprintf(name, sizeof(name), "blk%u-q%u", index, q);
+		if (dev_thread__create(&w->thread, THREAD_BLK, name,
+				       blk__worker, w))
+			goto no_threads;
+	}
 	return &b->vdev;
+no_threads:
+	e = errno;
+	while (q--)
+		dev_thread__destroy(&b->workers[q].thread);
+	/* virtio_mmio__init's eventfds: turtle stops anyway. */
+	close(b->stop_fd);
+	errno = e;
 no_dev:
 	errbuf_set(err, "disk '%s': cannot set up the device: %s", o->path,
 		   strerror(errno));

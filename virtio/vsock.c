@@ -2,7 +2,8 @@
 /*
  * virtio-vsock (virtio 1.x, section 5.10), in userspace: three queues
  * (rx: device -> driver packets, tx: driver -> device, event: transport
- * resets), worked by one thread.
+ * resets), worked by one thread (made at setup, parked while the device
+ * is stopped: dev-thread.h).
  *
  * The thread sleeps in epoll on the queues' kick eventfds, a stop eventfd,
  * a wake eventfd (service senders, transport resets), the Unix listener
@@ -37,6 +38,7 @@
 #include <unistd.h>
 
 #include "../vmm/log.h"
+#include "dev-thread.h"
 #include "vsock-conn.h"
 #include "vsock-svc.h"
 #include "vsock-unix.h"
@@ -59,7 +61,7 @@ struct vsock_dev {
 	struct vsock_svcs svcs;
 
 	int ep, stop_fd, wake_fd;
-	pthread_t thread;
+	struct dev_thread thread;
 	bool running;
 	int reset_requested; /* atomic: vsock__transport_reset */
 	bool event_pending;  /* a TRANSPORT_RESET waits for an event buffer */
@@ -285,15 +287,35 @@ static void vsock__kick(struct vsock_dev *d, unsigned int q)
 	/* rx: the pump at the end of the batch uses the new buffers */
 }
 
-static void *vsock__thread(void *arg)
+static int ep_add(int ep, int fd, struct vsock_watch *w)
 {
-	struct vsock_dev *d = arg;
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = w };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* On the device thread: what it sleeps on, from DRIVER_OK to the reset. */
+static int vsock__watch_all(struct vsock_dev *d)
+{
+	unsigned int q;
+
+	d->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (d->ep < 0 || ep_add(d->ep, d->stop_fd, &d->w_stop) ||
+	    ep_add(d->ep, d->wake_fd, &d->w_wake))
+		return -1;
+	for (q = 0; q < NR_QUEUES; q++)
+		if (ep_add(d->ep, d->vdev.queues[q].kick_fd, &d->w_kick[q]))
+			return -1;
+	return vsock_unix__start(&d->ux, d->ep, &d->conns);
+}
+
+static void vsock__serve(struct vsock_dev *d)
+{
 	struct epoll_event evs[64];
 	struct vsock_watch *w;
 	int i, n, timeout;
 	bool stop = false;
 
-	d->svcs.thread = pthread_self();
 	/* Kicks that came before DRIVER_OK would be lost: look once. */
 	d->conns.now_ms = turtle__now_ms();
 	if (vsock__process_tx(d))
@@ -344,16 +366,25 @@ static void *vsock__thread(void *arg)
 			vsock__interrupt(d, false);
 		vsock_unix__reap(&d->ux);
 	}
-	vsock_conns__reset_all(&d->conns);
-	vsock_unix__stop(&d->ux);
-	return NULL;
 }
 
-static int ep_add(int ep, int fd, struct vsock_watch *w)
+static void vsock__thread(void *arg)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = w };
+	struct vsock_dev *d = arg;
 
-	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+	d->svcs.thread = pthread_self();
+	if (vsock__watch_all(d)) {
+		pr_err("virtio-vsock: cannot watch the device's fds: %s",
+		       strerror(errno));
+		virtio__needs_reset(&d->vdev);
+	} else {
+		vsock__serve(d);
+	}
+	vsock_conns__reset_all(&d->conns);
+	vsock_unix__stop(&d->ux);
+	if (d->ep >= 0)
+		close(d->ep);
+	d->ep = -1;
 }
 
 static void vsock__stop(struct virtio_dev *vdev)
@@ -365,22 +396,15 @@ static void vsock__stop(struct virtio_dev *vdev)
 		if (write(d->stop_fd, &one, sizeof(one)) < 0)
 			pr_err("virtio-vsock: cannot stop the device thread: %s",
 			       strerror(errno));
-		pthread_join(d->thread, NULL);
+		dev_thread__wait(&d->thread);
 		d->running = false;
-	} else {
-		vsock_conns__reset_all(&d->conns);
-		vsock_unix__stop(&d->ux);
 	}
 	drain_fd(d->stop_fd);
-	if (d->ep >= 0)
-		close(d->ep);
-	d->ep = -1;
 }
 
 static int vsock__start(struct virtio_dev *vdev)
 {
 	struct vsock_dev *d = vdev->priv;
-	unsigned int q;
 
 	vsock_conns__init(&d->conns, d->guest_cid, vsock__accept, d);
 	d->conns.now_ms = turtle__now_ms();
@@ -388,17 +412,7 @@ static int vsock__start(struct virtio_dev *vdev)
 	d->tx_irq_idx = 0;
 	/* A fresh driver has no connections to reset. */
 	__atomic_store_n(&d->reset_requested, 0, __ATOMIC_RELEASE);
-	d->ep = epoll_create1(EPOLL_CLOEXEC);
-	if (d->ep < 0 || ep_add(d->ep, d->stop_fd, &d->w_stop) ||
-	    ep_add(d->ep, d->wake_fd, &d->w_wake))
-		return -1;
-	for (q = 0; q < NR_QUEUES; q++)
-		if (ep_add(d->ep, vdev->queues[q].kick_fd, &d->w_kick[q]))
-			return -1;
-	if (vsock_unix__start(&d->ux, d->ep, &d->conns))
-		return -1;
-	if (pthread_create(&d->thread, NULL, vsock__thread, d))
-		return -1;
+	dev_thread__run(&d->thread);
 	d->running = true;
 	return 0;
 }
@@ -451,6 +465,12 @@ struct virtio_dev *vsock__create(const struct vsock_opts *o,
 	    virtio_mmio__init(&d->vdev, &vsock_ops, d, mem, NR_QUEUES,
 			      VSOCK_QUEUE_SIZE)) {
 		errbuf_set(err, "--vsock: cannot set up the device: %s",
+			   strerror(errno));
+		goto fail;
+	}
+	if (dev_thread__create(&d->thread, THREAD_VSOCK, "vsock", vsock__thread,
+			       d)) {
+		errbuf_set(err, "--vsock: cannot start the device thread: %s",
 			   strerror(errno));
 		goto fail;
 	}

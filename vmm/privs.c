@@ -201,6 +201,12 @@ static privs_caps caps_of(const struct __user_cap_data_struct d[2], int which)
 	return (privs_caps)hi << 32 | lo;
 }
 
+int privs__drop_thread(void)
+{
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	return caps_set(0, 0, 0);
+}
+
 privs_caps privs__permitted(void)
 {
 	struct __user_cap_data_struct d[2];

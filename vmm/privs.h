@@ -42,6 +42,14 @@ char *privs__names(privs_caps caps, char *buf, size_t len);
 privs_caps privs__permitted(void);
 
 /*
+ * The calling thread gives up every capability (effective, permitted,
+ * inheritable, ambient). Capabilities are per thread: a device thread
+ * made during setup, before privs__drop, calls this before its first
+ * guest-driven work, since no device thread needs any. 0, or -1 (errno).
+ */
+int privs__drop_thread(void);
+
+/*
  * At the very start, before any thread exists: a root turtle drops its
  * supplementary groups (a share's requests run with fsuid/fsgid set to the
  * guest user's, and turtle's own groups would still apply to them). Then

@@ -43,6 +43,7 @@
 #include "seccomp.h"
 #include "term.h"
 #include "vcpu-features.h"
+#include "thread.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -558,6 +559,9 @@ int turtle__run(const struct run_opts *o)
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Before any thread exists: see seccomp.h for the order. */
+	if (o->seccomp && seccomp__prepare())
+		goto fail;
 	if (vm__create(&vm, layout.ram_size, o->nested, o->ipa_bits,
 		       o->hugepages))
 		goto fail;
@@ -601,20 +605,24 @@ int turtle__run(const struct run_opts *o)
 		goto fail;
 	if (build_fdt(&vm, o, &layout))
 		goto fail;
-	/* Everything is open; no thread has started yet (privs.h). */
+	/*
+	 * Everything is open. Only the parked device threads exist, and they
+	 * shed their capabilities themselves (dev-thread.c, privs.h).
+	 */
 	if (sandbox__enter(o, err) || privs__drop(o, err)) {
 		pr_err("%s", err);
 		goto fail;
 	}
 	if (shares__serve())
 		goto fail;
-	if (o->seccomp && seccomp__install())
-		goto fail;
 
 	con.interactive = term__raw();
 	pr_debug("t=%.3fs starting the vCPUs", turtle__elapsed());
-	if (vcpu__start_all(&vm) == 0)
+	if (vcpu__start_all(&vm) == 0) {
+		/* Every thread exists: main confines itself last. */
+		thread__enter(THREAD_MAIN, "turtle");
 		serve(&vm, &con, sfd);
+	}
 	vcpu__stop_all(&vm);
 	term__restore();
 

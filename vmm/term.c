@@ -18,17 +18,22 @@ void term__restore(void)
 	}
 }
 
-/* A fatal signal must not leave the terminal raw: restore, then die. */
+/*
+ * A fatal signal must not leave the terminal raw: restore, then die (the
+ * handler is reset on entry, SA_RESETHAND, so no call changes it here:
+ * a seccomp filter allows what raise needs, not sigaction).
+ */
 static void term__fatal(int sig)
 {
 	term__restore();
-	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
 int term__raw(void)
 {
 	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+	struct sigaction sa = { .sa_handler = term__fatal,
+				.sa_flags = SA_RESETHAND | SA_NODEFER };
 	struct termios t;
 	unsigned int i;
 
@@ -41,7 +46,8 @@ int term__raw(void)
 		return 0;
 	is_raw = 1;
 	atexit(term__restore);
+	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
-		signal(fatal[i], term__fatal);
+		sigaction(fatal[i], &sa, NULL);
 	return 1;
 }

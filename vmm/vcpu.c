@@ -12,6 +12,7 @@
 #include "kvm-compat.h"
 #include "log.h"
 #include "vcpu-features.h"
+#include "thread.h"
 #include "vm.h"
 
 /* Sent to a vCPU thread to make KVM_RUN return. */
@@ -207,6 +208,8 @@ static void *vcpu__thread(void *arg)
 	char what[96];
 	sigset_t kick;
 
+	snprintf(what, sizeof(what), "vcpu%u", v->id);
+	thread__enter(THREAD_VCPU, what);
 	sigemptyset(&kick);
 	sigaddset(&kick, SIG_VCPU_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);

@@ -29,6 +29,7 @@ limit_for() {
 	nested) echo 1500 ;;
 	vsock) echo 600 ;;
 	privs) echo 900 ;;
+	seccomp) echo 600 ;;
 	share) echo 900 ;;
 	share-mapped) echo 600 ;;
 	share-l2) echo 2400 ;;

@@ -54,6 +54,7 @@ int main(void)
 		fuse_client_suite,
 		privs_suite,
 		sandbox_suite,
+		seccomp_suite,
 	};
 	SRunner *sr;
 	unsigned int i;

@@ -31,6 +31,7 @@ Suite *vsock_suite(void);
 Suite *vsock_unix_suite(void);
 Suite *vsock_unix_limits_suite(void);
 Suite *vsock_svc_suite(void);
+Suite *seccomp_suite(void);
 Suite *exec_proto_suite(void);
 Suite *exec_cli_suite(void);
 Suite *exec_suite(void);

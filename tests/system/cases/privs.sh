@@ -33,7 +33,7 @@ start() {
 	shift 3
 	rm -f /tmp/$name.out /tmp/$name.rc
 	(
-		timeout 300 as-user $ids turtle run --kernel $GUEST_KERNEL \
+		timeout $(scaled 300) as-user $ids turtle run --kernel $GUEST_KERNEL \
 			--initrd $GUEST_INITRD --mem 256 "$@" \
 			--cmdline "$GUEST_CMDLINE -- /tests/privs-guest.sh $mode" \
 			</dev/null >/tmp/$name.out 2>&1
@@ -54,7 +54,7 @@ start() {
 # stop NAME SOCK [AS]: ask the guest to power off through turtle exec; wait
 # for turtle; sets RC.
 stop() {
-	timeout 60 as-user ${3:-0:0} turtle exec $2 -- touch /tmp/privs-stop </dev/null
+	timeout $(scaled 60) as-user ${3:-0:0} turtle exec $2 -- touch /tmp/privs-stop </dev/null
 	i=0
 	while [ ! -f /tmp/$1.rc ] && [ $i -lt 600 ]; do
 		sleep 0.2
@@ -139,7 +139,7 @@ mkdir $U/share
 chown -R 1000:1000 $U
 
 # A passthrough share needs root: refused, and said so.
-timeout 60 as-user 1000:1000 turtle run --kernel $GUEST_KERNEL --share $U,security=passthrough \
+timeout $(scaled 60) as-user 1000:1000 turtle run --kernel $GUEST_KERNEL --share $U,security=passthrough \
 	</dev/null >/tmp/refused 2>&1
 rc=$?
 if [ $rc = 1 ] && grep -q "needs root (missing CAP_.*use security=mapped" /tmp/refused; then
@@ -158,7 +158,7 @@ else
 	ids="$(st $PID Uid) / $(st $PID Gid)"
 	caps="$(st $PID CapEff) $(st $PID CapPrm) $(st $PID CapInh) $(st $PID CapAmb)"
 	nnp=$(st $PID NoNewPrivs)
-	echo=$(timeout 60 as-user 1000:1000 turtle exec $U/v.sock -- echo vsock-ok </dev/null 2>&1)
+	echo=$(timeout $(scaled 60) as-user 1000:1000 turtle exec $U/v.sock -- echo vsock-ok </dev/null 2>&1)
 	stop user $U/v.sock 1000:1000
 	if [ "$ids" != "1000 1000 1000 1000 / 1000 1000 1000 1000" ]; then
 		fail privs-user-caps "turtle's ids: $ids"
@@ -217,7 +217,7 @@ else
 	# Mount points (field 5) other than /, /proc and below, and $SB.
 	others=$(cut -d' ' -f5 /proc/$PID/mountinfo | grep -v "^/$\|^/proc\|^$SB$" | tr '\n' ' ')
 	ro=$(awk '$5 == "/" { print $6 }' /proc/$PID/mountinfo)
-	echo=$(timeout 60 turtle exec $SB/v.sock -- vsock-tool echo-client vsock:2:6000 --bytes 64K </dev/null 2>&1)
+	echo=$(timeout $(scaled 60) turtle exec $SB/v.sock -- vsock-tool echo-client vsock:2:6000 --bytes 64K </dev/null 2>&1)
 	stop sb $SB/v.sock
 	if [ "$root" != "proc tmp " ]; then
 		fail privs-sandbox "turtle's root holds: $root"
