@@ -52,7 +52,7 @@ done
 if [ $ready != 1 ]; then
 	fail seccomp-all-threads "the guest never got ready (turtle status $(cat /tmp/turtle.rc 2>/dev/null))"
 else
-	n=0 bad= names=
+	n=0 bad= names= capbad=
 	for t in /proc/$pid/task/*; do
 		name=$(sed -n 's/^Name:\t*//p' $t/status)
 		mode=$(sed -n 's/^Seccomp:\t*//p' $t/status)
@@ -60,14 +60,23 @@ else
 		n=$((n + 1))
 		names="$names $name"
 		[ "$mode" = 2 ] || bad="$bad $name:$mode"
+		# Device threads, made before privs__drop, hold no capability.
+		case $name in
+		blk* | vsock*)
+			cap=$(sed -n 's/^CapEff:\t*//p' $t/status)
+			[ "$cap" = 0000000000000000 ] || capbad="$capbad $name:$cap"
+			;;
+		esac
 	done
 	# main, 2 vCPUs, 2 blk queues, vsock, 8 FUSE workers and the added one
 	if [ -n "$bad" ]; then
 		fail seccomp-all-threads "not filtered:$bad (of $n:$names)"
+	elif [ -n "$capbad" ]; then
+		fail seccomp-all-threads "device threads with capabilities:$capbad"
 	elif [ $n -lt 15 ] || [ "$(workers)" -le 8 ]; then
 		fail seccomp-all-threads "only $n threads ($(workers) FUSE workers):$names"
 	else
-		pass seccomp-all-threads "$n threads, all Seccomp 2:$names"
+		pass seccomp-all-threads "$n threads, all Seccomp 2, device threads CapEff 0:$names"
 	fi
 fi
 
