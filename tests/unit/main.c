@@ -3,10 +3,25 @@
  * The unit test runner: every suite, one report. CK_FORK (the environment
  * variable) chooses whether each test runs in its own process; the default
  * is to fork, so a crash fails one test instead of the run.
+ * CK_TIMEOUT_MULTIPLIER scales every time limit (see suites.h).
  */
+#include <limits.h>
 #include <stdlib.h>
 
 #include "suites.h"
+
+/* ms, times CK_TIMEOUT_MULTIPLIER. */
+int unit__wait_ms(int ms)
+{
+	const char *env = getenv("CK_TIMEOUT_MULTIPLIER");
+	double m = env ? strtod(env, NULL) : 1;
+
+	if (!(m >= 1))
+		m = 1;
+	if (ms * m > INT_MAX)
+		return INT_MAX;
+	return (int)(ms * m);
+}
 
 int main(void)
 {
@@ -60,6 +75,8 @@ int main(void)
 	unsigned int i;
 	int failed;
 
+	/* Before the suites are made: Check reads it in tcase_set_timeout. */
+	setenv("CK_TIMEOUT_MULTIPLIER", UNIT_TIMEOUT_MULTIPLIER, 0);
 	sr = srunner_create(NULL);
 	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
 		srunner_add_suite(sr, suites[i]());

@@ -101,7 +101,8 @@ static void collect(struct reply *r, const char *stop_at_out)
 				goto out;
 		}
 		ck_assert_msg(n == 0, "bad frame from the agent: %s", err);
-		ck_assert_msg(poll(&p, 1, 10000) == 1, "the agent hangs");
+		ck_assert_msg(poll(&p, 1, unit__wait_ms(10000)) == 1,
+			      "the agent hangs");
 		if (exec_reader__fill(&rd, host) <= 0)
 			break;
 	}
@@ -272,8 +273,8 @@ START_TEST(test_agent_exec_host_gone_kills_group)
 	host = -1;
 	ck_assert_int_eq(agent_status(), 1);
 	ck_assert(!running(sh));
-	for (i = 0; i < 100 && running(bg); i++)
-		usleep(20000);
+	for (i = 0; i < unit__wait_ms(2000) / 10 && running(bg); i++)
+		usleep(10000);
 	ck_assert_msg(!running(bg), "the background sleep survived");
 }
 END_TEST

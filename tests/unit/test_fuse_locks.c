@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "../../vmm/log.h"
 #include "fuse-server-fixture.h"
 #include "suites.h"
 
@@ -83,7 +83,7 @@ static void note_wait(void *priv, int begin)
 	struct waiter *w = priv;
 
 	if (begin)
-		w->waited = 1;
+		__atomic_store_n(&w->waited, 1, __ATOMIC_SEQ_CST);
 }
 
 static void *setlkw_thread(void *arg)
@@ -101,7 +101,8 @@ static void *setlkw_thread(void *arg)
 	n = fmsg__build(m, FUSE_SETLKW, 77, 2, 0, 0, &in, sizeof(in), NULL,
 			NULL);
 	fuse_server__handle(srv, m, n, &w->out, &w->ctl);
-	w->err = ((struct fuse_out_header *)w->out.p)->error;
+	__atomic_store_n(&w->err, ((struct fuse_out_header *)w->out.p)->error,
+			 __ATOMIC_SEQ_CST);
 	return NULL;
 }
 
@@ -117,11 +118,15 @@ static void start_waiter(struct waiter *w, pthread_t *t, uint64_t fh)
 	ck_assert_int_eq(pthread_create(t, NULL, setlkw_thread, w), 0);
 }
 
-static void sleep_ms(long ms)
+/* Wait until the server says the waiter waits for its lock. */
+static void wait_waiting(struct waiter *w)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+	int64_t end = turtle__now_ms() + unit__wait_ms(5000);
 
-	nanosleep(&ts, NULL);
+	while (!__atomic_load_n(&w->waited, __ATOMIC_SEQ_CST)) {
+		ck_assert_msg(turtle__now_ms() < end, "SETLKW never waited");
+		usleep(100);
+	}
 }
 
 START_TEST(test_fuse_setlkw_waits_then_gets_lock)
@@ -134,9 +139,8 @@ START_TEST(test_fuse_setlkw_waits_then_gets_lock)
 	fb = (uint64_t)open_((uint64_t)lookup(1, "f"), O_RDWR, FUSE_OPEN);
 	ck_assert_int_eq(lk(FUSE_SETLK, fa, 1, F_RDLCK, 0, 0, 0), 0);
 	start_waiter(&w, &t, fb);
-	sleep_ms(50);
-	ck_assert_int_eq(w.err, 1); /* still waiting */
-	ck_assert_int_eq(w.waited, 1);
+	wait_waiting(&w);
+	ck_assert_int_eq(__atomic_load_n(&w.err, __ATOMIC_SEQ_CST), 1);
 	/* other requests go on meanwhile */
 	ck_assert_int_eq(lookup(1, "f") > 0, 1);
 	ck_assert_int_eq(lk(FUSE_SETLK, fa, 1, F_UNLCK, 0, 0, 0), 0);
@@ -157,7 +161,7 @@ START_TEST(test_fuse_setlkw_interrupted)
 	fb = (uint64_t)open_((uint64_t)lookup(1, "f"), O_RDWR, FUSE_OPEN);
 	ck_assert_int_eq(lk(FUSE_SETLK, fa, 1, F_WRLCK, 0, 0, 0), 0);
 	start_waiter(&w, &t, fb);
-	sleep_ms(20);
+	wait_waiting(&w);
 	atomic_store(&w.ctl.interrupted, 1);
 	pthread_join(t, NULL);
 	ck_assert_int_eq(w.err, -EINTR);

@@ -444,7 +444,7 @@ START_TEST(test_fuse_create_over_blocked_fifo)
 		_exit(fd < 0 ? 1 : 0);
 	}
 	/* Wait until the writer sleeps in its open. */
-	for (i = 0; i < 10000 && !in_open(w); i++)
+	for (i = 0; i < unit__wait_ms(10000) && !in_open(w); i++)
 		usleep(1000);
 	ck_assert_msg(in_open(w), "the writer never blocked in open");
 	ck_assert_int_eq(create_(1, "fifo", O_RDWR, &fh), -EACCES);

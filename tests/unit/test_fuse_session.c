@@ -153,7 +153,7 @@ static const struct fuse_out_header *reply_for(uint64_t unique, int *count)
 	return found;
 }
 
-/* Wait (at most 5 s) until the reply to unique is in. */
+/* Wait (at most 5 s, scaled) until the reply to unique is in. */
 static const struct fuse_out_header *wait_reply(uint64_t unique)
 {
 	struct timespec until;
@@ -161,7 +161,7 @@ static const struct fuse_out_header *wait_reply(uint64_t unique)
 	int n;
 
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 5;
+	until.tv_sec += unit__wait_ms(5000) / 1000;
 	pthread_mutex_lock(&sink.lock);
 	while (!(h = reply_for(unique, &n)))
 		if (pthread_cond_timedwait(&sink.cond, &sink.lock, &until))

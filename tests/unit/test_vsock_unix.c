@@ -230,6 +230,7 @@ struct reader {
 	int fd;
 	size_t len, got;
 	bool bad;
+	bool go; /* set once the guest has used all the device's credit */
 };
 
 static void *reader_thread(void *arg)
@@ -238,7 +239,9 @@ static void *reader_thread(void *arg)
 	static uint8_t chunk[65536], want[65536];
 	ssize_t n;
 
-	usleep(300 * 1000); /* the device must buffer meanwhile */
+	/* The device must buffer meanwhile. */
+	while (!__atomic_load_n(&r->go, __ATOMIC_ACQUIRE))
+		usleep(100);
 	while (r->got < r->len) {
 		n = read(r->fd, chunk, sizeof(chunk));
 		if (n <= 0)
@@ -271,6 +274,7 @@ START_TEST(test_vsock_guest_to_host_respects_credit)
 		uint32_t free_seen = dev_buf - (sent - dev_fwd);
 
 		if (!free_seen) {
+			__atomic_store_n(&r.go, true, __ATOMIC_RELEASE);
 			h = guest_expect(OP_CREDIT_UPDATE, NULL);
 			dev_fwd = le32toh(h.fwd_cnt);
 			updates++;
@@ -288,6 +292,7 @@ START_TEST(test_vsock_guest_to_host_respects_credit)
 			updates++;
 		}
 	}
+	__atomic_store_n(&r.go, true, __ATOMIC_RELEASE);
 	pthread_join(th, NULL);
 	ck_assert_uint_eq(r.got, r.len);
 	ck_assert(!r.bad);

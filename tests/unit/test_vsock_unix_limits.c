@@ -101,11 +101,11 @@ START_TEST(test_vsock_unix_idle_clients_do_not_lock_out)
 		idle[i] = client();
 		while (ux.pending < (unsigned int)i + 1 &&
 		       ux.pending < VSOCK_UNIX_MAX_PENDING)
-			ck_assert_int_gt(pump(5000), 0);
+			ck_assert_int_gt(pump(unit__wait_ms(5000)), 0);
 	}
 	/* The accepts that evicted were the last IDLE - MAX ones. */
 	while (ux.evicted < IDLE - VSOCK_UNIX_MAX_PENDING)
-		ck_assert_int_gt(pump(5000), 0);
+		ck_assert_int_gt(pump(unit__wait_ms(5000)), 0);
 	ck_assert_uint_eq(ux.pending, VSOCK_UNIX_MAX_PENDING);
 	for (i = 0; i < IDLE - VSOCK_UNIX_MAX_PENDING; i++)
 		ck_assert_msg(closed_by_turtle(idle[i]),
@@ -117,7 +117,7 @@ START_TEST(test_vsock_unix_idle_clients_do_not_lock_out)
 	real = client();
 	ck_assert_int_eq(write(real, "CONNECT 5000\n", 13), 13);
 	while (conns.nr == 0)
-		ck_assert_int_gt(pump(5000), 0);
+		ck_assert_int_gt(pump(unit__wait_ms(5000)), 0);
 	ck_assert_uint_eq(conns.nr, 1);
 	ck_assert_ptr_nonnull(
 		vsock_conns__find(&conns, VSOCK_EPHEMERAL_BASE, 5000));
@@ -146,7 +146,7 @@ START_TEST(test_vsock_unix_emfile_does_not_spin)
 	ck_assert_int_eq(errno, EMFILE);
 
 	/* One failed accept, then the listener is quiet. */
-	ck_assert_int_eq(pump(5000), 1);
+	ck_assert_int_eq(pump(unit__wait_ms(5000)), 1);
 	ck_assert_uint_eq(ux.accept_errors, 1);
 	ck_assert(ux.listen_paused);
 	ck_assert(vsock_unix__has_deadline(&ux));
@@ -157,7 +157,7 @@ START_TEST(test_vsock_unix_emfile_does_not_spin)
 	/* The pause ends with fds still short: one more try, then quiet. */
 	conns.now_ms += VSOCK_UNIX_ACCEPT_PAUSE_MS;
 	vsock_unix__expire(&ux);
-	ck_assert_int_eq(pump(5000), 1);
+	ck_assert_int_eq(pump(unit__wait_ms(5000)), 1);
 	ck_assert_uint_eq(ux.accept_errors, 2);
 	ck_assert_int_eq(pump(0), 0);
 
@@ -168,7 +168,7 @@ START_TEST(test_vsock_unix_emfile_does_not_spin)
 	vsock_unix__expire(&ux);
 	ck_assert(!ux.listen_paused);
 	while (ux.pending == 0)
-		ck_assert_int_gt(pump(5000), 0);
+		ck_assert_int_gt(pump(unit__wait_ms(5000)), 0);
 	ck_assert_uint_eq(ux.accept_errors, 2);
 	close(c);
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);

@@ -16,6 +16,7 @@
 
 #include "../../virtio/vsock-conn.h"
 #include "../../virtio/vsock.h"
+#include "suites.h"
 #include "../../vmm/log.h"
 
 #define GUEST_CID 7
@@ -31,7 +32,7 @@
 #define RX_DATA 4096 /* like Linux's rx buffers */
 #define HDR sizeof(struct virtio_vsock_hdr)
 #define GPORT 5000
-#define WAIT_MS 5000
+#define WAIT_MS unit__wait_ms(5000) /* for what must happen */
 
 #define OP_REQUEST VIRTIO_VSOCK_OP_REQUEST
 #define OP_RESPONSE VIRTIO_VSOCK_OP_RESPONSE
