@@ -29,6 +29,19 @@ if [ -f "$out/Image" ]; then
 fi
 [ "${1:-}" != --cached ] || exit 1
 
+# One build at a time (make test and make inception may both ask): the
+# second waits for the first, then finds its Image.
+mkdir -p "$cache/lean"
+exec 9>"$cache/lean/.lock"
+if ! flock -n 9; then
+	log "another build of the lean kernel is running: waiting for it"
+	flock 9
+fi
+if [ -f "$out/Image" ]; then
+	echo "$out/Image"
+	exit 0
+fi
+
 need=""
 for p in bc bison flex libssl-dev libelf-dev; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
