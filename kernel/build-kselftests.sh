@@ -25,29 +25,9 @@ if [ -f "$out/.done" ]; then
 fi
 
 # headers_install copies with rsync.
-need=""
-for p in rsync bc bison flex; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
-done
-if [ -n "$need" ]; then
-	log "installing the build tools:$need"
-	# shellcheck disable=SC2086
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need >/dev/null
-fi
-
-src=$cache/lean/src-$series
-if [ ! -f "$src/.done" ]; then
-	pkg=linux-source-$series
-	log "fetching $pkg from trixie-backports"
-	rm -rf "$src"
-	mkdir -p "$src"
-	tmp=$(mktemp -d)
-	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg/trixie-backports" >/dev/null)
-	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" ./usr/src
-	tar -xf "$tmp"/usr/src/linux-source-*.tar.xz -C "$src" --strip-components=1
-	rm -rf "$tmp"
-	touch "$src/.done"
-fi
+. "$here/linux-source.sh"
+need_tools rsync bc bison flex
+linux_source
 
 t0=$(date +%s)
 rm -rf "$out"

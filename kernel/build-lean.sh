@@ -19,7 +19,6 @@ log() { echo "build-lean: $*" >&2; }
 kver=$(readlink "$cache/kernel/current" 2>/dev/null || true)
 [ -n "$kver" ] || { log "no cached kernel: run make deps first"; exit 1; }
 series=$(echo "$kver" | cut -d. -f1,2)
-pkg=linux-source-$series
 
 cfg_sum=$(sha256sum "$here/lean.config" | cut -c1-12)
 out=$cache/lean/$series-$cfg_sum
@@ -42,28 +41,9 @@ if [ -f "$out/Image" ]; then
 	exit 0
 fi
 
-need=""
-for p in bc bison flex libssl-dev libelf-dev; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
-done
-if [ -n "$need" ]; then
-	log "installing the kernel build tools:$need"
-	# shellcheck disable=SC2086
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need >/dev/null
-fi
-
-src=$cache/lean/src-$series
-if [ ! -f "$src/.done" ]; then
-	log "fetching $pkg from trixie-backports"
-	rm -rf "$src"
-	mkdir -p "$src"
-	tmp=$(mktemp -d)
-	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg/trixie-backports" >/dev/null)
-	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" ./usr/src
-	tar -xf "$tmp"/usr/src/linux-source-*.tar.xz -C "$src" --strip-components=1
-	rm -rf "$tmp"
-	touch "$src/.done"
-fi
+. "$here/linux-source.sh"
+need_tools bc bison flex libssl-dev libelf-dev
+linux_source
 
 build=$cache/lean/build-$series-$cfg_sum
 mkdir -p "$build"
