@@ -67,6 +67,15 @@ case "$feat" in
 *) fail el1-no-sve "guest sees '$feat' with --no-sve" ;;
 esac
 
+# The RTC's alarm under the filters: set on a vCPU thread, fired on main.
+run_turtle /tmp/out 240 run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD \
+	--mem 256 --cmdline "$GUEST_CMDLINE -- /tests/rtc-alarm.sh"
+alarm=$(grep -m1 -o 'RTC-ALARM .*' /tmp/out | tr -d '\r')
+case "$RC:$alarm" in
+"0:RTC-ALARM fired"*) pass el1-rtc-alarm "$alarm; exit 0" ;;
+*) fail el1-rtc-alarm "turtle exited $RC, guest: '${alarm:-nothing}' $(grep -m1 seccomp /tmp/out)" ;;
+esac
+
 # --exit-probe: exitbench finds the probe in the device tree, maps it
 # through /dev/mem, and its own count of the accesses that reached turtle
 # matches the probe's: every write to 0x10 and read of 0x00, and none of
