@@ -31,17 +31,17 @@ CFLAGS  := -std=gnu11 -O2 -g $(WARN) -pthread -D_GNU_SOURCE \
 
 # Code that needs nothing arm64-specific: built natively for the unit tests.
 PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
-		 vmm/cli.c vmm/cpu-features.c vmm/mmio.c vmm/log.c vmm/escape.c \
-		 vmm/privs.c vmm/sandbox.c vmm/thread.c devices/pl011.c \
+		 vmm/cli.c vmm/cpu-features.c vmm/escape.c \
+		 lib/log.c lib/mmio.c lib/thread.c devices/pl011.c \
 		 devices/exit-probe.c devices/pl031.c \
 		 virtio/virtqueue.c virtio/iov.c virtio/blk-req.c
 # `turtle exec` and the exec protocol it shares with the guest agent.
-PORTABLE_SRCS += fuse-vsock/exec-proto.c vmm/exec.c vmm/exec-cli.c
+PORTABLE_SRCS += agent/exec-proto.c vmm/exec.c vmm/exec-cli.c
 # turtle-agent, run inside guests; all but main.c is in the unit build.
-AGENT_SRCS    := fuse-vsock/agent/exec.c fuse-vsock/agent/run-as.c
-AGENT_SRCS    += fuse-vsock/agent/mount.c fuse-vsock/agent/fuse-client.c
-AGENT_ALL     := fuse-vsock/agent/main.c $(AGENT_SRCS) fuse-vsock/exec-proto.c \
-		 vmm/log.c
+AGENT_SRCS    := agent/exec.c agent/run-as.c
+AGENT_SRCS    += agent/mount.c agent/fuse-client.c
+AGENT_ALL     := agent/main.c $(AGENT_SRCS) agent/exec-proto.c \
+		 lib/log.c
 AGENT_OBJS    := $(AGENT_ALL:%.c=$(B)/aarch64/%.o)
 # Device models (portable too, so in the unit build as well).
 DEVICE_SRCS   := virtio/mmio.c virtio/dev-thread.c virtio/blk.c
@@ -59,11 +59,12 @@ DEVICE_SRCS   += $(FUSE_SRCS)
 # Code that talks to arm64 KVM.
 KVM_SRCS      := vmm/main.c vmm/run.c vmm/vm.c vmm/vcpu.c vmm/kvm-stats.c \
 		 vmm/vcpu-features.c
-# The seccomp filters (mechanism, one list per thread kind): built for the
-# native arch too, where the unit tests load them.
-SANDBOX_SRCS  := vmm/seccomp.c vmm/seccomp-common.c vmm/seccomp-main.c \
-		 vmm/seccomp-vcpu.c vmm/seccomp-blk.c vmm/seccomp-vsock.c \
-		 vmm/seccomp-fuse.c vmm/term.c
+# turtle's confinement: its privileges, the mount namespace, the seccomp
+# filters (mechanism, one list per thread kind). Built for the native arch
+# too, where the unit tests load them.
+SANDBOX_SRCS  := sandbox/privs.c sandbox/sandbox.c sandbox/seccomp.c sandbox/seccomp-common.c sandbox/seccomp-main.c \
+		 sandbox/seccomp-vcpu.c sandbox/seccomp-blk.c sandbox/seccomp-vsock.c \
+		 sandbox/seccomp-fuse.c vmm/term.c
 TURTLE_SRCS   := $(PORTABLE_SRCS) $(DEVICE_SRCS) $(SANDBOX_SRCS) $(KVM_SRCS)
 
 UNIT_SRCS     := $(wildcard tests/unit/*.c)
@@ -161,7 +162,7 @@ FUZZ_CC    ?= clang
 FUZZ_FLAGS := -std=gnu11 -O1 -g $(WARN) -pthread -D_GNU_SOURCE \
 	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_LIB   := $(filter-out fuse-vsock/service.c,$(FUSE_SRCS)) vmm/log.c vmm/thread.c \
+FUZZ_LIB   := $(filter-out fuse-vsock/service.c,$(FUSE_SRCS)) lib/log.c lib/thread.c \
 	      virtio/virtqueue.c virtio/iov.c virtio/vsock-conn.c \
 	      virtio/vsock-svc.c \
 	      tests/fuzz/fuzz-share.c tests/fuzz/fuzz-fuse.c

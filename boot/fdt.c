@@ -4,7 +4,7 @@
 #include <libfdt.h>
 #include <stdio.h>
 
-#include "../vmm/log.h"
+#include "../lib/log.h"
 #include "../vmm/platform.h"
 
 /* dt-bindings/interrupt-controller/arm-gic.h */

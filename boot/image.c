@@ -4,7 +4,7 @@
 #include <endian.h>
 #include <string.h>
 
-#include "../vmm/log.h"
+#include "../lib/log.h"
 
 /* The header, as booting.rst lays it out; all fields are little-endian. */
 struct arm64_image_header {

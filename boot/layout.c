@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "../vmm/log.h"
+#include "../lib/log.h"
 #include "../vmm/platform.h"
 
 #define ALIGN_DOWN(x, a) ((x) & ~((a)-1))

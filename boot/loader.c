@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../vmm/log.h"
+#include "../lib/log.h"
 
 static int open_regular(const char *what, const char *path, uint64_t *size,
 			char *err)

@@ -23,7 +23,7 @@
 
 #include <stdint.h>
 
-#include "../vmm/mmio.h"
+#include "../lib/mmio.h"
 
 #define EXIT_PROBE_MAGIC 0x42525054 /* "TPRB" */
 #define EXIT_PROBE_REG_MAGIC 0x00

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../vmm/mmio.h"
+#include "../lib/mmio.h"
 
 #define PL011_FIFO_LEN 32
 

@@ -33,7 +33,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#include "../vmm/mmio.h"
+#include "../lib/mmio.h"
 
 #define PL031_DR 0x000
 #define PL031_MR 0x004

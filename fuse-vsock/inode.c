@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../vmm/log.h"
+#include "../lib/log.h"
 #include "server-int.h"
 
 #define INITIAL_BUCKETS 64

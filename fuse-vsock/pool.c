@@ -4,7 +4,7 @@
  * and the counts; workers never exit before fuse_pool__destroy, and the
  * threads added for waiters stay (at most max).
  *
- * Confinement (vmm/thread.h): the first n workers are made at setup by an
+ * Confinement (lib/thread.h): the first n workers are made at setup by an
  * unconfined thread and confine themselves (thread__enter) before taking
  * a job. The threads added later are made by a worker, in a SETLKW that
  * waits: they start under that worker's filter, which is their own, so
@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../vmm/log.h"
-#include "../vmm/thread.h"
+#include "../lib/log.h"
+#include "../lib/thread.h"
 
 struct fuse_pool {
 	pthread_mutex_t lock;

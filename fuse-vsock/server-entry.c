@@ -16,7 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../vmm/log.h"
+#include "../lib/log.h"
 #include "server-int.h"
 
 /* The request's nodeid, with a reference (put it), or NULL: ENOENT. */

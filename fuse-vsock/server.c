@@ -92,7 +92,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "../vmm/log.h"
+#include "../lib/log.h"
 #include "server-int.h"
 
 /* FUSE minor versions below this send other struct sizes: refused. */

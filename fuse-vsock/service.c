@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "../virtio/vsock.h"
-#include "../vmm/log.h"
+#include "../lib/log.h"
 #include "pool.h"
 #include "ports.h"
 #include "session.h"

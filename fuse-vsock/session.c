@@ -46,7 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../vmm/log.h"
+#include "../lib/log.h"
 #include "proto.h"
 
 enum session_state {

@@ -5,8 +5,8 @@
 #include <signal.h>
 #include <stdio.h>
 
-#include "../vmm/log.h"
-#include "../vmm/privs.h"
+#include "../lib/log.h"
+#include "../sandbox/privs.h"
 
 static void *dev_thread__main(void *arg)
 {

@@ -21,7 +21,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "../vmm/thread.h"
+#include "../lib/thread.h"
 
 struct dev_thread {
 	pthread_t thread;

@@ -10,7 +10,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "../vmm/log.h"
+#include "../lib/log.h"
 
 #define VIRTIO_MMIO_MAGIC 0x74726976 /* "virt" */
 

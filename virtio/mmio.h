@@ -38,7 +38,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#include "../vmm/mmio.h"
+#include "../lib/mmio.h"
 #include "guest-mem.h"
 #include "virtqueue.h"
 

@@ -58,7 +58,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../vmm/log.h"
+#include "../lib/log.h"
 
 #define PEND_REQUEST (1U << 0)
 #define PEND_RESPONSE (1U << 1)

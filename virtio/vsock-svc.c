@@ -34,7 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../vmm/log.h"
+#include "../lib/log.h"
 
 struct vsock_chunk {
 	struct vsock_chunk *next;

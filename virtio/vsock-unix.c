@@ -24,7 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../vmm/log.h"
+#include "../lib/log.h"
 
 struct vsock_sock {
 	struct vsock_watch w; /* first: the epoll tag */

@@ -37,7 +37,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "../vmm/log.h"
+#include "../lib/log.h"
 #include "dev-thread.h"
 #include "vsock-conn.h"
 #include "vsock-svc.h"

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "../fuse-vsock/proto.h"
-#include "log.h"
+#include "../lib/log.h"
 #include "platform.h"
 
 const char cli__run_usage[] =

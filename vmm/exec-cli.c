@@ -6,7 +6,7 @@
 
 #include "../fuse-vsock/ports.h"
 #include "exec.h"
-#include "log.h"
+#include "../lib/log.h"
 
 const char exec__usage[] =
 	"usage: turtle exec SOCKET [options] [--] COMMAND [ARGS...]\n"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `turtle exec`: the host end of the exec protocol (fuse-vsock/exec-proto.h).
+ * `turtle exec`: the host end of the exec protocol (agent/exec-proto.h).
  *
  * Reaching the guest: turtle's vsock device speaks Firecracker's Unix
  * socket protocol. We connect to its socket, write "CONNECT <port>\n", and
@@ -33,8 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../fuse-vsock/exec-proto.h"
-#include "log.h"
+#include "../agent/exec-proto.h"
+#include "../lib/log.h"
 
 #define CONNECT_TIMEOUT_MS 30000
 #define QUEUE_HIGH (256 * 1024) /* stop reading stdin above this */

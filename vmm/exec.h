@@ -2,7 +2,7 @@
 /*
  * `turtle exec`: run a command in a running guest through turtle's vsock
  * Unix socket and the guest's turtle-agent (protocol:
- * fuse-vsock/exec-proto.h). Plain Linux: no KVM, no seccomp.
+ * agent/exec-proto.h). Plain Linux: no KVM, no seccomp.
  */
 #ifndef TURTLE_EXEC_H
 #define TURTLE_EXEC_H

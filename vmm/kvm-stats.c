@@ -16,9 +16,8 @@
 
 /* The counters worth a look under nesting, as KVM names them. */
 static const char *const wanted[] = {
-	"exits",	     "hvc_exit_stat",	 "wfi_exit_stat",
-	"mmio_exit_kernel", "mmio_exit_user", "signal_exits",
-	"halt_wakeup",
+	"exits",	  "hvc_exit_stat", "wfi_exit_stat", "mmio_exit_kernel",
+	"mmio_exit_user", "signal_exits",  "halt_wakeup",
 };
 
 static const char *short_name(const char *n)

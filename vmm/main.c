@@ -5,7 +5,7 @@
 
 #include "cli.h"
 #include "exec.h"
-#include "log.h"
+#include "../lib/log.h"
 #include "run.h"
 
 #ifndef TURTLE_VERSION

@@ -7,7 +7,7 @@
 #include <sys/mman.h>
 
 #include "kvm-compat.h"
-#include "log.h"
+#include "../lib/log.h"
 #include "platform.h"
 #include "vcpu.h"
 #include "vm.h"

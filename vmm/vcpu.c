@@ -10,9 +10,9 @@
 #include <sys/mman.h>
 
 #include "kvm-compat.h"
-#include "log.h"
+#include "../lib/log.h"
 #include "vcpu-features.h"
-#include "thread.h"
+#include "../lib/thread.h"
 #include "vm.h"
 
 /* Sent to a vCPU thread to make KVM_RUN return. */

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "kvm-compat.h"
-#include "log.h"
+#include "../lib/log.h"
 #include "platform.h"
 
 /* The smallest IPA size KVM accepts, and its default without a type. */

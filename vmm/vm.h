@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "../virtio/guest-mem.h"
 #include "cpu-features.h"
-#include "mmio.h"
+#include "../lib/mmio.h"
 
 struct vcpu;
 

@@ -40,7 +40,7 @@
 #include <unistd.h>
 
 #include "../../fuse-vsock/server.h"
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "fuzz-fuse.h"
 #include "fuzz-share.h"
 

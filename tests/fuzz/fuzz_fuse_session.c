@@ -35,7 +35,7 @@
 #include "../../fuse-vsock/pool.h"
 #include "../../fuse-vsock/proto.h"
 #include "../../fuse-vsock/session.h"
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "fuzz-fuse.h"
 #include "fuzz-share.h"
 

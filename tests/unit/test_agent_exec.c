@@ -14,9 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../fuse-vsock/agent/exec.h"
-#include "../../fuse-vsock/exec-proto.h"
-#include "../../vmm/log.h"
+#include "../../agent/exec.h"
+#include "../../agent/exec-proto.h"
+#include "../../lib/log.h"
 #include "suites.h"
 
 static int host = -1;

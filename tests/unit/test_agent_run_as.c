@@ -10,8 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../fuse-vsock/agent/run-as.h"
-#include "../../vmm/log.h"
+#include "../../agent/run-as.h"
+#include "../../lib/log.h"
 #include "suites.h"
 
 /* The parsed ids as "UID:GID", or "error" (with a message). */

@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "cli-args.h"
 #include "suites.h"
 

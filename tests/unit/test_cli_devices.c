@@ -4,7 +4,7 @@
  * vsock device, its CID and socket path) and --share (shared
  * directories, their tags, read-only and cache modes).
  */
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "cli-args.h"
 #include "suites.h"
 

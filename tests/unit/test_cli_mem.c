@@ -5,7 +5,7 @@
  */
 #include <stdint.h>
 
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "cli-args.h"
 #include "suites.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "../../vmm/cpu-features.h"
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "cli-args.h"
 #include "suites.h"
 

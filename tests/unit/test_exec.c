@@ -18,9 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../fuse-vsock/agent/exec.h"
+#include "../../agent/exec.h"
 #include "../../vmm/exec.h"
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "suites.h"
 
 #define OUT_MAX (8 << 20)

@@ -4,7 +4,7 @@
 
 #include "../../fuse-vsock/ports.h"
 #include "../../vmm/exec.h"
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "suites.h"
 
 static enum cli_result parse_argv(const char **argv, struct exec_opts *o,

@@ -8,8 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../fuse-vsock/exec-proto.h"
-#include "../../vmm/log.h"
+#include "../../agent/exec-proto.h"
+#include "../../lib/log.h"
 #include "suites.h"
 
 static int sv[2];

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../../boot/fdt.h"
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "../../vmm/platform.h"
 #include "suites.h"
 

@@ -15,7 +15,7 @@
 #include "../../fuse-vsock/budget.h"
 #include "../../fuse-vsock/proto.h"
 #include "../../fuse-vsock/session.h"
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "fuse-msg.h"
 #include "suites.h"
 

@@ -27,13 +27,13 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
-#include "../../fuse-vsock/agent/fuse-client.h"
-#include "../../fuse-vsock/agent/mount.h"
+#include "../../agent/fuse-client.h"
+#include "../../agent/mount.h"
 #include "../../fuse-vsock/pool.h"
 #include "../../fuse-vsock/proto.h"
 #include "../../fuse-vsock/session.h"
-#include "../../vmm/log.h"
-#include "../../vmm/privs.h"
+#include "../../lib/log.h"
+#include "../../sandbox/privs.h"
 #include "fuse-msg.h"
 #include "suites.h"
 
@@ -318,7 +318,7 @@ static void setup(void)
 
 /*
  * A passthrough share served with only the capabilities turtle keeps for
- * it (vmm/privs.c), plus CAP_SYS_ADMIN for this process's own mount:
+ * it (sandbox/privs.c), plus CAP_SYS_ADMIN for this process's own mount:
  * posix.sh must pass as with all of them.
  */
 static void setup_privs(void)

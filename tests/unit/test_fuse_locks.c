@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "fuse-server-fixture.h"
 #include "suites.h"
 

@@ -12,7 +12,7 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "fuse-server-fixture.h"
 #include "suites.h"
 

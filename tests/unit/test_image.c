@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "../../boot/image.h"
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "suites.h"
 
 #define FLAGS_4K (1ULL << ARM64_IMAGE_FLAG_PAGE_SIZE_SHIFT)

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "../../boot/layout.h"
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "../../vmm/platform.h"
 #include "suites.h"
 

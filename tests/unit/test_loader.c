@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "../../boot/loader.h"
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "../../vmm/platform.h"
 #include "suites.h"
 

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "suites.h"
 
 /* Run fn with stderr going to a file; return that file, rewound. */

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../../vmm/mmio.h"
+#include "../../lib/mmio.h"
 #include "suites.h"
 
 /* A device that records its last access and answers reads with rdata. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * turtle's privileges (vmm/privs.c): the capabilities each option set
+ * turtle's privileges (sandbox/privs.c): the capabilities each option set
  * needs, the refusal of a passthrough share without them, and what
  * privs__start and privs__drop leave a process with (in a forked child,
  * so the runner keeps its own).
@@ -15,8 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../vmm/log.h"
-#include "../../vmm/privs.h"
+#include "../../lib/log.h"
+#include "../../sandbox/privs.h"
 #include "cli-args.h"
 #include "fuse-server-fixture.h"
 #include "suites.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * --sandbox (vmm/sandbox.c): what is refused up front, and, as root in a
+ * --sandbox (sandbox/sandbox.c): what is refused up front, and, as root in a
  * forked child, the tree a sandboxed turtle sees.
  */
 #include <dirent.h>
@@ -10,8 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../vmm/log.h"
-#include "../../vmm/sandbox.h"
+#include "../../lib/log.h"
+#include "../../sandbox/sandbox.h"
 #include "cli-args.h"
 #include "suites.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The seccomp filters (vmm/seccomp*.c), built for the native arch: for each
+ * The seccomp filters (sandbox/seccomp*.c), built for the native arch: for each
  * thread kind, a child confines itself as that kind, makes one call its
  * list allows, then one it forbids, which must stop it with a message
  * naming the call and the thread.
@@ -20,9 +20,9 @@
 #include <unistd.h>
 
 #include "../../fuse-vsock/server.h"
-#include "../../vmm/seccomp.h"
+#include "../../sandbox/seccomp.h"
 #include "../../vmm/term.h"
-#include "../../vmm/thread.h"
+#include "../../lib/thread.h"
 #include "suites.h"
 
 #define NOT_CALLED 90 /* the allowed call failed the child's check */

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "../../virtio/vsock-svc.h"
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "suites.h"
 #include "vsock-guest.h"
 

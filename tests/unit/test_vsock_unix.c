@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "suites.h"
 #include "vsock-guest.h"
 

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "../../virtio/vsock-unix.h"
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "suites.h"
 
 #define IDLE (VSOCK_UNIX_MAX_PENDING + 6)

@@ -14,7 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 #include "suites.h"
 
 struct guest_mem mem;

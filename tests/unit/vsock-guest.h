@@ -17,7 +17,7 @@
 #include "../../virtio/vsock-conn.h"
 #include "../../virtio/vsock.h"
 #include "suites.h"
-#include "../../vmm/log.h"
+#include "../../lib/log.h"
 
 #define GUEST_CID 7
 #define RAM_BASE 0x40000000ULL

@@ -1,5 +1,5 @@
 #!/bin/sh
-# turtle's own privileges (vmm/privs.c), read from /proc while it runs:
+# turtle's own privileges (sandbox/privs.c), read from /proc while it runs:
 #  - as root started with groups [0, 10] (sudo, a root login) and a
 #    passthrough share: no supplementary groups left, so a guest process of
 #    uid 1000 that holds group 0 in the guest cannot append to a root:root

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The seccomp filters (vmm/seccomp.h) on a turtle with every device: 2
+# The seccomp filters (sandbox/seccomp.h) on a turtle with every device: 2
 # vCPUs, a disk with 2 queues, vsock with a host socket, a share, the exit
 # probe. While the guest uses them all (and a waiting SETLKW makes the FUSE
 # pool add a worker), every thread of turtle must show "Seccomp: 2" in

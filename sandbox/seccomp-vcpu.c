@@ -15,7 +15,7 @@ static const struct seccomp_rule rules[] = {
 	SC_ALLOW_IF(ioctl, SC_EQ(1, KVM_GET_ONE_REG)),
 	SC_ALLOW_IF(ioctl, SC_EQ(1, KVM_IRQ_LINE)),
 	SC_ALLOW(read),
-	SC_ALLOW(pread64), /* kvm-stats.c */
+	SC_ALLOW(pread64),	   /* kvm-stats.c */
 	SC_ALLOW(timerfd_settime), /* the PL031's alarm (run.c) */
 };
 

@@ -53,8 +53,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "../../vmm/log.h"
-#include "../proto.h"
+#include "../lib/log.h"
+#include "../fuse-vsock/proto.h"
 
 /* A reply buffer starts this big and grows to the largest reply seen. */
 #define REPLY_BUF_START (64u << 10)

@@ -48,8 +48,8 @@
  *
  * All integers are little-endian.
  */
-#ifndef TURTLE_FUSE_VSOCK_EXEC_PROTO_H
-#define TURTLE_FUSE_VSOCK_EXEC_PROTO_H
+#ifndef TURTLE_AGENT_EXEC_PROTO_H
+#define TURTLE_AGENT_EXEC_PROTO_H
 
 #include <stddef.h>
 #include <stdint.h>

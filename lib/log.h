@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Messages: every line turtle prints about itself starts with "turtle: ". */
-#ifndef TURTLE_LOG_H
-#define TURTLE_LOG_H
+#ifndef TURTLE_LIB_LOG_H
+#define TURTLE_LIB_LOG_H
 
 #include <stdarg.h>
 #include <stdint.h>

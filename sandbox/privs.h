@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef TURTLE_PRIVS_H
-#define TURTLE_PRIVS_H
+#ifndef TURTLE_SANDBOX_PRIVS_H
+#define TURTLE_SANDBOX_PRIVS_H
 
 /*
  * What turtle keeps of its privileges once the VM is set up (see privs.c):
@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cli.h"
+#include "../vmm/cli.h"
 
 /* A capability set as a bit mask: bit N is capability N (linux/capability.h).
  */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../vmm/log.h"
+#include "../lib/log.h"
 
 static const char run_as_usage[] =
 	"usage: turtle-agent run-as UID[:GID] [--] CMD [ARGS...]\n";

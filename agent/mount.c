@@ -36,9 +36,9 @@
 
 #include <linux/vm_sockets.h>
 
-#include "../../vmm/log.h"
-#include "../ports.h"
-#include "../proto.h"
+#include "../lib/log.h"
+#include "../fuse-vsock/ports.h"
+#include "../fuse-vsock/proto.h"
 #include "fuse-client.h"
 
 #define CONNECT_TIMEOUT_SEC 10

@@ -34,9 +34,9 @@
 
 #include <linux/vm_sockets.h>
 
-#include "../../vmm/log.h"
-#include "../exec-proto.h"
-#include "../ports.h"
+#include "../lib/log.h"
+#include "exec-proto.h"
+#include "../fuse-vsock/ports.h"
 
 #define SETUP_TIMEOUT_MS 60000
 #define OUT_CHUNK 65536

@@ -6,12 +6,12 @@
  * it takes its name (what /proc/PID/task/TID/comm and ps show: "vcpu0",
  * "blk0-q1", "vsock", "fuse-worker") and then runs thread__sandbox, which
  * `turtle run` points at the seccomp filter of the thread's kind
- * (vmm/seccomp.h; NULL with --no-seccomp and in the unit tests). The
+ * (sandbox/seccomp.h; NULL with --no-seccomp and in the unit tests). The
  * sandbox hook does not return if it cannot confine the thread: no thread
  * does guest-driven work unconfined.
  */
-#ifndef TURTLE_THREAD_H
-#define TURTLE_THREAD_H
+#ifndef TURTLE_LIB_THREAD_H
+#define TURTLE_LIB_THREAD_H
 
 enum thread_kind {
 	THREAD_NONE, /* not entered (yet) */

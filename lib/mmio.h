@@ -5,8 +5,8 @@
  * registered before the vCPUs start and never change afterwards, so lookups
  * need no lock; devices lock their own state.
  */
-#ifndef TURTLE_MMIO_H
-#define TURTLE_MMIO_H
+#ifndef TURTLE_LIB_MMIO_H
+#define TURTLE_LIB_MMIO_H
 
 #include <stdint.h>
 

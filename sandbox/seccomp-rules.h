@@ -7,12 +7,12 @@
  * an errno makes the call fail with it instead (clone3, whose flags a
  * filter cannot see, so that glibc falls back to clone, whose it can).
  */
-#ifndef TURTLE_SECCOMP_RULES_H
-#define TURTLE_SECCOMP_RULES_H
+#ifndef TURTLE_SANDBOX_SECCOMP_RULES_H
+#define TURTLE_SANDBOX_SECCOMP_RULES_H
 
 #include <seccomp.h>
 
-#include "thread.h"
+#include "../lib/thread.h"
 
 #define SECCOMP_RULE_ARGS 2
 

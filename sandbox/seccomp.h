@@ -25,10 +25,10 @@
  * A forbidden call stops turtle: SIGSYS, whose handler restores the
  * terminal and prints the call's name and the thread's before exiting.
  */
-#ifndef TURTLE_SECCOMP_H
-#define TURTLE_SECCOMP_H
+#ifndef TURTLE_SANDBOX_SECCOMP_H
+#define TURTLE_SANDBOX_SECCOMP_H
 
-#include "thread.h"
+#include "../lib/thread.h"
 
 /* Step 1 above; 0, or -1 after a message. */
 int seccomp__prepare(void);

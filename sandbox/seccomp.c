@@ -19,9 +19,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "../lib/log.h"
 #include "seccomp-rules.h"
-#include "term.h"
+#include "../vmm/term.h"
 
 static const struct seccomp_table *const tables[THREAD_KINDS] = {
 	[THREAD_MAIN] = &seccomp_main, [THREAD_VCPU] = &seccomp_vcpu,

@@ -42,7 +42,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "../lib/log.h"
 
 #define SANDBOX_BASE "/tmp"
 #define SANDBOX_OLD "/.old"

@@ -10,7 +10,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "../vmm/log.h"
+#include "../lib/log.h"
 
 #define HDR_LEN sizeof(struct exec_frame_hdr)
 

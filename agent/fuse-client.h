@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "../server.h"
+#include "../fuse-vsock/server.h"
 
 /* Connections (and /dev/fuse clones) per mount. */
 #define FUSE_CLIENT_MAX_CONNS 64

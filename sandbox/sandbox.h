@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef TURTLE_SANDBOX_H
-#define TURTLE_SANDBOX_H
+#ifndef TURTLE_SANDBOX_SANDBOX_H
+#define TURTLE_SANDBOX_SANDBOX_H
 
-#include "cli.h"
+#include "../vmm/cli.h"
 
 /*
  * --sandbox: refuse what cannot work (not root, a relative --vsock path)
