@@ -49,7 +49,8 @@ DEVICE_SRCS   += virtio/vsock.c virtio/vsock-conn.c virtio/vsock-unix.c \
 		 virtio/vsock-svc.c
 # The shared filesystem's server (FUSE over vsock, --share).
 FUSE_SRCS     := fuse-vsock/server.c fuse-vsock/inode.c \
-		 fuse-vsock/server-entry.c fuse-vsock/server-file.c \
+		 fuse-vsock/server-entry.c fuse-vsock/server-attr.c \
+		 fuse-vsock/server-file.c \
 		 fuse-vsock/server-dir.c fuse-vsock/server-xattr.c \
 		 fuse-vsock/server-mapped.c \
 		 fuse-vsock/server-lock.c fuse-vsock/pool.c \
