@@ -77,6 +77,21 @@ void virtio__needs_reset(struct virtio_dev *vdev)
 	raise_irq(vdev, VIRTIO_MMIO_INT_CONFIG);
 }
 
+uint64_t virtio__chains(struct virtio_dev *vdev, unsigned int q)
+{
+	struct virtio_queue *vq = &vdev->queues[q];
+
+	return vq->chains_past +
+	       __atomic_load_n(&vq->vq.chains, __ATOMIC_RELAXED);
+}
+
+/* A queue's vq starts again at zero: keep what it counted. */
+static void keep_chains(struct virtio_queue *q)
+{
+	q->chains_past += q->vq.chains;
+	q->vq.chains = 0;
+}
+
 void virtio__report(struct virtio_dev *vdev)
 {
 	char q[160] = "";
@@ -86,8 +101,7 @@ void virtio__report(struct virtio_dev *vdev)
 	for (i = 0; i < vdev->nr_queues && n < sizeof(q); i++)
 		n += (size_t)snprintf(
 			q + n, sizeof(q) - n, " %llu",
-			(unsigned long long)__atomic_load_n(
-				&vdev->queues[i].vq.chains, __ATOMIC_RELAXED));
+			(unsigned long long)virtio__chains(vdev, i));
 	pr_info("%s@0x%llx: interrupts=%llu status_reads=%llu chains per queue:%s",
 		vdev->ops->name, (unsigned long long)vdev->base,
 		(unsigned long long)__atomic_load_n(&vdev->irqs,
@@ -139,6 +153,7 @@ static void virtio_mmio__reset(struct virtio_dev *vdev)
 		q->num = 0;
 		q->ready = 0;
 		q->desc = q->avail = q->used = 0;
+		keep_chains(q);
 		memset(&q->vq, 0, sizeof(q->vq));
 		drain_eventfd(q->kick_fd);
 	}
@@ -184,6 +199,7 @@ static void queue_ready(struct virtio_dev *vdev, struct virtio_queue *q,
 		q->ready = 0;
 		return;
 	}
+	keep_chains(q);
 	if (vq__setup(&q->vq, &vdev->mem, q->num, q->desc, q->avail, q->used,
 		      virtio__has_feature(vdev, VIRTIO_RING_F_EVENT_IDX),
 		      virtio__has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC))) {

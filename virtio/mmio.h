@@ -73,8 +73,9 @@ struct virtio_queue {
 	uint16_t num; /* QueueNum as the driver set it */
 	uint32_t ready;
 	uint64_t desc, avail, used;
-	struct virtqueue vq; /* set up when the queue becomes ready */
-	int kick_fd;	     /* eventfd: the guest kicked this queue */
+	struct virtqueue vq;  /* set up when the queue becomes ready */
+	int kick_fd;	      /* eventfd: the guest kicked this queue */
+	uint64_t chains_past; /* chains of the queue's lives before vq's */
 };
 
 struct virtio_dev {
@@ -138,6 +139,8 @@ void virtio__needs_reset(struct virtio_dev *vdev);
  * One line on stderr: the interrupts raised, InterruptStatus reads, and
  * each queue's chains (SIGUSR1 reports and --stats).
  */
+/* Chains the device took from queue q since power-on, across resets. */
+uint64_t virtio__chains(struct virtio_dev *vdev, unsigned int q);
 void virtio__report(struct virtio_dev *vdev);
 /* Whether feature bit f was negotiated. */
 int virtio__has_feature(const struct virtio_dev *vdev, unsigned int f);

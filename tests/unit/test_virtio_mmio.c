@@ -8,6 +8,7 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
 #include <linux/virtio_mmio.h>
+#include <linux/virtio_ring.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -441,6 +442,39 @@ START_TEST(test_vmmio_reset_clears_queues)
 }
 END_TEST
 
+/* Offer one 16-byte chain at queue 0's next slot and let the device pop it. */
+static void pop_one_chain(void)
+{
+	struct vring_desc *d =
+		(void *)((uint8_t *)mem.host + (DESC_GPA - RAM_BASE));
+	struct vring_avail *a =
+		(void *)((uint8_t *)mem.host + (AVAIL_GPA - RAM_BASE));
+	struct vq_chain c;
+
+	d[0].addr = htole64(RAM_BASE + 0x3000);
+	d[0].len = htole32(16);
+	d[0].flags = 0;
+	a->ring[le16toh(a->idx) % QMAX] = 0;
+	a->idx = htole16((uint16_t)(le16toh(a->idx) + 1));
+	ck_assert_int_eq(vq__pop(&vdev.queues[0].vq, &c), VQ_CHAIN);
+}
+
+/* --stats and SIGUSR1 count a queue's chains across the driver's resets. */
+START_TEST(test_vmmio_chains_counted_across_reset)
+{
+	driver_ok();
+	pop_one_chain();
+	ck_assert_uint_eq(virtio__chains(&vdev, 0), 1);
+	wr(VIRTIO_MMIO_STATUS, 0);
+	ck_assert_uint_eq(virtio__chains(&vdev, 0), 1);
+	memset((uint8_t *)mem.host + (AVAIL_GPA - RAM_BASE), 0, 4096);
+	driver_ok();
+	pop_one_chain();
+	ck_assert_uint_eq(virtio__chains(&vdev, 0), 2);
+	ck_assert_uint_eq(virtio__chains(&vdev, 1), 0);
+}
+END_TEST
+
 START_TEST(test_vmmio_reset_clears_features)
 {
 	driver_ok();
@@ -800,6 +834,7 @@ Suite *virtio_mmio_suite(void)
 	tcase_add_test(tc, test_vmmio_reset_before_driver_ok_does_not_stop);
 	tcase_add_test(tc, test_vmmio_reset_clears_status);
 	tcase_add_test(tc, test_vmmio_reset_clears_queues);
+	tcase_add_test(tc, test_vmmio_chains_counted_across_reset);
 	tcase_add_test(tc, test_vmmio_reset_clears_features);
 	tcase_add_test(tc, test_vmmio_driver_cannot_set_needs_reset);
 	tcase_add_test(tc, test_vmmio_driver_cannot_clear_needs_reset);
