@@ -11,6 +11,7 @@
 
 #include "kvm-compat.h"
 #include "../lib/log.h"
+#include "../sandbox/privs.h"
 #include "vcpu-features.h"
 #include "../lib/thread.h"
 #include "vm.h"
@@ -209,6 +210,12 @@ static void *vcpu__thread(void *arg)
 	sigset_t kick;
 
 	snprintf(what, sizeof(what), "vcpu%u", v->id);
+	/* A vCPU serves guest MMIO and needs none of the capabilities the
+	 * share's workers keep (capabilities are per thread). */
+	if (privs__drop_thread()) {
+		vcpu__fail(v, "cannot drop its capabilities");
+		return NULL;
+	}
 	thread__enter(THREAD_VCPU, what);
 	sigemptyset(&kick);
 	sigaddset(&kick, SIG_VCPU_KICK);

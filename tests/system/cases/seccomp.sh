@@ -60,9 +60,10 @@ else
 		n=$((n + 1))
 		names="$names $name"
 		[ "$mode" = 2 ] || bad="$bad $name:$mode"
-		# Device threads, made before privs__drop, hold no capability.
+		# Device threads (made before privs__drop) and vCPUs hold no
+		# capability; only the share's workers keep what they need.
 		case $name in
-		blk* | vsock*)
+		blk* | vsock* | vcpu*)
 			cap=$(sed -n 's/^CapEff:\t*//p' $t/status)
 			[ "$cap" = 0000000000000000 ] || capbad="$capbad $name:$cap"
 			;;
@@ -72,11 +73,11 @@ else
 	if [ -n "$bad" ]; then
 		fail seccomp-all-threads "not filtered:$bad (of $n:$names)"
 	elif [ -n "$capbad" ]; then
-		fail seccomp-all-threads "device threads with capabilities:$capbad"
+		fail seccomp-all-threads "device or vCPU threads with capabilities:$capbad"
 	elif [ $n -lt 15 ] || [ "$(workers)" -le 8 ]; then
 		fail seccomp-all-threads "only $n threads ($(workers) FUSE workers):$names"
 	else
-		pass seccomp-all-threads "$n threads, all Seccomp 2, device threads CapEff 0:$names"
+		pass seccomp-all-threads "$n threads, all Seccomp 2, device and vCPU threads CapEff 0:$names"
 	fi
 fi
 
