@@ -47,6 +47,7 @@ Suite *exec_cli_suite(void);
 Suite *exec_suite(void);
 Suite *agent_exec_suite(void);
 Suite *agent_run_as_suite(void);
+Suite *agent_mount_suite(void);
 Suite *fuse_server_suite(void);
 Suite *fuse_locks_suite(void);
 Suite *fuse_fds_suite(void);
@@ -58,6 +59,9 @@ Suite *fuse_perms_suite(void);
 Suite *fuse_session_suite(void);
 Suite *fuse_budget_suite(void);
 Suite *fuse_client_suite(void);
+Suite *fuse_client_writes_suite(void);
+Suite *fuse_client_posix_suite(void);
+Suite *fuse_client_hello_suite(void);
 Suite *privs_suite(void);
 Suite *sandbox_suite(void);
 
