@@ -105,23 +105,6 @@ static void run_confined(enum thread_kind kind, const char *name,
 	ck_assert_int_eq(waitpid(pid, &o->status, 0), pid);
 }
 
-/* Stopped by the filter on call, in thread name of kind, after allowed. */
-static void assert_stopped(const struct outcome *o, const char *call,
-			   const char *name, const char *kind)
-{
-	char want[128];
-
-	ck_assert_msg(o->allowed_ok,
-		      "the allowed call failed or was refused: %s", o->msg);
-	ck_assert_msg(WIFEXITED(o->status) &&
-			      WEXITSTATUS(o->status) == SECCOMP_EXIT_STATUS,
-		      "status 0x%x, stderr: %s", o->status, o->msg);
-	snprintf(want, sizeof(want), "forbidden system call: %s (", call);
-	ck_assert_msg(strstr(o->msg, want), "no '%s' in: %s", want, o->msg);
-	snprintf(want, sizeof(want), "thread %s (%s filter)", name, kind);
-	ck_assert_msg(strstr(o->msg, want), "no '%s' in: %s", want, o->msg);
-}
-
 /* An ioctl that reaches the driver: /dev/null answers ENOTTY. */
 static int ioctl_enotty(unsigned long req)
 {
@@ -313,30 +296,58 @@ START_TEST(test_seccomp_every_kind_restores_the_terminal)
 }
 END_TEST
 
-START_TEST(test_seccomp_main_irq_line_but_no_open)
+/*
+ * Each kind's filter: the thread, named as turtle names it, makes a call
+ * its list allows, then one it forbids, which stops turtle with a message
+ * naming that call, the thread and its filter.
+ */
+static const struct stop_case {
+	const char *what; /* for a failure */
+	enum thread_kind kind;
+	const char *name, *filter; /* the thread's, its filter's */
+	call_fn allowed, forbidden;
+	const char *call; /* the forbidden call, as the message names it */
+} stop_cases[] = {
+	{ "main: KVM_IRQ_LINE but no open", THREAD_MAIN, "turtle", "main",
+	  kvm_irq_line, open_file, "openat" },
+	{ "main: no KVM_RUN", THREAD_MAIN, "turtle", "main", kvm_irq_line,
+	  kvm_run, "ioctl" },
+	{ "vcpu: KVM_RUN but no other KVM ioctl", THREAD_VCPU, "vcpu1", "vcpu",
+	  kvm_run, kvm_create_vm, "ioctl" },
+	{ "blk: a flush but no socket", THREAD_BLK, "blk0-q1", "blk", datasync,
+	  unix_socket, "socket" },
+	{ "vsock: a Unix socket but no inet one", THREAD_VSOCK, "vsock",
+	  "vsock", unix_socket, inet_socket, "socket" },
+	{ "fuse-worker: a thread but no process", THREAD_FUSE, "fuse-worker",
+	  "fuse-worker", new_thread, new_process, "clone" },
+	{ "fuse-worker: grows its reply buffer", THREAD_FUSE, "fuse-worker",
+	  "fuse-worker", grow_reply_buffer, inet_socket, "socket" },
+	{ "fuse-worker: no executable mmap", THREAD_FUSE, "fuse-worker",
+	  "fuse-worker", map_rw, map_exec, "mmap" },
+	{ "vcpu: no executable mprotect", THREAD_VCPU, "vcpu0", "vcpu", map_rw,
+	  protect_exec, "mprotect" },
+};
+
+START_TEST(test_seccomp_filter_stops_forbidden_call)
 {
+	const struct stop_case *c = &stop_cases[_i];
 	struct outcome o;
+	char want[128];
 
-	run_confined(THREAD_MAIN, "turtle", kvm_irq_line, open_file, &o);
-	assert_stopped(&o, "openat", "turtle", "main");
-}
-END_TEST
-
-START_TEST(test_seccomp_main_no_kvm_run)
-{
-	struct outcome o;
-
-	run_confined(THREAD_MAIN, "turtle", kvm_irq_line, kvm_run, &o);
-	assert_stopped(&o, "ioctl", "turtle", "main");
-}
-END_TEST
-
-START_TEST(test_seccomp_vcpu_kvm_run_but_no_other_kvm_ioctl)
-{
-	struct outcome o;
-
-	run_confined(THREAD_VCPU, "vcpu1", kvm_run, kvm_create_vm, &o);
-	assert_stopped(&o, "ioctl", "vcpu1", "vcpu");
+	run_confined(c->kind, c->name, c->allowed, c->forbidden, &o);
+	ck_assert_msg(o.allowed_ok,
+		      "%s: the allowed call failed or was refused: %s", c->what,
+		      o.msg);
+	ck_assert_msg(WIFEXITED(o.status) &&
+			      WEXITSTATUS(o.status) == SECCOMP_EXIT_STATUS,
+		      "%s: status 0x%x, stderr: %s", c->what, o.status, o.msg);
+	snprintf(want, sizeof(want), "forbidden system call: %s (", c->call);
+	ck_assert_msg(strstr(o.msg, want), "%s: no '%s' in: %s", c->what, want,
+		      o.msg);
+	snprintf(want, sizeof(want), "thread %s (%s filter)", c->name,
+		 c->filter);
+	ck_assert_msg(strstr(o.msg, want), "%s: no '%s' in: %s", c->what, want,
+		      o.msg);
 }
 END_TEST
 
@@ -350,61 +361,6 @@ START_TEST(test_seccomp_vcpu_creates_no_thread)
 	ck_assert(o.allowed_ok);
 	ck_assert_msg(WIFSIGNALED(o.status) && WTERMSIG(o.status) == SIGSYS,
 		      "status 0x%x, stderr: %s", o.status, o.msg);
-}
-END_TEST
-
-START_TEST(test_seccomp_blk_flush_but_no_socket)
-{
-	struct outcome o;
-
-	run_confined(THREAD_BLK, "blk0-q1", datasync, unix_socket, &o);
-	assert_stopped(&o, "socket", "blk0-q1", "blk");
-}
-END_TEST
-
-START_TEST(test_seccomp_vsock_unix_socket_but_no_inet)
-{
-	struct outcome o;
-
-	run_confined(THREAD_VSOCK, "vsock", unix_socket, inet_socket, &o);
-	assert_stopped(&o, "socket", "vsock", "vsock");
-}
-END_TEST
-
-START_TEST(test_seccomp_fuse_thread_but_no_process)
-{
-	struct outcome o;
-
-	run_confined(THREAD_FUSE, "fuse-worker", new_thread, new_process, &o);
-	assert_stopped(&o, "clone", "fuse-worker", "fuse-worker");
-}
-END_TEST
-
-START_TEST(test_seccomp_fuse_grows_its_reply_buffer)
-{
-	struct outcome o;
-
-	run_confined(THREAD_FUSE, "fuse-worker", grow_reply_buffer, inet_socket,
-		     &o);
-	assert_stopped(&o, "socket", "fuse-worker", "fuse-worker");
-}
-END_TEST
-
-START_TEST(test_seccomp_no_executable_mmap)
-{
-	struct outcome o;
-
-	run_confined(THREAD_FUSE, "fuse-worker", map_rw, map_exec, &o);
-	assert_stopped(&o, "mmap", "fuse-worker", "fuse-worker");
-}
-END_TEST
-
-START_TEST(test_seccomp_no_executable_mprotect)
-{
-	struct outcome o;
-
-	run_confined(THREAD_VCPU, "vcpu0", map_rw, protect_exec, &o);
-	assert_stopped(&o, "mprotect", "vcpu0", "vcpu");
 }
 END_TEST
 
@@ -431,16 +387,9 @@ Suite *seccomp_suite(void)
 	TCase *tc = tcase_create("filters");
 
 	tcase_add_test(tc, test_seccomp_every_kind_restores_the_terminal);
-	tcase_add_test(tc, test_seccomp_main_irq_line_but_no_open);
-	tcase_add_test(tc, test_seccomp_main_no_kvm_run);
-	tcase_add_test(tc, test_seccomp_vcpu_kvm_run_but_no_other_kvm_ioctl);
+	tcase_add_loop_test(tc, test_seccomp_filter_stops_forbidden_call, 0,
+			    sizeof(stop_cases) / sizeof(stop_cases[0]));
 	tcase_add_test(tc, test_seccomp_vcpu_creates_no_thread);
-	tcase_add_test(tc, test_seccomp_blk_flush_but_no_socket);
-	tcase_add_test(tc, test_seccomp_vsock_unix_socket_but_no_inet);
-	tcase_add_test(tc, test_seccomp_fuse_thread_but_no_process);
-	tcase_add_test(tc, test_seccomp_fuse_grows_its_reply_buffer);
-	tcase_add_test(tc, test_seccomp_no_executable_mmap);
-	tcase_add_test(tc, test_seccomp_no_executable_mprotect);
 	tcase_add_test(tc, test_seccomp_list_sizes);
 	suite_add_tcase(s, tc);
 	return s;
