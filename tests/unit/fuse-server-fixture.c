@@ -126,6 +126,24 @@ void fsrv__setup(void)
 	fsrv__setup_ro(0);
 }
 
+/* The share of that security, the next ones of the default again. */
+static void setup_security(enum fuse_security security)
+{
+	cur_security = security;
+	fsrv__setup();
+	cur_security = FUSE_SECURITY_DEFAULT;
+}
+
+void fsrv__setup_passthrough(void)
+{
+	setup_security(FUSE_SECURITY_PASSTHROUGH);
+}
+
+void fsrv__setup_mapped(void)
+{
+	setup_security(FUSE_SECURITY_MAPPED);
+}
+
 void fsrv__teardown(void)
 {
 	fuse_server__destroy(srv);

@@ -32,6 +32,9 @@ extern char msg[FUSE_SERVER_MAX_MSG];
  */
 void fsrv__setup_ro(int ro);
 void fsrv__setup(void); /* fsrv__setup_ro(0) */
+/* fsrv__setup with a share of that security (cur_security stays default). */
+void fsrv__setup_passthrough(void);
+void fsrv__setup_mapped(void);
 void fsrv__teardown(void);
 
 /* The last reply's header, and what follows it. */

@@ -23,20 +23,6 @@
 #include "fuse-server-fixture.h"
 #include "suites.h"
 
-static void setup_mapped(void)
-{
-	cur_security = FUSE_SECURITY_MAPPED;
-	fsrv__setup();
-	cur_security = FUSE_SECURITY_DEFAULT;
-}
-
-static void setup_passthrough(void)
-{
-	cur_security = FUSE_SECURITY_PASSTHROUGH;
-	fsrv__setup();
-	cur_security = FUSE_SECURITY_DEFAULT;
-}
-
 static const char *hp(const char *rel)
 {
 	static char p[2][256];
@@ -478,7 +464,7 @@ Suite *fuse_mapped_suite(void)
 	TCase *pt = tcase_create("passthrough");
 	TCase *def = tcase_create("default");
 
-	tcase_add_checked_fixture(tc, setup_mapped, fsrv__teardown);
+	tcase_add_checked_fixture(tc, fsrv__setup_mapped, fsrv__teardown);
 	tcase_add_test(tc, test_fuse_mapped_is_mapped);
 	tcase_add_test(tc, test_fuse_mapped_special_files_round_trip);
 	tcase_add_test(tc, test_fuse_mapped_chmod_chown_stay_in_the_xattr);
@@ -493,7 +479,7 @@ Suite *fuse_mapped_suite(void)
 	tcase_add_test(tc, test_fuse_create_existing_file_opens_it);
 	suite_add_tcase(s, tc);
 
-	tcase_add_checked_fixture(pt, setup_passthrough, fsrv__teardown);
+	tcase_add_checked_fixture(pt, fsrv__setup_passthrough, fsrv__teardown);
 	tcase_add_test(pt, test_fuse_create_over_blocked_fifo);
 	tcase_add_test(pt, test_fuse_passthrough_escapes_reserved_xattrs);
 	tcase_add_test(pt, test_fuse_create_existing_file_opens_it);

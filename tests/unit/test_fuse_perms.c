@@ -17,13 +17,6 @@
 #include "fuse-server-fixture.h"
 #include "suites.h"
 
-static void setup_passthrough(void)
-{
-	cur_security = FUSE_SECURITY_PASSTHROUGH;
-	fsrv__setup();
-	cur_security = FUSE_SECURITY_DEFAULT;
-}
-
 /* A directory root:4321 0770 on the host, and its nodeid. */
 static uint64_t group_dir(void)
 {
@@ -141,7 +134,7 @@ Suite *fuse_perms_suite(void)
 	Suite *s = suite_create("fuse_perms");
 	TCase *tc = tcase_create("passthrough");
 
-	tcase_add_checked_fixture(tc, setup_passthrough, fsrv__teardown);
+	tcase_add_checked_fixture(tc, fsrv__setup_passthrough, fsrv__teardown);
 	tcase_add_test(tc, test_fuse_init_offers_supp_group);
 	tcase_add_test(tc, test_fuse_create_with_supp_group);
 	tcase_add_test(tc, test_fuse_bad_extension_refused);

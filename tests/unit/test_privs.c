@@ -275,8 +275,7 @@ START_TEST(test_privs_groups_do_not_reach_share_requests)
 
 		if (setgroups(1, groups))
 			_exit(10);
-		cur_security = FUSE_SECURITY_PASSTHROUGH;
-		fsrv__setup();
+		fsrv__setup_passthrough();
 		host_write("rootfile", "secret");
 		snprintf(path, sizeof(path), "%s/rootfile", share);
 		if (chown(path, 0, 0) || chmod(path, 0660))
