@@ -150,6 +150,27 @@ static bool file_unchanged(void)
 	       file_has_pattern(0, DISK_SIZE);
 }
 
+/* A DISCARD or WRITE_ZEROES of one segment: the request's status. */
+static uint8_t one_range(uint32_t type, uint64_t sector, uint32_t num,
+			 uint32_t flags)
+{
+	struct virtio_blk_discard_write_zeroes seg;
+
+	set_seg(&seg, sector, num, flags);
+	ck_assert_int_eq(ranges(type, &seg, 1), 1);
+	return status;
+}
+
+/* Sectors [sector, sector + num) read as zeros, the others unchanged. */
+static void assert_zeroed_only(uint64_t sector, uint32_t num)
+{
+	uint64_t end = (sector + num) * 512;
+
+	ck_assert(file_is_zero(sector * 512, num * 512));
+	ck_assert(file_has_pattern(0, sector * 512));
+	ck_assert(file_has_pattern(end, DISK_SIZE - end));
+}
+
 START_TEST(test_blk_read_returns_file_content)
 {
 	uint8_t buf[1024], want[1024];
@@ -305,40 +326,26 @@ END_TEST
 
 START_TEST(test_blk_discard_zeroes_range)
 {
-	struct virtio_blk_discard_write_zeroes seg;
-
-	set_seg(&seg, 16, 16, 0);
-	ck_assert_int_eq(ranges(VIRTIO_BLK_T_DISCARD, &seg, 1), 1);
-	ck_assert_uint_eq(status, VIRTIO_BLK_S_OK);
-	ck_assert(file_is_zero(16 * 512, 16 * 512));
-	ck_assert(file_has_pattern(0, 16 * 512));
-	ck_assert(file_has_pattern(32 * 512, DISK_SIZE - 32 * 512));
+	ck_assert_uint_eq(one_range(VIRTIO_BLK_T_DISCARD, 16, 16, 0),
+			  VIRTIO_BLK_S_OK);
+	assert_zeroed_only(16, 16);
 }
 END_TEST
 
 START_TEST(test_blk_write_zeroes_zeroes_range)
 {
-	struct virtio_blk_discard_write_zeroes seg;
-
-	set_seg(&seg, 3, 5, 0);
-	ck_assert_int_eq(ranges(VIRTIO_BLK_T_WRITE_ZEROES, &seg, 1), 1);
-	ck_assert_uint_eq(status, VIRTIO_BLK_S_OK);
-	ck_assert(file_is_zero(3 * 512, 5 * 512));
-	ck_assert(file_has_pattern(0, 3 * 512));
-	ck_assert(file_has_pattern(8 * 512, DISK_SIZE - 8 * 512));
+	ck_assert_uint_eq(one_range(VIRTIO_BLK_T_WRITE_ZEROES, 3, 5, 0),
+			  VIRTIO_BLK_S_OK);
+	assert_zeroed_only(3, 5);
 }
 END_TEST
 
 START_TEST(test_blk_write_zeroes_unmap_zeroes_range)
 {
-	struct virtio_blk_discard_write_zeroes seg;
-
-	set_seg(&seg, 8, 24, VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP);
-	ck_assert_int_eq(ranges(VIRTIO_BLK_T_WRITE_ZEROES, &seg, 1), 1);
-	ck_assert_uint_eq(status, VIRTIO_BLK_S_OK);
-	ck_assert(file_is_zero(8 * 512, 24 * 512));
-	ck_assert(file_has_pattern(0, 8 * 512));
-	ck_assert(file_has_pattern(32 * 512, DISK_SIZE - 32 * 512));
+	ck_assert_uint_eq(one_range(VIRTIO_BLK_T_WRITE_ZEROES, 8, 24,
+				    VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP),
+			  VIRTIO_BLK_S_OK);
+	assert_zeroed_only(8, 24);
 }
 END_TEST
 
@@ -367,7 +374,6 @@ END_TEST
 START_TEST(test_blk_write_zeroes_without_zero_range)
 {
 	char shm[] = "/dev/shm/turtle-blk-XXXXXX";
-	struct virtio_blk_discard_write_zeroes seg;
 	int fd = mkstemp(shm);
 	uint8_t after;
 
@@ -378,9 +384,8 @@ START_TEST(test_blk_write_zeroes_without_zero_range)
 	be.fd = fd;
 	ck_assert_int_eq(ftruncate(fd, DISK_SIZE), 0);
 	ck_assert_int_eq(pwrite(fd, "\xff\xff\xff\xff", 4, 200 * 512 - 2), 4);
-	set_seg(&seg, 2, 198, 0);
-	ck_assert_int_eq(ranges(VIRTIO_BLK_T_WRITE_ZEROES, &seg, 1), 1);
-	ck_assert_uint_eq(status, VIRTIO_BLK_S_OK);
+	ck_assert_uint_eq(one_range(VIRTIO_BLK_T_WRITE_ZEROES, 2, 198, 0),
+			  VIRTIO_BLK_S_OK);
 	ck_assert(file_is_zero(2 * 512, 198 * 512));
 	ck_assert_int_eq(pread(fd, &after, 1, 200 * 512), 1);
 	ck_assert_uint_eq(after, 0xff);
@@ -468,46 +473,35 @@ END_TEST
 
 START_TEST(test_blk_discard_read_only_ioerr_unchanged)
 {
-	struct virtio_blk_discard_write_zeroes seg;
-
 	be.read_only = true;
-	set_seg(&seg, 0, 8, 0);
-	ck_assert_int_eq(ranges(VIRTIO_BLK_T_DISCARD, &seg, 1), 1);
-	ck_assert_uint_eq(status, VIRTIO_BLK_S_IOERR);
+	ck_assert_uint_eq(one_range(VIRTIO_BLK_T_DISCARD, 0, 8, 0),
+			  VIRTIO_BLK_S_IOERR);
 	ck_assert(file_unchanged());
 }
 END_TEST
 
 START_TEST(test_blk_write_zeroes_read_only_ioerr_unchanged)
 {
-	struct virtio_blk_discard_write_zeroes seg;
-
 	be.read_only = true;
-	set_seg(&seg, 0, 8, 0);
-	ck_assert_int_eq(ranges(VIRTIO_BLK_T_WRITE_ZEROES, &seg, 1), 1);
-	ck_assert_uint_eq(status, VIRTIO_BLK_S_IOERR);
+	ck_assert_uint_eq(one_range(VIRTIO_BLK_T_WRITE_ZEROES, 0, 8, 0),
+			  VIRTIO_BLK_S_IOERR);
 	ck_assert(file_unchanged());
 }
 END_TEST
 
 START_TEST(test_blk_discard_flags_unsupp)
 {
-	struct virtio_blk_discard_write_zeroes seg;
-
-	set_seg(&seg, 0, 8, VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP);
-	ck_assert_int_eq(ranges(VIRTIO_BLK_T_DISCARD, &seg, 1), 1);
-	ck_assert_uint_eq(status, VIRTIO_BLK_S_UNSUPP);
+	ck_assert_uint_eq(one_range(VIRTIO_BLK_T_DISCARD, 0, 8,
+				    VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP),
+			  VIRTIO_BLK_S_UNSUPP);
 	ck_assert(file_unchanged());
 }
 END_TEST
 
 START_TEST(test_blk_write_zeroes_unknown_flag_unsupp)
 {
-	struct virtio_blk_discard_write_zeroes seg;
-
-	set_seg(&seg, 0, 8, 2);
-	ck_assert_int_eq(ranges(VIRTIO_BLK_T_WRITE_ZEROES, &seg, 1), 1);
-	ck_assert_uint_eq(status, VIRTIO_BLK_S_UNSUPP);
+	ck_assert_uint_eq(one_range(VIRTIO_BLK_T_WRITE_ZEROES, 0, 8, 2),
+			  VIRTIO_BLK_S_UNSUPP);
 	ck_assert(file_unchanged());
 }
 END_TEST
@@ -566,12 +560,10 @@ END_TEST
 
 START_TEST(test_blk_segment_too_long_ioerr)
 {
-	struct virtio_blk_discard_write_zeroes seg;
-
 	be.capacity = 4ULL * BLK_MAX_DISCARD_SECTORS;
-	set_seg(&seg, 0, BLK_MAX_DISCARD_SECTORS + 1, 0);
-	ck_assert_int_eq(ranges(VIRTIO_BLK_T_DISCARD, &seg, 1), 1);
-	ck_assert_uint_eq(status, VIRTIO_BLK_S_IOERR);
+	ck_assert_uint_eq(one_range(VIRTIO_BLK_T_DISCARD, 0,
+				    BLK_MAX_DISCARD_SECTORS + 1, 0),
+			  VIRTIO_BLK_S_IOERR);
 	ck_assert(file_unchanged());
 }
 END_TEST
