@@ -20,13 +20,22 @@ static struct arm64_image kernel(uint64_t text_offset, uint64_t image_size)
 	};
 }
 
-START_TEST(test_layout_kernel_at_ram_base_plus_text_offset)
+/* The plan for img in ram bytes at RAM_BASE with an initrd, accepted. */
+static struct mem_layout planned(struct arm64_image img, uint64_t ram,
+				 uint64_t initrd)
 {
-	struct arm64_image img = kernel(0x80000, MiB(20));
 	struct mem_layout l;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(layout__plan(RAM_BASE, MiB(512), &img, 0, &l, err), 0);
+	ck_assert_msg(layout__plan(RAM_BASE, ram, &img, initrd, &l, err) == 0,
+		      "refused: %s", err);
+	return l;
+}
+
+START_TEST(test_layout_kernel_at_ram_base_plus_text_offset)
+{
+	struct mem_layout l = planned(kernel(0x80000, MiB(20)), MiB(512), 0);
+
 	ck_assert_uint_eq(l.ram_base, RAM_BASE);
 	ck_assert_uint_eq(l.ram_size, MiB(512));
 	ck_assert_uint_eq(l.kernel_addr, RAM_BASE + 0x80000);
@@ -35,34 +44,24 @@ END_TEST
 
 START_TEST(test_layout_zero_text_offset_puts_kernel_at_base)
 {
-	struct arm64_image img = kernel(0, MiB(20));
-	struct mem_layout l;
-	char err[ERRBUF_LEN] = "";
+	struct mem_layout l = planned(kernel(0, MiB(20)), MiB(512), 0);
 
-	ck_assert_int_eq(layout__plan(RAM_BASE, MiB(512), &img, 0, &l, err), 0);
 	ck_assert_uint_eq(l.kernel_addr, RAM_BASE);
 }
 END_TEST
 
 START_TEST(test_layout_kernel_size_rounded_up_to_page)
 {
-	struct arm64_image img = kernel(0, MiB(20) + 1);
-	struct mem_layout l;
-	char err[ERRBUF_LEN] = "";
+	struct mem_layout l = planned(kernel(0, MiB(20) + 1), MiB(512), 0);
 
-	ck_assert_int_eq(layout__plan(RAM_BASE, MiB(512), &img, 0, &l, err), 0);
 	ck_assert_uint_eq(l.kernel_size, MiB(20) + SZ_4K);
 }
 END_TEST
 
 START_TEST(test_layout_dtb_at_top_of_ram)
 {
-	struct arm64_image img = kernel(0, MiB(20));
-	struct mem_layout l;
-	char err[ERRBUF_LEN] = "";
+	struct mem_layout l = planned(kernel(0, MiB(20)), MiB(512), MiB(8));
 
-	ck_assert_int_eq(
-		layout__plan(RAM_BASE, MiB(512), &img, MiB(8), &l, err), 0);
 	ck_assert_uint_eq(l.dtb_addr, RAM_BASE + MiB(512) - LAYOUT_DTB_MAX);
 	ck_assert_uint_eq(l.dtb_max, LAYOUT_DTB_MAX);
 	ck_assert_uint_eq(l.dtb_addr % 8, 0);
@@ -72,14 +71,10 @@ END_TEST
 
 START_TEST(test_layout_initrd_aligned_between_kernel_and_dtb)
 {
-	struct arm64_image img = kernel(0x80000, MiB(20));
 	uint64_t initrd_size = MiB(8) + 123;
-	struct mem_layout l;
-	char err[ERRBUF_LEN] = "";
+	struct mem_layout l =
+		planned(kernel(0x80000, MiB(20)), MiB(512), initrd_size);
 
-	ck_assert_int_eq(
-		layout__plan(RAM_BASE, MiB(512), &img, initrd_size, &l, err),
-		0);
 	ck_assert_uint_eq(l.initrd_size, initrd_size);
 	ck_assert_uint_eq(l.initrd_addr % SZ_4K, 0);
 	ck_assert_uint_le(l.initrd_addr + l.initrd_size, l.dtb_addr);
@@ -87,175 +82,86 @@ START_TEST(test_layout_initrd_aligned_between_kernel_and_dtb)
 }
 END_TEST
 
+/* The gap left for the kernel is as large as it can be. */
 START_TEST(test_layout_initrd_ends_within_a_page_of_dtb)
 {
-	struct arm64_image img = kernel(0, MiB(20));
-	uint64_t initrd_size = MiB(3) + 5;
-	struct mem_layout l;
-	char err[ERRBUF_LEN] = "";
+	struct mem_layout l = planned(kernel(0, MiB(20)), MiB(512), MiB(3) + 5);
 
-	/* The gap left for the kernel is as large as it can be. */
-	ck_assert_int_eq(
-		layout__plan(RAM_BASE, MiB(512), &img, initrd_size, &l, err),
-		0);
 	ck_assert_uint_gt(l.initrd_addr + l.initrd_size + SZ_4K, l.dtb_addr);
 }
 END_TEST
 
 START_TEST(test_layout_no_initrd_gives_zero_initrd_addr)
 {
-	struct arm64_image img = kernel(0, MiB(20));
-	struct mem_layout l;
-	char err[ERRBUF_LEN] = "";
+	struct mem_layout l = planned(kernel(0, MiB(20)), MiB(512), 0);
 
-	ck_assert_int_eq(layout__plan(RAM_BASE, MiB(512), &img, 0, &l, err), 0);
 	ck_assert_uint_eq(l.initrd_addr, 0);
 	ck_assert_uint_eq(l.initrd_size, 0);
-}
-END_TEST
-
-START_TEST(test_layout_ram_too_small_for_kernel_and_initrd)
-{
-	struct arm64_image img = kernel(0, MiB(40));
-	struct mem_layout l;
-	char err[ERRBUF_LEN] = "";
-
-	ck_assert_int_eq(
-		layout__plan(RAM_BASE, MiB(64), &img, MiB(30), &l, err), -1);
-	ck_assert_err_has(err, "cannot hold");
-}
-END_TEST
-
-START_TEST(test_layout_kernel_larger_than_ram_rejected)
-{
-	struct arm64_image img = kernel(0, MiB(128));
-	struct mem_layout l;
-	char err[ERRBUF_LEN] = "";
-
-	ck_assert_int_eq(layout__plan(RAM_BASE, MiB(64), &img, 0, &l, err), -1);
-	ck_assert_err_has(err, "cannot hold");
-}
-END_TEST
-
-START_TEST(test_layout_less_than_min_free_rejected)
-{
-	struct arm64_image img = kernel(0, MiB(20));
-	struct mem_layout l;
-	char err[ERRBUF_LEN] = "";
-
-	/* 64 MiB - 64 KiB - 30 MiB initrd - 20 MiB kernel < 16 MiB */
-	ck_assert_int_eq(
-		layout__plan(RAM_BASE, MiB(64), &img, MiB(30), &l, err), -1);
-	ck_assert_err_has(err, "free");
 }
 END_TEST
 
 START_TEST(test_layout_exactly_min_free_accepted)
 {
 	uint64_t ram = MiB(64);
-	struct arm64_image img =
-		kernel(0, ram - LAYOUT_DTB_MAX - LAYOUT_MIN_FREE);
-	struct mem_layout l;
-	char err[ERRBUF_LEN] = "";
+	struct mem_layout l = planned(
+		kernel(0, ram - LAYOUT_DTB_MAX - LAYOUT_MIN_FREE), ram, 0);
 
-	ck_assert_int_eq(layout__plan(RAM_BASE, ram, &img, 0, &l, err), 0);
 	ck_assert_uint_eq(l.dtb_addr - (l.kernel_addr + l.kernel_size),
 			  LAYOUT_MIN_FREE);
 }
 END_TEST
 
-START_TEST(test_layout_one_page_short_of_min_free_rejected)
+/* Plans layout__plan must refuse, with a message. */
+static const struct reject_case {
+	const char *what;
+	uint64_t base, ram, kernel_size, initrd_size;
+	const char *err; /* what the message mentions; NULL: any message */
+} rejects[] = {
+	{ "RAM too small for kernel and initrd", RAM_BASE, MiB(64), MiB(40),
+	  MiB(30), "cannot hold" },
+	{ "kernel larger than RAM", RAM_BASE, MiB(64), MiB(128), 0,
+	  "cannot hold" },
+	/* 64 MiB - 64 KiB - 30 MiB initrd - 20 MiB kernel < 16 MiB */
+	{ "less than the minimum left free", RAM_BASE, MiB(64), MiB(20),
+	  MiB(30), "free" },
+	{ "one page short of the minimum left free", RAM_BASE, MiB(64),
+	  MiB(64) - LAYOUT_DTB_MAX - LAYOUT_MIN_FREE + SZ_4K, 0, "free" },
+	{ "initrd larger than RAM", RAM_BASE, MiB(256), MiB(20), MiB(256) + 1,
+	  "larger than guest RAM" },
+	{ "initrd as large as RAM", RAM_BASE, MiB(256), MiB(20), MiB(256),
+	  NULL },
+	/*
+	 * 2 MiB aligned, so a legal base: an initrd that fits in RAM but
+	 * not below the device tree must still be refused, not wrap around
+	 * zero.
+	 */
+	{ "initrd over the device tree at base 0", 0, MiB(64), MiB(2),
+	  MiB(64) - SZ_4K, NULL },
+	{ "RAM base not 2 MiB aligned", RAM_BASE + SZ_4K, MiB(512), MiB(20), 0,
+	  "not 2 MiB aligned" },
+	{ "RAM below 2 MiB", RAM_BASE, MiB(1), SZ_4K, 0, "too small" },
+	/* RAM from 2 MiB below the top: the kernel end wraps to 2 MiB. */
+	{ "RAM wrapping the address space", 0 - MiB(2), MiB(512), MiB(4), 0,
+	  NULL },
+};
+
+START_TEST(test_layout_rejected)
 {
-	uint64_t ram = MiB(64);
-	struct arm64_image img =
-		kernel(0, ram - LAYOUT_DTB_MAX - LAYOUT_MIN_FREE + SZ_4K);
+	const struct reject_case *c = &rejects[_i];
+	struct arm64_image img = kernel(0, c->kernel_size);
 	struct mem_layout l;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(layout__plan(RAM_BASE, ram, &img, 0, &l, err), -1);
-	ck_assert_err_has(err, "free");
-}
-END_TEST
-
-START_TEST(test_layout_initrd_larger_than_ram_rejected)
-{
-	struct arm64_image img = kernel(0, MiB(20));
-	struct mem_layout l;
-	char err[ERRBUF_LEN] = "";
-
-	ck_assert_int_eq(
-		layout__plan(RAM_BASE, MiB(256), &img, MiB(256) + 1, &l, err),
-		-1);
-	ck_assert_err_has(err, "larger than guest RAM");
-}
-END_TEST
-
-START_TEST(test_layout_initrd_as_large_as_ram_rejected)
-{
-	struct arm64_image img = kernel(0, MiB(20));
-	struct mem_layout l;
-	char err[ERRBUF_LEN] = "";
-
-	ck_assert_int_eq(
-		layout__plan(RAM_BASE, MiB(256), &img, MiB(256), &l, err), -1);
-	ck_assert_str_ne(err, "");
-}
-END_TEST
-
-/*
- * 2 MiB aligned, so a legal base: an initrd that fits in RAM but not
- * below the device tree must still be refused, not wrap around zero.
- */
-START_TEST(test_layout_initrd_over_dtb_at_zero_base_rejected)
-{
-	struct arm64_image img = kernel(0, MiB(2));
-	uint64_t ram = MiB(64);
-	struct mem_layout l;
-	char err[ERRBUF_LEN] = "";
-	int ret;
-
-	ret = layout__plan(0, ram, &img, ram - SZ_4K, &l, err);
-	ck_assert_msg(ret == -1, "initrd at 0x%llx..0x%llx, dtb at 0x%llx",
-		      (unsigned long long)l.initrd_addr,
+	ck_assert_msg(layout__plan(c->base, c->ram, &img, c->initrd_size, &l,
+				   err) == -1,
+		      "%s: accepted, initrd at 0x%llx..0x%llx, dtb at 0x%llx",
+		      c->what, (unsigned long long)l.initrd_addr,
 		      (unsigned long long)(l.initrd_addr + l.initrd_size),
 		      (unsigned long long)l.dtb_addr);
-	ck_assert_str_ne(err, "");
-}
-END_TEST
-
-START_TEST(test_layout_unaligned_ram_base_rejected)
-{
-	struct arm64_image img = kernel(0, MiB(20));
-	struct mem_layout l;
-	char err[ERRBUF_LEN] = "";
-
-	ck_assert_int_eq(
-		layout__plan(RAM_BASE + SZ_4K, MiB(512), &img, 0, &l, err), -1);
-	ck_assert_err_has(err, "not 2 MiB aligned");
-}
-END_TEST
-
-START_TEST(test_layout_ram_below_2m_rejected)
-{
-	struct arm64_image img = kernel(0, SZ_4K);
-	struct mem_layout l;
-	char err[ERRBUF_LEN] = "";
-
-	ck_assert_int_eq(layout__plan(RAM_BASE, MiB(1), &img, 0, &l, err), -1);
-	ck_assert_err_has(err, "too small");
-}
-END_TEST
-
-START_TEST(test_layout_ram_wrapping_address_space_rejected)
-{
-	/* RAM from 2 MiB below the top: the kernel end wraps to 2 MiB. */
-	struct arm64_image img = kernel(0, MiB(4));
-	struct mem_layout l;
-	char err[ERRBUF_LEN] = "";
-
-	ck_assert_int_eq(layout__plan(0 - MiB(2), MiB(512), &img, 0, &l, err),
-			 -1);
-	ck_assert_str_ne(err, "");
+	ck_assert_msg(err[0], "%s: no message", c->what);
+	ck_assert_msg(!c->err || strstr(err, c->err),
+		      "%s: \"%s\" does not mention \"%s\"", c->what, err,
+		      c->err);
 }
 END_TEST
 
@@ -335,16 +241,8 @@ Suite *layout_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reject");
-	tcase_add_test(tc, test_layout_ram_too_small_for_kernel_and_initrd);
-	tcase_add_test(tc, test_layout_kernel_larger_than_ram_rejected);
-	tcase_add_test(tc, test_layout_less_than_min_free_rejected);
-	tcase_add_test(tc, test_layout_one_page_short_of_min_free_rejected);
-	tcase_add_test(tc, test_layout_initrd_larger_than_ram_rejected);
-	tcase_add_test(tc, test_layout_initrd_as_large_as_ram_rejected);
-	tcase_add_test(tc, test_layout_initrd_over_dtb_at_zero_base_rejected);
-	tcase_add_test(tc, test_layout_unaligned_ram_base_rejected);
-	tcase_add_test(tc, test_layout_ram_below_2m_rejected);
-	tcase_add_test(tc, test_layout_ram_wrapping_address_space_rejected);
+	tcase_add_loop_test(tc, test_layout_rejected, 0,
+			    sizeof(rejects) / sizeof(rejects[0]));
 	suite_add_tcase(s, tc);
 
 	return s;
