@@ -110,6 +110,20 @@ out:
 	exec_reader__free(&rd);
 }
 
+/*
+ * The agent refuses what it was sent: an ERROR mentioning why, no EXIT
+ * frame, and it ends with status 1.
+ */
+static void expect_refused(const char *why)
+{
+	struct reply r;
+
+	collect(&r, NULL);
+	ck_assert_err_has(r.error, why);
+	ck_assert_int_eq(r.exit, -1);
+	ck_assert_int_eq(agent_status(), 1);
+}
+
 START_TEST(test_agent_exec_runs_argv)
 {
 	struct reply r;
@@ -125,81 +139,53 @@ END_TEST
 
 START_TEST(test_agent_exec_stdin_before_argv)
 {
-	struct reply r;
-
 	send_strings(EXEC_STDIN, "x", 1);
-	collect(&r, NULL);
-	ck_assert_err_has(r.error, "STDIN before ARGV");
-	ck_assert_int_eq(r.exit, -1);
-	ck_assert_int_eq(agent_status(), 1);
+	expect_refused("STDIN before ARGV");
 }
 END_TEST
 
 START_TEST(test_agent_exec_garbage_rejected)
 {
-	struct reply r;
-
 	ck_assert_int_eq(write(host, "GET / HTTP/1.0\r\n\r\n", 18), 18);
-	collect(&r, NULL);
-	ck_assert_err_has(r.error, "unknown frame type");
-	ck_assert_int_eq(agent_status(), 1);
+	expect_refused("unknown frame type");
 }
 END_TEST
 
 START_TEST(test_agent_exec_oversized_rejected)
 {
 	uint32_t h[2] = { htole32(EXEC_STDIN), htole32(EXEC_FRAME_MAX + 1) };
-	struct reply r;
 
 	ck_assert_int_eq(write(host, h, sizeof(h)), sizeof(h));
-	collect(&r, NULL);
-	ck_assert_err_has(r.error, "STDIN of bad length");
-	ck_assert_int_eq(agent_status(), 1);
+	expect_refused("STDIN of bad length");
 }
 END_TEST
 
 START_TEST(test_agent_exec_argv_not_terminated)
 {
-	struct reply r;
-
 	send_strings(EXEC_ARGV, "true", 4);
-	collect(&r, NULL);
-	ck_assert_err_has(r.error, "ARGV: strings must each end in NUL");
-	ck_assert_int_eq(agent_status(), 1);
+	expect_refused("ARGV: strings must each end in NUL");
 }
 END_TEST
 
 START_TEST(test_agent_exec_empty_command_name)
 {
-	struct reply r;
-
 	send_strings(EXEC_ARGV, "\0x", 3);
-	collect(&r, NULL);
-	ck_assert_err_has(r.error, "empty command name");
-	ck_assert_int_eq(agent_status(), 1);
+	expect_refused("empty command name");
 }
 END_TEST
 
 START_TEST(test_agent_exec_env_not_name_value)
 {
-	struct reply r;
-
 	send_strings(EXEC_ENV, "FOO", 4);
-	collect(&r, NULL);
-	ck_assert_err_has(r.error, "ENV: 'FOO' is not NAME=value");
-	ck_assert_int_eq(agent_status(), 1);
+	expect_refused("ENV: 'FOO' is not NAME=value");
 }
 END_TEST
 
 START_TEST(test_agent_exec_cwd_twice)
 {
-	struct reply r;
-
 	send_strings(EXEC_CWD, "/", 1);
 	send_strings(EXEC_CWD, "/", 1);
-	collect(&r, NULL);
-	ck_assert_err_has(r.error, "CWD: twice");
-	ck_assert_int_eq(agent_status(), 1);
+	expect_refused("CWD: twice");
 }
 END_TEST
 
@@ -218,28 +204,19 @@ END_TEST
 
 START_TEST(test_agent_exec_bad_signal_kills_command)
 {
-	struct reply r;
-
 	send_argv("sleep\0"
 		  "20");
 	ck_assert_int_eq(exec_proto__send_u32(host, EXEC_SIGNAL, 0), 0);
-	collect(&r, NULL);
-	ck_assert_err_has(r.error, "SIGNAL: no signal 0");
-	ck_assert_int_eq(r.exit, -1);
-	ck_assert_int_eq(agent_status(), 1);
+	expect_refused("SIGNAL: no signal 0");
 }
 END_TEST
 
 START_TEST(test_agent_exec_argv_twice)
 {
-	struct reply r;
-
 	send_argv("sleep\0"
 		  "20");
 	send_argv("true");
-	collect(&r, NULL);
-	ck_assert_err_has(r.error, "ARGV after ARGV");
-	ck_assert_int_eq(agent_status(), 1);
+	expect_refused("ARGV after ARGV");
 }
 END_TEST
 
