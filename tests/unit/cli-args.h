@@ -14,4 +14,12 @@ enum cli_result cli_args__parse(const char **argv, struct run_opts *o,
 	cli_args__parse((const char *[]){ "run", ##__VA_ARGS__, NULL }, (o), \
 			(err))
 
+/*
+ * refused("why", "--kernel", "k", ...): the command line is refused
+ * (CLI_ERROR) with a message that mentions why.
+ */
+void cli_args__refused(const char *why, const char **argv);
+#define refused(why, ...) \
+	cli_args__refused((why), (const char *[]){ "run", ##__VA_ARGS__, NULL })
+
 #endif

@@ -70,12 +70,7 @@ END_TEST
 
 START_TEST(test_cli_mem_not_a_number_rejected)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
-
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--mem", "abc"),
-			 CLI_ERROR);
-	ck_assert_err_has(err, "abc");
+	refused("abc", "--kernel", "k", "--mem", "abc");
 	ck_assert_int_eq(mem(""), -1);
 	ck_assert_int_eq(mem("12x"), -1);
 	ck_assert_int_eq(mem("1T"), -1);
@@ -86,24 +81,13 @@ END_TEST
 
 START_TEST(test_cli_mem_negative_rejected)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
-
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--mem", "-5"),
-			 CLI_ERROR);
-	ck_assert_err_has(err, "-5");
+	refused("-5", "--kernel", "k", "--mem", "-5");
 }
 END_TEST
 
 START_TEST(test_cli_mem_huge_rejected)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
-
-	ck_assert_int_eq(
-		parse(&o, err, "--kernel", "k", "--mem", "999999999999"),
-		CLI_ERROR);
-	ck_assert_err_has(err, "999999999999");
+	refused("999999999999", "--kernel", "k", "--mem", "999999999999");
 	ck_assert_int_eq(mem("1048577"), -1);
 	ck_assert_int_eq(mem("1025G"), -1);
 	ck_assert_int_eq(mem("18014398509481984G"), -1); /* 2^54 G */
