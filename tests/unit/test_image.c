@@ -40,22 +40,43 @@ static void make_header(uint8_t *buf, uint64_t text_offset, uint64_t image_size,
 	put_le32(buf + 56, magic);
 }
 
+/* image__parse of a FILE_SIZE file with that header: 0 or -1. */
 static int parse(uint64_t text_offset, uint64_t image_size, uint64_t flags,
-		 uint64_t file_size, struct arm64_image *img, char *err)
+		 struct arm64_image *img, char *err)
 {
 	uint8_t buf[ARM64_IMAGE_HEADER_SIZE];
 
 	make_header(buf, text_offset, image_size, flags, ARM64_IMAGE_MAGIC);
-	return image__parse(buf, sizeof(buf), file_size, img, err);
+	return image__parse(buf, sizeof(buf), FILE_SIZE, img, err);
 }
 
-START_TEST(test_image_modern_header_parses)
+/* The header accepted: what image__parse made of it. */
+static struct arm64_image parsed(uint64_t text_offset, uint64_t image_size,
+				 uint64_t flags)
 {
 	struct arm64_image img;
 	char err[ERRBUF_LEN] = "";
 
-	ck_assert_int_eq(parse(0, IMAGE_SIZE, FLAGS_4K, FILE_SIZE, &img, err),
-			 0);
+	ck_assert_msg(parse(text_offset, image_size, flags, &img, err) == 0,
+		      "refused: %s", err);
+	return img;
+}
+
+/* The header refused, with a message that mentions why. */
+static void refused(uint64_t text_offset, uint64_t image_size, uint64_t flags,
+		    const char *why)
+{
+	struct arm64_image img;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(text_offset, image_size, flags, &img, err), -1);
+	ck_assert_err_has(err, why);
+}
+
+START_TEST(test_image_modern_header_parses)
+{
+	struct arm64_image img = parsed(0, IMAGE_SIZE, FLAGS_4K);
+
 	ck_assert_uint_eq(img.text_offset, 0);
 	ck_assert_uint_eq(img.image_size, IMAGE_SIZE);
 	ck_assert_uint_eq(img.file_size, FILE_SIZE);
@@ -79,24 +100,17 @@ END_TEST
 
 START_TEST(test_image_nonzero_text_offset_kept)
 {
-	struct arm64_image img;
-	char err[ERRBUF_LEN] = "";
+	struct arm64_image img = parsed(0x80000, IMAGE_SIZE, FLAGS_4K);
 
-	ck_assert_int_eq(
-		parse(0x80000, IMAGE_SIZE, FLAGS_4K, FILE_SIZE, &img, err), 0);
 	ck_assert_uint_eq(img.text_offset, 0x80000);
 }
 END_TEST
 
 START_TEST(test_image_any_place_flag)
 {
-	struct arm64_image img;
-	char err[ERRBUF_LEN] = "";
+	struct arm64_image img =
+		parsed(0, IMAGE_SIZE, FLAGS_4K | ARM64_IMAGE_FLAG_ANY_PLACE);
 
-	ck_assert_int_eq(parse(0, IMAGE_SIZE,
-			       FLAGS_4K | ARM64_IMAGE_FLAG_ANY_PLACE, FILE_SIZE,
-			       &img, err),
-			 0);
 	ck_assert_int_eq(img.any_place, 1);
 	ck_assert_uint_eq(img.page_size_kib, 4);
 }
@@ -104,32 +118,24 @@ END_TEST
 
 START_TEST(test_image_page_size_16k)
 {
-	struct arm64_image img;
-	char err[ERRBUF_LEN] = "";
+	struct arm64_image img = parsed(0, IMAGE_SIZE, FLAGS_16K);
 
-	ck_assert_int_eq(parse(0, IMAGE_SIZE, FLAGS_16K, FILE_SIZE, &img, err),
-			 0);
 	ck_assert_uint_eq(img.page_size_kib, 16);
 }
 END_TEST
 
 START_TEST(test_image_page_size_64k)
 {
-	struct arm64_image img;
-	char err[ERRBUF_LEN] = "";
+	struct arm64_image img = parsed(0, IMAGE_SIZE, FLAGS_64K);
 
-	ck_assert_int_eq(parse(0, IMAGE_SIZE, FLAGS_64K, FILE_SIZE, &img, err),
-			 0);
 	ck_assert_uint_eq(img.page_size_kib, 64);
 }
 END_TEST
 
 START_TEST(test_image_page_size_unspecified_is_zero)
 {
-	struct arm64_image img;
-	char err[ERRBUF_LEN] = "";
+	struct arm64_image img = parsed(0, IMAGE_SIZE, 0);
 
-	ck_assert_int_eq(parse(0, IMAGE_SIZE, 0, FILE_SIZE, &img, err), 0);
 	ck_assert_uint_eq(img.page_size_kib, 0);
 	ck_assert_int_eq(img.any_place, 0);
 }
@@ -201,22 +207,14 @@ END_TEST
 
 START_TEST(test_image_big_endian_rejected)
 {
-	struct arm64_image img;
-	char err[ERRBUF_LEN] = "";
-
-	ck_assert_int_eq(parse(0, IMAGE_SIZE, FLAGS_4K | ARM64_IMAGE_FLAG_BE,
-			       FILE_SIZE, &img, err),
-			 -1);
-	ck_assert_err_has(err, "big-endian");
+	refused(0, IMAGE_SIZE, FLAGS_4K | ARM64_IMAGE_FLAG_BE, "big-endian");
 }
 END_TEST
 
 START_TEST(test_image_legacy_zero_image_size)
 {
-	struct arm64_image img;
-	char err[ERRBUF_LEN] = "";
+	struct arm64_image img = parsed(0, 0, 0);
 
-	ck_assert_int_eq(parse(0, 0, 0, FILE_SIZE, &img, err), 0);
 	ck_assert_uint_eq(img.text_offset, ARM64_IMAGE_LEGACY_TEXT_OFFSET);
 	ck_assert_uint_eq(img.text_offset, 0x80000);
 	ck_assert_uint_eq(img.image_size, FILE_SIZE);
@@ -226,15 +224,11 @@ END_TEST
 
 START_TEST(test_image_legacy_ignores_reserved_fields)
 {
-	struct arm64_image img;
-	char err[ERRBUF_LEN] = "";
-
 	/* Before 3.17 these fields were reserved: whatever they hold. */
-	ck_assert_int_eq(parse(0x1234, 0,
-			       ARM64_IMAGE_FLAG_BE | FLAGS_64K |
-				       ARM64_IMAGE_FLAG_ANY_PLACE,
-			       FILE_SIZE, &img, err),
-			 0);
+	struct arm64_image img = parsed(0x1234, 0,
+					ARM64_IMAGE_FLAG_BE | FLAGS_64K |
+						ARM64_IMAGE_FLAG_ANY_PLACE);
+
 	ck_assert_uint_eq(img.text_offset, 0x80000);
 	ck_assert_uint_eq(img.page_size_kib, 0);
 	ck_assert_int_eq(img.any_place, 0);
@@ -243,68 +237,41 @@ END_TEST
 
 START_TEST(test_image_size_equal_to_file_accepted)
 {
-	struct arm64_image img;
-	char err[ERRBUF_LEN] = "";
+	struct arm64_image img = parsed(0, FILE_SIZE, FLAGS_4K);
 
-	ck_assert_int_eq(parse(0, FILE_SIZE, FLAGS_4K, FILE_SIZE, &img, err),
-			 0);
 	ck_assert_uint_eq(img.image_size, FILE_SIZE);
 }
 END_TEST
 
 START_TEST(test_image_size_smaller_than_file_rejected)
 {
-	struct arm64_image img;
-	char err[ERRBUF_LEN] = "";
-
-	ck_assert_int_eq(
-		parse(0, FILE_SIZE - 1, FLAGS_4K, FILE_SIZE, &img, err), -1);
-	ck_assert_err_has(err, "smaller than the file");
+	refused(0, FILE_SIZE - 1, FLAGS_4K, "smaller than the file");
 }
 END_TEST
 
 START_TEST(test_image_size_above_4g_rejected)
 {
-	struct arm64_image img;
-	char err[ERRBUF_LEN] = "";
-
-	ck_assert_int_eq(
-		parse(0, (1ULL << 32) + 1, FLAGS_4K, FILE_SIZE, &img, err), -1);
-	ck_assert_err_has(err, "image_size");
+	refused(0, (1ULL << 32) + 1, FLAGS_4K, "image_size");
 }
 END_TEST
 
 START_TEST(test_image_text_offset_not_page_aligned_rejected)
 {
-	struct arm64_image img;
-	char err[ERRBUF_LEN] = "";
-
-	ck_assert_int_eq(
-		parse(0x80100, IMAGE_SIZE, FLAGS_4K, FILE_SIZE, &img, err), -1);
-	ck_assert_err_has(err, "text_offset");
+	refused(0x80100, IMAGE_SIZE, FLAGS_4K, "text_offset");
 }
 END_TEST
 
 START_TEST(test_image_text_offset_2m_rejected)
 {
-	struct arm64_image img;
-	char err[ERRBUF_LEN] = "";
-
-	ck_assert_int_eq(
-		parse(2ULL << 20, IMAGE_SIZE, FLAGS_4K, FILE_SIZE, &img, err),
-		-1);
-	ck_assert_err_has(err, "text_offset");
+	refused(2ULL << 20, IMAGE_SIZE, FLAGS_4K, "text_offset");
 }
 END_TEST
 
 START_TEST(test_image_text_offset_last_page_below_2m_accepted)
 {
-	struct arm64_image img;
-	char err[ERRBUF_LEN] = "";
+	struct arm64_image img =
+		parsed((2ULL << 20) - 0x1000, IMAGE_SIZE, FLAGS_4K);
 
-	ck_assert_int_eq(parse((2ULL << 20) - 0x1000, IMAGE_SIZE, FLAGS_4K,
-			       FILE_SIZE, &img, err),
-			 0);
 	ck_assert_uint_eq(img.text_offset, 0x1ff000);
 }
 END_TEST
