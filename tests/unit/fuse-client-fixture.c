@@ -354,6 +354,16 @@ void fcli__teardown(void)
 	fcli__links_teardown();
 }
 
+TCase *fcli__tcase(Suite *s, const char *name, void (*setup)(void))
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(tc, setup, fcli__teardown);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
 const char *m(const char *rel)
 {
 	static char p[4][128];

@@ -11,6 +11,7 @@
 #ifndef TURTLE_TESTS_UNIT_FUSE_CLIENT_FIXTURE_H
 #define TURTLE_TESTS_UNIT_FUSE_CLIENT_FIXTURE_H
 
+#include <check.h>
 #include <stdatomic.h>
 #include <sys/types.h>
 
@@ -38,6 +39,11 @@ void fcli__setup_privs(void);  /* passthrough, turtle's capabilities only */
 void fcli__setup_mapped(void); /* mapped */
 void fcli__setup_ro(void);     /* the share "ro" */
 void fcli__teardown(void);
+/*
+ * A test case of s whose tests each run on a fresh mount made by setup
+ * (one of the above) and end with fcli__teardown; 60 s for all of it.
+ */
+TCase *fcli__tcase(Suite *s, const char *name, void (*setup)(void));
 
 /* Every server end goes away at once, as when turtle exits. */
 void fcli__host_gone(void);

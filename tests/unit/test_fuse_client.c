@@ -333,27 +333,20 @@ END_TEST
 Suite *fuse_client_suite(void)
 {
 	Suite *s = suite_create("fuse_client");
-	TCase *tc = tcase_create("mount");
-	TCase *mapped = tcase_create("mapped");
-	TCase *ro = tcase_create("read-only");
+	TCase *tc;
 
-	tcase_add_checked_fixture(tc, fcli__setup, fcli__teardown);
-	tcase_set_timeout(tc, 60);
+	tc = fcli__tcase(s, "mount", fcli__setup);
 	tcase_add_test(tc, test_fuse_client_files);
 	tcase_add_test(tc, test_fuse_client_renames);
 	tcase_add_test(tc, test_fuse_client_attributes);
 	tcase_add_test(tc, test_fuse_client_xattr);
 	tcase_add_test(tc, test_fuse_client_lock_conflict);
 	tcase_add_test(tc, test_fuse_client_host_gone_aborts);
-	suite_add_tcase(s, tc);
 
-	tcase_add_checked_fixture(mapped, fcli__setup_mapped, fcli__teardown);
-	tcase_set_timeout(mapped, 60);
-	tcase_add_test(mapped, test_fuse_client_mapped_nests);
-	suite_add_tcase(s, mapped);
+	tc = fcli__tcase(s, "mapped", fcli__setup_mapped);
+	tcase_add_test(tc, test_fuse_client_mapped_nests);
 
-	tcase_add_checked_fixture(ro, fcli__setup_ro, fcli__teardown);
-	tcase_add_test(ro, test_fuse_client_read_only_share);
-	suite_add_tcase(s, ro);
+	tc = fcli__tcase(s, "read-only", fcli__setup_ro);
+	tcase_add_test(tc, test_fuse_client_read_only_share);
 	return s;
 }

@@ -76,23 +76,15 @@ END_TEST
 Suite *fuse_client_posix_suite(void)
 {
 	Suite *s = suite_create("fuse_client_posix");
-	TCase *tc = tcase_create("passthrough");
-	TCase *privs = tcase_create("privs");
-	TCase *mapped = tcase_create("mapped");
+	TCase *tc;
 
-	tcase_add_checked_fixture(tc, fcli__setup, fcli__teardown);
-	tcase_set_timeout(tc, 60);
+	tc = fcli__tcase(s, "passthrough", fcli__setup);
 	tcase_add_test(tc, test_fuse_client_posix_script);
-	suite_add_tcase(s, tc);
 
-	tcase_add_checked_fixture(privs, fcli__setup_privs, fcli__teardown);
-	tcase_set_timeout(privs, 60);
-	tcase_add_test(privs, test_fuse_client_posix_script);
-	suite_add_tcase(s, privs);
+	tc = fcli__tcase(s, "privs", fcli__setup_privs);
+	tcase_add_test(tc, test_fuse_client_posix_script);
 
-	tcase_add_checked_fixture(mapped, fcli__setup_mapped, fcli__teardown);
-	tcase_set_timeout(mapped, 60);
-	tcase_add_test(mapped, test_fuse_client_posix_script);
-	suite_add_tcase(s, mapped);
+	tc = fcli__tcase(s, "mapped", fcli__setup_mapped);
+	tcase_add_test(tc, test_fuse_client_posix_script);
 	return s;
 }

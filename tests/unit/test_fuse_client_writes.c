@@ -142,12 +142,10 @@ END_TEST
 Suite *fuse_client_writes_suite(void)
 {
 	Suite *s = suite_create("fuse_client_writes");
-	TCase *tc = tcase_create("writes");
+	TCase *tc;
 
-	tcase_add_checked_fixture(tc, fcli__setup, fcli__teardown);
-	tcase_set_timeout(tc, 60);
+	tc = fcli__tcase(s, "writes", fcli__setup);
 	tcase_add_test(tc, test_fuse_client_tune_bdi);
 	tcase_add_test(tc, test_fuse_client_parallel_writers);
-	suite_add_tcase(s, tc);
 	return s;
 }
