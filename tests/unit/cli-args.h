@@ -15,6 +15,14 @@ enum cli_result cli_args__parse(const char **argv, struct run_opts *o,
 			(err))
 
 /*
+ * accepted("--kernel", "k", ...): the options of a command line that is
+ * accepted (CLI_OK).
+ */
+struct run_opts cli_args__accepted(const char **argv);
+#define accepted(...) \
+	cli_args__accepted((const char *[]){ "run", ##__VA_ARGS__, NULL })
+
+/*
  * refused("why", "--kernel", "k", ...): the command line is refused
  * (CLI_ERROR) with a message that mentions why.
  */

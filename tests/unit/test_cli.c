@@ -14,10 +14,8 @@
 
 START_TEST(test_cli_defaults)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o = accepted("--kernel", "Image");
 
-	ck_assert_int_eq(parse(&o, err, "--kernel", "Image"), CLI_OK);
 	ck_assert_str_eq(o.kernel, "Image");
 	ck_assert_ptr_null(o.initrd);
 	ck_assert_str_eq(o.cmdline, "console=ttyAMA0");
@@ -32,15 +30,11 @@ END_TEST
 
 START_TEST(test_cli_all_long_options)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o = accepted(
+		"--kernel", "Image", "--initrd", "initrd.cpio", "--cmdline",
+		"console=ttyAMA0 quiet", "--mem", "1024", "--cpus", "4",
+		"--nested", "--stats", "--no-seccomp", "--verbose");
 
-	ck_assert_int_eq(parse(&o, err, "--kernel", "Image", "--initrd",
-			       "initrd.cpio", "--cmdline",
-			       "console=ttyAMA0 quiet", "--mem", "1024",
-			       "--cpus", "4", "--nested", "--stats",
-			       "--no-seccomp", "--verbose"),
-			 CLI_OK);
 	ck_assert_str_eq(o.kernel, "Image");
 	ck_assert_str_eq(o.initrd, "initrd.cpio");
 	ck_assert_str_eq(o.cmdline, "console=ttyAMA0 quiet");
@@ -55,12 +49,9 @@ END_TEST
 
 START_TEST(test_cli_long_options_with_equals)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o = accepted("--kernel=Image", "--initrd=rd",
+				     "--cmdline=ro", "--mem=2G", "--cpus=3");
 
-	ck_assert_int_eq(parse(&o, err, "--kernel=Image", "--initrd=rd",
-			       "--cmdline=ro", "--mem=2G", "--cpus=3"),
-			 CLI_OK);
 	ck_assert_str_eq(o.kernel, "Image");
 	ck_assert_str_eq(o.initrd, "rd");
 	ck_assert_str_eq(o.cmdline, "ro");
@@ -71,12 +62,10 @@ END_TEST
 
 START_TEST(test_cli_all_short_options)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o =
+		accepted("-k", "Image", "-i", "rd", "-c", "root=/dev/vda", "-m",
+			 "768", "-n", "8", "-v");
 
-	ck_assert_int_eq(parse(&o, err, "-k", "Image", "-i", "rd", "-c",
-			       "root=/dev/vda", "-m", "768", "-n", "8", "-v"),
-			 CLI_OK);
 	ck_assert_str_eq(o.kernel, "Image");
 	ck_assert_str_eq(o.initrd, "rd");
 	ck_assert_str_eq(o.cmdline, "root=/dev/vda");
@@ -88,10 +77,8 @@ END_TEST
 
 START_TEST(test_cli_short_options_attached_values)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o = accepted("-kImage", "-m1G", "-n2");
 
-	ck_assert_int_eq(parse(&o, err, "-kImage", "-m1G", "-n2"), CLI_OK);
 	ck_assert_str_eq(o.kernel, "Image");
 	ck_assert_uint_eq(o.mem_mib, 1024);
 	ck_assert_uint_eq(o.cpus, 2);
@@ -100,12 +87,9 @@ END_TEST
 
 START_TEST(test_cli_option_order_does_not_matter)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
-
 	/* Option order does not matter. */
-	ck_assert_int_eq(parse(&o, err, "-v", "--mem", "64", "--kernel", "k"),
-			 CLI_OK);
+	struct run_opts o = accepted("-v", "--mem", "64", "--kernel", "k");
+
 	ck_assert_str_eq(o.kernel, "k");
 	ck_assert_uint_eq(o.mem_mib, 64);
 }
@@ -113,12 +97,9 @@ END_TEST
 
 START_TEST(test_cli_last_option_wins)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o =
+		accepted("-k", "a", "-m", "1G", "-k", "b", "-m", "3G");
 
-	ck_assert_int_eq(
-		parse(&o, err, "-k", "a", "-m", "1G", "-k", "b", "-m", "3G"),
-		CLI_OK);
 	ck_assert_str_eq(o.kernel, "b");
 	ck_assert_uint_eq(o.mem_mib, 3072);
 }
@@ -165,30 +146,24 @@ END_TEST
 
 START_TEST(test_cli_nested_without_mode_is_vhe)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o = accepted("-k", "k", "--nested");
 
-	ck_assert_int_eq(parse(&o, err, "-k", "k", "--nested"), CLI_OK);
 	ck_assert_int_eq(o.nested, NESTED_VHE);
 }
 END_TEST
 
 START_TEST(test_cli_nested_vhe)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o = accepted("-k", "k", "--nested=vhe");
 
-	ck_assert_int_eq(parse(&o, err, "-k", "k", "--nested=vhe"), CLI_OK);
 	ck_assert_int_eq(o.nested, NESTED_VHE);
 }
 END_TEST
 
 START_TEST(test_cli_nested_e2h0)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o = accepted("-k", "k", "--nested=e2h0");
 
-	ck_assert_int_eq(parse(&o, err, "-k", "k", "--nested=e2h0"), CLI_OK);
 	ck_assert_int_eq(o.nested, NESTED_E2H0);
 }
 END_TEST

@@ -10,11 +10,8 @@
 
 START_TEST(test_cli_disk_plain)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o = accepted("--kernel", "k", "--disk", "a.img");
 
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--disk", "a.img"),
-			 CLI_OK);
 	ck_assert_uint_eq(o.ndisks, 1);
 	ck_assert_str_eq(o.disks[0].path, "a.img");
 	ck_assert_int_eq(o.disks[0].read_only, 0);
@@ -24,12 +21,9 @@ END_TEST
 
 START_TEST(test_cli_disk_options_and_repeat)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o = accepted("--kernel", "k", "--disk", "a.img,ro",
+				     "-d", "b.img,queues=4,ro");
 
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--disk", "a.img,ro",
-			       "-d", "b.img,queues=4,ro"),
-			 CLI_OK);
 	ck_assert_uint_eq(o.ndisks, 2);
 	ck_assert_str_eq(o.disks[0].path, "a.img");
 	ck_assert_int_eq(o.disks[0].read_only, 1);
@@ -90,12 +84,8 @@ END_TEST
 /* Without PATH the guest reaches only in-VMM services. */
 START_TEST(test_cli_vsock_without_path)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o = accepted("--kernel", "k", "--vsock", "4294967294");
 
-	ck_assert_int_eq(
-		parse(&o, err, "--kernel", "k", "--vsock", "4294967294"),
-		CLI_OK);
 	ck_assert_uint_eq(o.vsock.guest_cid, 4294967294ULL);
 	ck_assert_ptr_null(o.vsock.uds_path);
 }
@@ -104,11 +94,8 @@ END_TEST
 /* Everything after the first comma is the path, commas included. */
 START_TEST(test_cli_vsock_path_with_comma)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o = accepted("--kernel", "k", "--vsock", "7,a,b");
 
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--vsock", "7,a,b"),
-			 CLI_OK);
 	ck_assert_str_eq(o.vsock.uds_path, "a,b");
 }
 END_TEST
@@ -172,12 +159,10 @@ END_TEST
 
 START_TEST(test_cli_share_tag_ro_and_repeat)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o =
+		accepted("--kernel", "k", "--share", "/tmp,tag=scratch",
+			 "--share", "/,ro,tag=host");
 
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share",
-			       "/tmp,tag=scratch", "--share", "/,ro,tag=host"),
-			 CLI_OK);
 	ck_assert_uint_eq(o.nshares, 2);
 	ck_assert_str_eq(o.shares[0].tag, "scratch");
 	ck_assert_int_eq(o.shares[0].read_only, 0);
@@ -189,14 +174,11 @@ END_TEST
 
 START_TEST(test_cli_share_cache_modes)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o = accepted("--kernel", "k", "--share", "/tmp",
+				     "--share", "/,tag=a,cache=always",
+				     "--share", "/tmp,cache=never,tag=b",
+				     "--share", "/,cache=auto,tag=c");
 
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", "/tmp",
-			       "--share", "/,tag=a,cache=always", "--share",
-			       "/tmp,cache=never,tag=b", "--share",
-			       "/,cache=auto,tag=c"),
-			 CLI_OK);
 	ck_assert_int_eq(o.shares[0].cache, FUSE_CACHE_AUTO);
 	ck_assert_int_eq(o.shares[1].cache, FUSE_CACHE_ALWAYS);
 	ck_assert_int_eq(o.shares[2].cache, FUSE_CACHE_NEVER);
@@ -211,13 +193,11 @@ END_TEST
 /* security=: unset means the default (resolved by the server). */
 START_TEST(test_cli_share_security_models)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o =
+		accepted("--kernel", "k", "--share", "/tmp", "--share",
+			 "/,tag=a,security=mapped", "--share",
+			 "/tmp,security=passthrough,tag=b");
 
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--share", "/tmp",
-			       "--share", "/,tag=a,security=mapped", "--share",
-			       "/tmp,security=passthrough,tag=b"),
-			 CLI_OK);
 	ck_assert_int_eq(o.shares[0].security, FUSE_SECURITY_DEFAULT);
 	ck_assert_int_eq(o.shares[1].security, FUSE_SECURITY_MAPPED);
 	ck_assert_int_eq(o.shares[2].security, FUSE_SECURITY_PASSTHROUGH);

@@ -12,10 +12,8 @@
 
 START_TEST(test_features_all_on_by_default)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o = accepted("--kernel", "k");
 
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k"), CLI_OK);
 	ck_assert_uint_eq(o.features_off, 0);
 	ck_assert_uint_eq(o.sve_max_vl, 0);
 }

@@ -32,12 +32,9 @@
 
 START_TEST(test_privs_none_without_shares)
 {
-	struct run_opts o;
-	char err[ERRBUF_LEN] = "";
+	struct run_opts o = accepted("--kernel", "k", "--disk", "a.img",
+				     "--vsock", "3,/tmp/v.sock");
 
-	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--disk", "a.img",
-			       "--vsock", "3,/tmp/v.sock"),
-			 CLI_OK);
 	ck_assert_uint_eq(privs__needed(&o, true), 0);
 }
 END_TEST
