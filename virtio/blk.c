@@ -278,15 +278,22 @@ struct virtio_dev *blk__create(const struct blk_opts *o, unsigned int index,
 		w->blk = b;
 		w->q = q;
 		snprintf(name, sizeof(name), "blk%u-q%u", index, q);
-		if (dev_thread__create(&w->thread, THREAD_BLK, name,
-				       blk__worker, w))
+		/* Chains of 256 pages in any order: see virtqueue.c. */
+		if (vq_chain__init_pages(&w->chain, mem))
 			goto no_threads;
+		if (dev_thread__create(&w->thread, THREAD_BLK, name,
+				       blk__worker, w)) {
+			vq_chain__free_pages(&w->chain);
+			goto no_threads;
+		}
 	}
 	return &b->vdev;
 no_threads:
 	e = errno;
-	while (q--)
+	while (q--) {
 		dev_thread__destroy(&b->workers[q].thread);
+		vq_chain__free_pages(&b->workers[q].chain);
+	}
 	/* virtio_mmio__init's eventfds: turtle stops anyway. */
 	close(b->stop_fd);
 	errno = e;

@@ -9,6 +9,7 @@
  * driver's suppression fields.
  */
 #include <endian.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "virtqueue.h"
@@ -105,11 +106,22 @@ static void read_desc(const void *table, unsigned int i, struct desc *d)
  *   whether every buffer started at or after the end of all before it.
  *   Drivers lay chains out that way almost always (a header, pages in
  *   order, a status byte); such a chain cannot overlap, at O(1) a buffer.
- * - Otherwise chain_overlaps() sorts the buffers by start (heapsort in
- *   place on a copy, O(n log n), no recursion, no allocation) and compares
- *   neighbours: if buffers i and j overlap with start(i) <= start(j), every
- *   buffer sorted between them starts inside i too, so the first one after
- *   i overlaps i. Neighbours alone therefore find every overlap.
+ * - Otherwise, with the chain's page bitmaps (vq_chain__init_pages()),
+ *   pages_overlap() marks each buffer's pages in two bitmaps: `touched`
+ *   (some buffer has a byte in the page) and `full` (some buffer covers
+ *   all of it). A buffer covering a page that is touched, or touching a
+ *   page that is full, overlaps an earlier buffer: refused. Two buffers
+ *   that each cover only part of one page may or may not overlap: only
+ *   then are the buffers with a partial page (typically the header and
+ *   the status byte, which Linux keeps side by side) sorted and compared
+ *   as below. The bits set are cleared again. O(buffers + pages): a 1 MiB
+ *   request of 256 pages in any order costs about a tenth of the sort.
+ * - Without bitmaps, or for those partial buffers, ranges_overlap() sorts
+ *   by start (heapsort in place on a copy, O(n log n), no recursion, no
+ *   allocation) and compares neighbours: if buffers i and j overlap with
+ *   start(i) <= start(j), every buffer sorted between them starts inside i
+ *   too, so the first one after i overlaps i. Neighbours alone therefore
+ *   find every overlap.
  *
  * RAM is one contiguous mapping, so host overlap is guest overlap.
  */
@@ -136,15 +148,12 @@ static void sift_down(struct range *r, unsigned int i, unsigned int n)
 	}
 }
 
-static bool chain_overlaps(const struct vq_chain *c)
+/* Whether any two of r[0 .. n) overlap; sorts r. */
+static bool ranges_overlap(struct range *r, unsigned int n)
 {
-	unsigned int i, n = c->n_out + c->n_in;
-	struct range r[VQ_MAX_SEGS], t;
+	struct range t;
+	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		r[i].start = (uintptr_t)c->iov[i].iov_base;
-		r[i].end = r[i].start + c->iov[i].iov_len;
-	}
 	for (i = n / 2; i-- > 0;)
 		sift_down(r, i, n);
 	for (i = n; i-- > 1;) {
@@ -157,6 +166,119 @@ static bool chain_overlaps(const struct vq_chain *c)
 		if (r[i].start < r[i - 1].end)
 			return true;
 	return false;
+}
+
+#define PAGE_SHIFT_ 12
+#define PAGE_SIZE_ (1UL << PAGE_SHIFT_)
+
+static bool bit_test_set(uint64_t *map, uint64_t i)
+{
+	uint64_t m = 1ULL << (i & 63), old = map[i >> 6];
+
+	map[i >> 6] = old | m;
+	return old & m;
+}
+
+static bool bit_test(const uint64_t *map, uint64_t i)
+{
+	return map[i >> 6] & (1ULL << (i & 63));
+}
+
+/*
+ * Mark buffer [s, e) (offsets into RAM) in the bitmaps. Returns true if it
+ * overlaps a buffer marked before; sets *shared if it shares a page that
+ * it and an earlier buffer both cover only in part, *partial if it covers
+ * some page only in part.
+ */
+static bool mark_buf(uint64_t *touched, uint64_t *full, uint64_t s, uint64_t e,
+		     bool *shared, bool *partial)
+{
+	uint64_t p, last = (e - 1) >> PAGE_SHIFT_;
+	uint64_t full_from = (s + PAGE_SIZE_ - 1) >> PAGE_SHIFT_;
+	uint64_t full_to = e >> PAGE_SHIFT_; /* whole pages: [from, to) */
+
+	for (p = s >> PAGE_SHIFT_; p <= last; p++) {
+		if (p >= full_from && p < full_to) {
+			if (bit_test_set(touched, p))
+				return true;
+			bit_test_set(full, p);
+			continue;
+		}
+		*partial = true;
+		if (bit_test(full, p))
+			return true;
+		if (bit_test_set(touched, p))
+			*shared = true;
+	}
+	return false;
+}
+
+static bool pages_overlap(const struct vq_chain *c, const uint8_t *ram)
+{
+	uint64_t *touched = c->pages, *full = c->pages + (c->npages + 63) / 64;
+	unsigned int i, k = 0, marked, n = c->n_out + c->n_in;
+	struct range part[VQ_MAX_SEGS];
+	bool bad = false, shared = false;
+
+	for (marked = 0; marked < n && !bad; marked++) {
+		uint64_t s =
+			(uint64_t)((const uint8_t *)c->iov[marked].iov_base -
+				   ram);
+		bool partial = false;
+
+		bad = mark_buf(touched, full, s, s + c->iov[marked].iov_len,
+			       &shared, &partial);
+		if (partial) {
+			part[k].start = (uintptr_t)c->iov[marked].iov_base;
+			part[k].end = part[k].start + c->iov[marked].iov_len;
+			k++;
+		}
+	}
+	/* Back to all clear: every page of every buffer marked (or begun). */
+	for (i = 0; i < marked; i++) {
+		uint64_t s =
+			(uint64_t)((const uint8_t *)c->iov[i].iov_base - ram);
+		uint64_t p, last = (s + c->iov[i].iov_len - 1) >> PAGE_SHIFT_;
+
+		for (p = s >> PAGE_SHIFT_; p <= last; p++) {
+			touched[p >> 6] &= ~(1ULL << (p & 63));
+			full[p >> 6] &= ~(1ULL << (p & 63));
+		}
+	}
+	return bad || (shared && ranges_overlap(part, k));
+}
+
+static bool chain_overlaps(const struct virtqueue *vq, const struct vq_chain *c)
+{
+	unsigned int i, n = c->n_out + c->n_in;
+	struct range r[VQ_MAX_SEGS];
+
+	if (c->pages &&
+	    c->npages >= (vq->mem->size + PAGE_SIZE_ - 1) >> PAGE_SHIFT_)
+		return pages_overlap(c, vq->mem->host);
+	for (i = 0; i < n; i++) {
+		r[i].start = (uintptr_t)c->iov[i].iov_base;
+		r[i].end = r[i].start + c->iov[i].iov_len;
+	}
+	return ranges_overlap(r, n);
+}
+
+int vq_chain__init_pages(struct vq_chain *c, const struct guest_mem *mem)
+{
+	uint64_t npages = (mem->size + PAGE_SIZE_ - 1) >> PAGE_SHIFT_;
+
+	c->pages = calloc(2 * ((npages + 63) / 64), sizeof(uint64_t));
+	if (!c->pages)
+		return -1;
+	c->npages = npages;
+	return 0;
+}
+
+void vq_chain__free_pages(struct vq_chain *c)
+{
+	free(c->pages);
+	c->pages = NULL;
+	c->npages = 0;
 }
 
 /* Append the buffer d describes to c (see above for *end and *sorted). */
@@ -222,7 +344,7 @@ static int walk_chain(const struct virtqueue *vq, struct vq_chain *c,
 		    add_buf(vq, c, &d, &end, &sorted))
 			return -1;
 		if (!(d.flags & VRING_DESC_F_NEXT))
-			return sorted || !chain_overlaps(c) ? 0 : -1;
+			return sorted || !chain_overlaps(vq, c) ? 0 : -1;
 		/* No longer than its table: this ends any `next` loop. */
 		if (d.next >= max || seen++ == max)
 			return -1;

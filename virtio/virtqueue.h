@@ -51,6 +51,13 @@ struct vq_chain {
 	unsigned int n_in;  /* device-writable: iov[n_out .. n_out + n_in) */
 	uint64_t out_len, in_len; /* total bytes of each kind */
 	struct iovec iov[VQ_MAX_SEGS];
+	/*
+	 * Optional scratch for the overlap check (vq_chain__init_pages()): two
+	 * bitmaps of guest RAM's pages, clear between chains. NULL: the check
+	 * sorts the chain instead.
+	 */
+	uint64_t *pages;
+	uint64_t npages;
 };
 
 struct virtqueue {
@@ -85,6 +92,14 @@ enum vq_pop_result {
 int vq__setup(struct virtqueue *vq, const struct guest_mem *mem, uint16_t size,
 	      uint64_t desc_gpa, uint64_t avail_gpa, uint64_t used_gpa,
 	      bool event_idx, bool indirect);
+
+/*
+ * Give c the page bitmaps (2 bits a page of mem's RAM: RAM size / 16 KiB,
+ * touched lazily) that make the overlap check of an out-of-order chain
+ * O(buffers + pages) instead of a sort. 0, or -1 if out of memory.
+ */
+int vq_chain__init_pages(struct vq_chain *c, const struct guest_mem *mem);
+void vq_chain__free_pages(struct vq_chain *c);
 
 /* Take the next available chain into c. VQ_EMPTY, VQ_CHAIN or VQ_BAD. */
 enum vq_pop_result vq__pop(struct virtqueue *vq, struct vq_chain *c);

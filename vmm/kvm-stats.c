@@ -16,8 +16,17 @@
 
 /* The counters worth a look under nesting, as KVM names them. */
 static const char *const wanted[] = {
-	"exits",	  "hvc_exit_stat", "wfi_exit_stat", "mmio_exit_kernel",
-	"mmio_exit_user", "signal_exits",  "halt_wakeup",
+	"exits",
+	"hvc_exit_stat",
+	"wfi_exit_stat",
+	"mmio_exit_kernel",
+	"mmio_exit_user",
+	"signal_exits",
+	"halt_wakeup",
+	/* Time a halted vCPU spun (ok: a wake-up came in time) or slept. */
+	"halt_poll_success_ns",
+	"halt_poll_fail_ns",
+	"halt_wait_ns",
 };
 
 static const char *short_name(const char *n)
@@ -29,6 +38,9 @@ static const char *short_name(const char *n)
 		{ "mmio_exit_user", "mmio_user" },
 		{ "signal_exits", "signal" },
 		{ "halt_wakeup", "wakeups" },
+		{ "halt_poll_success_ns", "poll_ok_ns" },
+		{ "halt_poll_fail_ns", "poll_fail_ns" },
+		{ "halt_wait_ns", "wait_ns" },
 	};
 	unsigned int i;
 

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KVM_STATS_MAX 8
+#define KVM_STATS_MAX 12
 
 struct kvm_stats {
 	int fd; /* -1: the kernel has no binary stats */

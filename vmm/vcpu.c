@@ -176,7 +176,7 @@ static void vcpu__report(struct vcpu *v)
 	uint64_t pstate = vcpu__get_reg(v, CORE_REG(regs.pstate));
 	unsigned int r;
 	uint64_t exits = 0;
-	char kvm[256];
+	char kvm[384];
 
 	for (r = 0; r < VCPU_EXIT_REASONS; r++)
 		exits += v->exits[r];
