@@ -7,7 +7,9 @@
 #   kernel/build-lean.sh --cached   -> the same if it is built, else
 #                                      status 1 (builds nothing)
 #
-# Environment: TURTLE_CACHE (default /var/cache/turtle), JOBS (default nproc).
+# Environment: TURTLE_CACHE (default /var/cache/turtle), JOBS (default nproc),
+# LEAN_EXTRA (more config fragments merged after lean.config, in order,
+# e.g. kernel/lean-nohz.config; the cached Image is keyed on all of them).
 # Use it with: make inception KERNEL=$(kernel/build-lean.sh)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,7 +22,17 @@ kver=$(readlink "$cache/kernel/current" 2>/dev/null || true)
 [ -n "$kver" ] || { log "no cached kernel: run make deps first"; exit 1; }
 series=$(echo "$kver" | cut -d. -f1,2)
 
-cfg_sum=$(sha256sum "$here/lean.config" | cut -c1-12)
+frags=("$here/lean.config")
+for f in ${LEAN_EXTRA:-}; do
+	[ -f "$f" ] || { log "LEAN_EXTRA: no file $f"; exit 1; }
+	frags+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")")
+done
+# lean.config alone keeps its old key, so existing caches stay valid.
+if [ ${#frags[@]} = 1 ]; then
+	cfg_sum=$(sha256sum "$here/lean.config" | cut -c1-12)
+else
+	cfg_sum=$(cat "${frags[@]}" | sha256sum | cut -c1-12)
+fi
 out=$cache/lean/$series-$cfg_sum
 if [ -f "$out/Image" ]; then
 	echo "$out/Image"
@@ -51,12 +63,14 @@ mk() { make -C "$src" O="$build" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- "$@
 t0=$(date +%s)
 log "configuring (allnoconfig + lean.config)"
 mk -s allnoconfig >/dev/null
-"$src/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" "$here/lean.config" >/dev/null
+"$src/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" "${frags[@]}" >/dev/null
 mk -s olddefconfig >/dev/null
-# Kconfig drops options whose dependencies are missing: check they stuck.
-missing=$(grep -E '^CONFIG_[A-Z0-9_]+=y' "$here/lean.config" | while read -r l; do
-	grep -qx "$l" "$build/.config" || echo "${l%=y}"
-done)
+# Kconfig drops options whose dependencies are missing: check they stuck
+# (each option as the last fragment that sets it says).
+missing=$(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | tac | awk -F= '!seen[$1]++' |
+	grep -E '=y$' | while read -r l; do
+		grep -qx "$l" "$build/.config" || echo "${l%=y}"
+	done)
 if [ -n "$missing" ]; then
 	log "these options did not survive olddefconfig:" $missing
 	exit 1

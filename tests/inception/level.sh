@@ -25,7 +25,7 @@
 # turtle options for level n), cache (the shares' cache mode), cmd (the
 # user's test),
 # cmd-at (all: run cmd at every level; default: only the deepest), mem-Ln,
-# quiet (no -v --stats for the turtles).
+# quiet (no -v --stats for the turtles), nohz (the quiet CPU, below).
 # The test command runs with $LEVEL set to the level's number and /chain/bin
 # (turtle, and what CHAIN_BIN added) first on $PATH.
 this=$1
@@ -100,6 +100,24 @@ if [ "$this" -gt 0 ]; then
 	[ "$(cat /chain/cmd-at 2>/dev/null)" = all ] && user_cmd
 fi
 
+# /chain/nohz: a quiet CPU for the chain. Every level that runs a child
+# has 2 CPUs; CPU 1 runs nothing but the child's last vCPU thread and
+# takes no tick while it does (the lean kernel's NO_HZ_FULL, with
+# nohz_full=1 rcu_nocbs=1 on the levels' command lines), and everything
+# else (this script, turtle's main, device and FUSE threads, the child's
+# vCPU 0) stays on CPU 0. So the CPU-1 threads of all the levels form one
+# chain down to the deepest level's vCPU, which no level above it
+# interrupts with its own tick. The deepest level keeps 1 vCPU.
+pin=""
+if [ -f /chain/nohz ] && [ "$(nproc)" -ge 2 ]; then
+	taskset -p -c 0 $$ >/dev/null
+	pin=1
+fi
+# timer_irqs: this level's timer interrupts per CPU so far (arch_timer).
+timer_irqs() {
+	echo "L$this timer interrupts per CPU: $(grep -m1 arch_timer /proc/interrupts | tr -s ' ')"
+}
+
 kernel=/chain/Image
 [ -f /chain/Image-L$next ] && kernel=/chain/Image-L$next
 extra=$(cat /chain/cmdline-L$next 2>/dev/null)
@@ -164,10 +182,33 @@ fi
 # unless /chain/quiet says not to (make run).
 verbose="--stats -v"
 [ -f /chain/quiet ] && verbose=
+cpus=""
+if [ -f /chain/nohz ] && [ "$next" -lt "$last" ]; then
+	cpus="--cpus 2"
+	extra="nohz_full=1 rcu_nocbs=1 irqaffinity=0 $extra"
+fi
 /chain/bin/turtle run --kernel "$kernel" --initrd $initrd --mem "$mem" \
-	$nested $share --console-prefix "[L$next] " $verbose $targs \
+	$nested $share --console-prefix "[L$next] " $verbose $cpus $targs \
 	--cmdline "console=ttyAMA0 quiet panic=-1 $kvmmode $extra $init" &
 pid=$!
+if [ -n "$pin" ]; then
+	# Pin the child's last vCPU thread on CPU 1 once turtle has made it
+	# (after it has read the child's kernel, which takes minutes deep down).
+	vcpu=vcpu0
+	[ -n "$cpus" ] && vcpu=vcpu1
+	(
+		while kill -0 $pid 2>/dev/null; do
+			for t in /proc/$pid/task/*; do
+				[ "$(cat $t/comm 2>/dev/null)" = $vcpu ] || continue
+				taskset -p -c 1 "${t##*/}" >/dev/null &&
+					echo "L$this pinned the $vcpu thread of L$next on CPU 1"
+				timer_irqs
+				exit 0
+			done
+			sleep 1
+		done
+	) &
+fi
 # Every few minutes, have turtle say where the next level's vCPU is, so a
 # level that seems stuck shows whether it moves (SIGUSR1), and with
 # /chain/trace, what this level's KVM is doing.
@@ -175,6 +216,7 @@ every=$(cat /chain/report-every 2>/dev/null)
 (
 	while sleep "${every:-120}"; do
 		kill -USR1 $pid 2>/dev/null || exit 0
+		timer_irqs
 		[ -f /chain/trace ] && kvm_trace
 	done
 ) &

@@ -32,6 +32,11 @@
 #                         (retain_initrd) instead of the shared directory
 #   EL1_LAST=1            the deepest level at EL1 (it hosts nothing), and
 #                         the level above it with plain VHE KVM
+#   NOHZ=1                a quiet CPU: every level that runs a child gets
+#                         2 vCPUs and nohz_full=1, and runs its child's
+#                         vCPU thread alone on CPU 1 (level.sh); the lean
+#                         kernel is then built with kernel/lean-nohz.config
+#                         (Debian's has NO_HZ_FULL too)
 #   REPORT_EVERY=seconds  how often each turtle prints where its vCPU is
 #                         (default 120)
 #   QEMU_EXTRA="..."      QEMU options for the emulated host (default
@@ -55,6 +60,8 @@ esac
 # about half an hour just to read through three FUSE hops, and then boots
 # many times slower than the lean one: from three levels the default is
 # the lean kernel (README, "Inception").
+# NOHZ=1 needs full dynticks: the lean kernel with kernel/lean-nohz.config.
+[ "${NOHZ:-0}" != 1 ] || export LEAN_EXTRA=${LEAN_EXTRA:-$root/kernel/lean-nohz.config}
 kernel=${KERNEL:-}
 if [ "$kernel" = debian ] || { [ -z "$kernel" ] && [ "$levels" -lt 3 ]; }; then
 	kernel=$GUEST_KERNEL
@@ -90,6 +97,7 @@ done
 [ -z "${REPORT_EVERY:-}" ] || chain_file report-every "$REPORT_EVERY"
 [ -z "${CHAIN_CACHE:-}" ] || chain_file cache "$CHAIN_CACHE"
 [ "${TRACE:-0}" != 1 ] || chain_file trace ""
+[ "${NOHZ:-0}" != 1 ] || chain_file nohz ""
 [ "${VERBOSE:-1}" != 0 ] || chain_file quiet ""
 for f in ${CHAIN_BIN:-}; do
 	[ -f "$f" ] || { echo "inception: CHAIN_BIN: no file $f" >&2; exit 1; }
