@@ -5,7 +5,13 @@
  * (turtle run --exit-probe, devices/exit-probe.h), found in the device
  * tree and mapped through /dev/mem.
  *
- *   exitbench [--seconds S]
+ *   exitbench [--seconds S] [--direct]
+ *
+ * --direct: time the probe in the direct window instead (turtle run
+ * --direct-window, vmm/direct.h): the probe of the turtle at the top of the
+ * chain, which this guest's accesses reach without the levels in between.
+ * Every line's name then starts with "direct-" (EXIT direct-mmio-kernel,
+ * ..., EXIT direct-done).
  *
  * Four measurements, each repeated in batches of BATCH for S seconds
  * (default 0.5; at least 5 batches), reporting the median and mean time of
@@ -54,6 +60,8 @@
 #define MAX_BATCHES 100000
 #define PROBE_MAP_SIZE 4096
 
+static const char *pfx = ""; /* "direct-" with --direct */
+
 static const char *const dt_roots[] = { "/sys/firmware/devicetree/base",
 					"/proc/device-tree" };
 
@@ -65,8 +73,12 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-/* The probe's guest physical address, from its device tree node's reg. */
-static int find_probe(uint64_t *base)
+/*
+ * The probe's guest physical address, from the reg of the device tree node
+ * whose name starts with prefix ("exit-probe@", or "direct-window@", whose
+ * probe is at its offset 0).
+ */
+static int find_probe(const char *prefix, uint64_t *base)
 {
 	unsigned int i;
 
@@ -82,7 +94,7 @@ static int find_probe(uint64_t *base)
 			FILE *f;
 			size_t n;
 
-			if (strncmp(e->d_name, "exit-probe@", 11))
+			if (strncmp(e->d_name, prefix, strlen(prefix)))
 				continue;
 			snprintf(path, sizeof(path), "%s/%s/reg", dt_roots[i],
 				 e->d_name);
@@ -169,8 +181,8 @@ static uint64_t measure(const char *name, enum op op, volatile uint8_t *probe,
 		sum += lat[n++];
 	}
 	qsort(lat, n, sizeof(*lat), cmp_double);
-	printf("EXIT %s med_ns=%.0f avg_ns=%.0f ops=%u\n", name, lat[n / 2],
-	       sum / n, n * BATCH);
+	printf("EXIT %s%s med_ns=%.0f avg_ns=%.0f ops=%u\n", pfx, name,
+	       lat[n / 2], sum / n, n * BATCH);
 	fflush(stdout);
 	return (uint64_t)n * BATCH;
 }
@@ -187,26 +199,34 @@ int main(int argc, char **argv)
 {
 	uint64_t base, before, after, expected;
 	volatile uint8_t *probe;
+	const char *node = "exit-probe@";
 	double secs = 0.5;
 	double *lat;
 	char *end;
-	int fd;
+	int fd, i;
 
-	if (argc == 3 && !strcmp(argv[1], "--seconds")) {
-		secs = strtod(argv[2], &end);
-		if (*end || secs <= 0 || secs > 3600) {
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--direct")) {
+			node = "direct-window@";
+			pfx = "direct-";
+		} else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) {
+			secs = strtod(argv[++i], &end);
+			if (*end || secs <= 0 || secs > 3600) {
+				fprintf(stderr,
+					"exitbench: --seconds: '%s' is not a time from 0 to 3600\n",
+					argv[i]);
+				return 2;
+			}
+		} else {
 			fprintf(stderr,
-				"exitbench: --seconds: '%s' is not a time from 0 to 3600\n",
-				argv[2]);
+				"usage: exitbench [--seconds S] [--direct]\n");
 			return 2;
 		}
-	} else if (argc != 1) {
-		fprintf(stderr, "usage: exitbench [--seconds S]\n");
-		return 2;
 	}
-	if (find_probe(&base)) {
+	if (find_probe(node, &base)) {
 		fprintf(stderr,
-			"exitbench: no exit-probe node in the device tree (run the guest with turtle run --exit-probe)\n");
+			"exitbench: no %s node in the device tree (run the guest with turtle run %s)\n",
+			node, *pfx ? "--direct-window" : "--exit-probe");
 		return 1;
 	}
 	fd = open("/dev/mem", O_RDWR | O_SYNC | O_CLOEXEC);
@@ -232,8 +252,8 @@ int main(int argc, char **argv)
 	if (!lat)
 		return 1;
 
-	printf("EXIT info probe=0x%llx seconds=%g\n", (unsigned long long)base,
-	       secs);
+	printf("EXIT %sinfo probe=0x%llx seconds=%g\n", pfx,
+	       (unsigned long long)base, secs);
 	measure("syscall", OP_SYSCALL, probe, secs, lat);
 	before = probe_count(probe);
 	measure("mmio-kernel", OP_KERNEL, probe, secs, lat);
@@ -242,9 +262,9 @@ int main(int argc, char **argv)
 	after = probe_count(probe);
 	/* And two reads of probe_count(): before's high half, after's low. */
 	expected += 2;
-	printf("EXIT counted to_turtle=%llu expected=%llu\n",
+	printf("EXIT %scounted to_turtle=%llu expected=%llu\n", pfx,
 	       (unsigned long long)(after - before),
 	       (unsigned long long)expected);
-	printf("EXIT done\n");
+	printf("EXIT %sdone\n", pfx);
 	return after - before == expected ? 0 : 1;
 }
