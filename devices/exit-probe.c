@@ -5,6 +5,16 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+uint32_t exit_probe__sum(const volatile uint32_t *w, uint64_t n)
+{
+	uint32_t sum = 0;
+	uint64_t i;
+
+	for (i = 0; i < n; i++)
+		sum += w[i];
+	return sum;
+}
+
 static void exit_probe__read(void *dev, uint64_t offset, uint8_t *data,
 			     uint32_t len)
 {
@@ -18,6 +28,8 @@ static void exit_probe__read(void *dev, uint64_t offset, uint8_t *data,
 		val = count;
 	else if (offset == EXIT_PROBE_REG_COUNT + 4 && len == 4)
 		val = count >> 32;
+	else if (offset == EXIT_PROBE_REG_SUM && len == 4 && p->mem)
+		val = exit_probe__sum(p->mem, p->mem_words);
 	/* Guest byte order is little-endian, like every host turtle runs on. */
 	memset(data, 0, len);
 	memcpy(data, &val, len < sizeof(val) ? len : sizeof(val));
@@ -42,6 +54,8 @@ const struct mmio_ops exit_probe__mmio_ops = {
 int exit_probe__init(struct exit_probe *p)
 {
 	p->count = 0;
+	p->mem = NULL;
+	p->mem_words = 0;
 	p->kernel_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	return p->kernel_fd < 0 ? -1 : 0;
 }

@@ -14,6 +14,11 @@
  *            (KVM_IOEVENTFD) and resumes the guest without leaving the
  *            host kernel; the cost of a virtqueue kick. Other values
  *            reach turtle.
+ *   0x20  R  the 32-bit sum of the memory the probe was given to watch
+ *            (exit_probe.mem), as turtle sees it at the time of the read;
+ *            0 without any. The direct window's shared memory
+ *            (vmm/direct.h): did a write by a guest some levels down reach
+ *            the top turtle's memory?
  *
  * Every other access reads zeroes or is dropped, and counts as reaching
  * turtle, as it does.
@@ -30,12 +35,19 @@
 #define EXIT_PROBE_REG_COUNT 0x08
 #define EXIT_PROBE_REG_USER 0x10
 #define EXIT_PROBE_REG_KERNEL 0x18
+#define EXIT_PROBE_REG_SUM 0x20
 #define EXIT_PROBE_KERNEL_VALUE 1
 
 struct exit_probe {
 	uint64_t count; /* accesses that reached turtle (atomic) */
 	int kernel_fd;	/* the ioeventfd behind EXIT_PROBE_REG_KERNEL */
+	const volatile uint32_t
+		*mem; /* summed by EXIT_PROBE_REG_SUM, or NULL */
+	uint64_t mem_words;
 };
+
+/* The 32-bit sum of n little-endian words (the guest's byte order). */
+uint32_t exit_probe__sum(const volatile uint32_t *w, uint64_t n);
 
 extern const struct mmio_ops exit_probe__mmio_ops;
 

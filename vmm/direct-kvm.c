@@ -16,15 +16,28 @@
 static struct exit_probe probe = { .kernel_fd = -1 };
 static int serving;
 
-static int direct__serve(struct vm *vm)
+static int direct__serve(struct vm *vm, unsigned int slot)
 {
 	uint64_t base = DIRECT_WINDOW_BASE + DIRECT_PROBE_OFFSET;
+	void *mem;
 
 	if (exit_probe__init(&probe)) {
 		pr_err("--direct-window: eventfd: %s", strerror(errno));
 		return -1;
 	}
 	serving = 1;
+	mem = mmap(NULL, DIRECT_MEM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
+		pr_err("--direct-window: the shared memory: %s",
+		       strerror(errno));
+		return -1;
+	}
+	if (vm__memory_region(vm, slot, DIRECT_WINDOW_BASE + DIRECT_MEM_OFFSET,
+			      DIRECT_MEM_SIZE, mem, 0))
+		return -1;
+	probe.mem = mem;
+	probe.mem_words = DIRECT_MEM_SIZE / sizeof(uint32_t);
 	if (mmio__register(&vm->bus, base, DIRECT_PROBE_SIZE,
 			   &exit_probe__mmio_ops, &probe, "direct-probe"))
 		return -1;
@@ -86,7 +99,7 @@ int direct__attach(struct vm *vm, enum direct_mode mode, unsigned int slot)
 {
 	switch (mode) {
 	case DIRECT_SERVE:
-		return direct__serve(vm);
+		return direct__serve(vm, slot);
 	case DIRECT_PASS:
 		return direct__pass(vm, slot);
 	default:

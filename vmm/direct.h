@@ -27,8 +27,15 @@
  * machine's device tree has a window, otherwise serve).
  *
  * Window layout (offsets from DIRECT_WINDOW_BASE):
- *   0x0000  an exit probe (devices/exit-probe.h): exitbench --direct
- *   0x1000- nothing yet: reads zeroes, writes are dropped (at the top)
+ *   0x0000  an exit probe (devices/exit-probe.h): exitbench --direct;
+ *           its 0x20 reads the sum of the shared memory below as the top
+ *           turtle sees it
+ *   0x1000  nothing: reads zeroes, writes are dropped (at the top)
+ *   0x8000  32 KiB of shared memory: at the top a memory slot of the top
+ *           turtle's own memory. An experiment for the data path: every
+ *           level below maps it through /dev/mem, which gives a
+ *           non-cacheable mapping, so each level's KVM maps it as device
+ *           memory into the next (docs/direct-path.md)
  */
 #ifndef TURTLE_VMM_DIRECT_H
 #define TURTLE_VMM_DIRECT_H
@@ -39,6 +46,8 @@
 #define DIRECT_COMPATIBLE "turtle,direct-window"
 #define DIRECT_PROBE_OFFSET 0x0
 #define DIRECT_PROBE_SIZE 0x1000ULL
+#define DIRECT_MEM_OFFSET 0x8000ULL
+#define DIRECT_MEM_SIZE 0x8000ULL
 #define DIRECT_DT_ROOT "/sys/firmware/devicetree/base"
 
 enum direct_mode {

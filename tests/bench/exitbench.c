@@ -11,7 +11,18 @@
  * --direct-window, vmm/direct.h): the probe of the turtle at the top of the
  * chain, which this guest's accesses reach without the levels in between.
  * Every line's name then starts with "direct-" (EXIT direct-mmio-kernel,
- * ..., EXIT direct-done).
+ * ..., EXIT direct-done). Then it tries the window's shared memory (at
+ * 0x8000, 32 KiB of the top turtle's memory): whether what this guest
+ * writes is what the top turtle reads (the probe's sum register), what 4
+ * KiB of stores and of loads cost there and in this guest's own RAM, and
+ * whether an unaligned load works there (device memory faults it):
+ *
+ *   EXIT direct-mem coherent=0|1 sum=N top_sum=N
+ *   EXIT direct-mem-write med_ns=N ...    (4 KiB of 8-byte stores)
+ *   EXIT direct-mem-read med_ns=N ...     (4 KiB of 8-byte loads)
+ *   EXIT direct-ram-write med_ns=N ...    (the same in this guest's RAM)
+ *   EXIT direct-ram-read med_ns=N ...
+ *   EXIT direct-mem unaligned=ok|signal-N
  *
  * Four measurements, each repeated in batches of BATCH for S seconds
  * (default 0.5; at least 5 batches), reporting the median and mean time of
@@ -49,7 +60,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,6 +72,10 @@
 #define MIN_BATCHES 5
 #define MAX_BATCHES 100000
 #define PROBE_MAP_SIZE 4096
+#define WINDOW_MAP_SIZE 0x10000 /* vmm/direct.h */
+#define WINDOW_MEM_OFFSET 0x8000
+#define WINDOW_MEM_SIZE 0x8000
+#define MEM_OP_BYTES 4096
 
 static const char *pfx = ""; /* "direct-" with --direct */
 
@@ -133,7 +150,22 @@ static inline uint32_t mmio_read32(volatile void *addr)
 	return val;
 }
 
-enum op { OP_SYSCALL, OP_KERNEL, OP_USER, OP_READ };
+enum op { OP_SYSCALL, OP_KERNEL, OP_USER, OP_READ, OP_MEMW, OP_MEMR };
+
+/* Aligned 8-byte stores or loads over MEM_OP_BYTES at p. */
+static void mem_op(volatile uint64_t *p, int write)
+{
+	uint64_t sink = 0;
+	unsigned int i;
+
+	for (i = 0; i < MEM_OP_BYTES / 8; i++) {
+		if (write)
+			p[i] = i;
+		else
+			sink += p[i];
+	}
+	asm volatile("" : : "r"(sink));
+}
 
 static void run_batch(enum op op, volatile uint8_t *probe)
 {
@@ -141,6 +173,10 @@ static void run_batch(enum op op, volatile uint8_t *probe)
 
 	for (i = 0; i < BATCH; i++) {
 		switch (op) {
+		case OP_MEMW:
+		case OP_MEMR:
+			mem_op((volatile uint64_t *)probe, op == OP_MEMW);
+			break;
 		case OP_SYSCALL:
 			getppid();
 			break;
@@ -195,6 +231,52 @@ static uint64_t probe_count(volatile uint8_t *probe)
 			    << 32;
 }
 
+/*
+ * The window's shared memory: coherence with the top turtle, the cost of
+ * stores and loads against this guest's RAM, an unaligned load.
+ */
+static void direct_mem(volatile uint8_t *win, double secs, double *lat)
+{
+	volatile uint32_t *w = (volatile uint32_t *)(win + WINDOW_MEM_OFFSET);
+	uint32_t sum = 0, top;
+	static uint64_t ram[MEM_OP_BYTES / 8];
+	unsigned int i;
+	int status;
+	pid_t pid;
+
+	for (i = 0; i < WINDOW_MEM_SIZE / 4; i++) {
+		w[i] = i * 2654435761u + (uint32_t)getpid();
+		sum += i * 2654435761u + (uint32_t)getpid();
+	}
+	top = mmio_read32(win + EXIT_PROBE_REG_SUM);
+	printf("EXIT direct-mem coherent=%d sum=%u top_sum=%u\n", sum == top,
+	       sum, top);
+	fflush(stdout);
+	measure("mem-write", OP_MEMW, win + WINDOW_MEM_OFFSET, secs, lat);
+	measure("mem-read", OP_MEMR, win + WINDOW_MEM_OFFSET, secs, lat);
+	measure("ram-write", OP_MEMW, (volatile uint8_t *)ram, secs, lat);
+	measure("ram-read", OP_MEMR, (volatile uint8_t *)ram, secs, lat);
+	/* Device memory takes no unaligned access: try it in a child. */
+	pid = fork();
+	if (pid == 0) {
+		uint64_t v;
+
+		asm volatile("ldr %0, [%1]"
+			     : "=r"(v)
+			     : "r"(win + WINDOW_MEM_OFFSET + 1)
+			     : "memory");
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		printf("EXIT direct-mem unaligned=unknown\n");
+	else if (WIFSIGNALED(status))
+		printf("EXIT direct-mem unaligned=signal-%d\n",
+		       WTERMSIG(status));
+	else
+		printf("EXIT direct-mem unaligned=ok\n");
+	fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t base, before, after, expected;
@@ -236,8 +318,8 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
-	probe = mmap(NULL, PROBE_MAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		     fd, (off_t)base);
+	probe = mmap(NULL, *pfx ? WINDOW_MAP_SIZE : PROBE_MAP_SIZE,
+		     PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)base);
 	if (probe == MAP_FAILED) {
 		fprintf(stderr, "exitbench: mapping the probe at 0x%llx: %s\n",
 			(unsigned long long)base, strerror(errno));
@@ -265,6 +347,8 @@ int main(int argc, char **argv)
 	printf("EXIT %scounted to_turtle=%llu expected=%llu\n", pfx,
 	       (unsigned long long)(after - before),
 	       (unsigned long long)expected);
+	if (*pfx)
+		direct_mem(probe, secs, lat);
 	printf("EXIT %sdone\n", pfx);
 	return after - before == expected ? 0 : 1;
 }

@@ -90,6 +90,24 @@ START_TEST(test_exit_probe_exit_closes_its_eventfd)
 }
 END_TEST
 
+START_TEST(test_exit_probe_sums_watched_memory)
+{
+	uint32_t mem[4] = { 1, 2, 0xfffffffe, 40 };
+	struct exit_probe p;
+
+	ck_assert_int_eq(exit_probe__init(&p), 0);
+	/* Nothing to watch: the register reads 0. */
+	ck_assert_uint_eq(rd(&p, EXIT_PROBE_REG_SUM, 4), 0);
+	p.mem = mem;
+	p.mem_words = 4;
+	ck_assert_uint_eq(rd(&p, EXIT_PROBE_REG_SUM, 4), 41); /* wraps */
+	/* Read at the time of the access: a later write is seen. */
+	mem[3] = 41;
+	ck_assert_uint_eq(rd(&p, EXIT_PROBE_REG_SUM, 4), 42);
+	exit_probe__exit(&p);
+}
+END_TEST
+
 Suite *exit_probe_suite(void)
 {
 	Suite *s = suite_create("exit_probe");
@@ -100,6 +118,7 @@ Suite *exit_probe_suite(void)
 	tcase_add_test(tc, test_exit_probe_count_high_half);
 	tcase_add_test(tc, test_exit_probe_other_reads_are_zero);
 	tcase_add_test(tc, test_exit_probe_exit_closes_its_eventfd);
+	tcase_add_test(tc, test_exit_probe_sums_watched_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }
