@@ -163,7 +163,8 @@ static int exit_probe_attach(struct vm *vm)
 			     EXIT_PROBE_KERNEL_VALUE, probe.kernel_fd);
 }
 
-#define DIRECT_SLOT 2 /* memory slots 0 and 1: RAM, virtio registers */
+/* Memory slots 0 to 2: RAM, virtio registers, stolen time (vcpu-features.c). */
+#define DIRECT_SLOT 3
 
 /* --direct-window: auto becomes pass when this machine has a window. */
 static int direct_attach(struct vm *vm, enum direct_mode mode)

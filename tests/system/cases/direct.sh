@@ -1,0 +1,44 @@
+#!/bin/sh
+# The direct window (--direct-window, vmm/direct.h): turtle here serves it
+# to an L1 at EL2, turtle in L1 passes it on to an L2, and exitbench in L2
+# times the window's exit probe. Every one of L2's accesses must reach
+# this turtle (its count matches exitbench's, and the probe counted them)
+# and none of them the turtle in L1; what L2 writes to the window's shared
+# memory must be what this turtle reads. And --direct-window=pass, where
+# there is no window to pass (here), is refused with a clear message.
+. /tests/lib.sh
+
+run_turtle /tmp/out 60 run --kernel /guest/Image --direct-window=pass
+if [ "$RC" = 1 ] && has "this machine has no direct window" /tmp/out; then
+	pass direct-pass-needs-window
+else
+	fail direct-pass-needs-window "turtle exited $RC: $(tail -n 2 /tmp/out | tr '\n' ';')"
+fi
+
+run_turtle /tmp/out 1800 run -v --stats --kernel $GUEST_KERNEL \
+	--initrd $GUEST_INITRD --mem 768 --nested --direct-window \
+	--share /guest,tag=boot,ro,cache=always \
+	--cmdline "$GUEST_CMDLINE -- /tests/direct-l1.sh"
+tr -d '\r' </tmp/out | sed 's/^[0-9.]* //' >/tmp/o
+counted=$(sed -n 's/^L2-EXIT direct-counted to_turtle=\([0-9]*\) expected=\([0-9]*\)$/\1 \2/p' /tmp/o)
+top=$(sed -n 's/^turtle: stats: direct window: \([0-9]*\) accesses.*/\1/p' /tmp/o | head -n 1)
+l1=$(grep "^turtle: stats: direct window" /tmp/o | sed -n 2p)
+kick=$(sed -n 's/^L2-EXIT direct-mmio-kernel med_ns=\([0-9]*\).*/\1/p' /tmp/o)
+if ! has "DIRECT-L2-TURTLE rc=0" /tmp/o; then
+	fail direct-l2 "L2's turtle: $(grep -m1 'DIRECT-L\|direct-window' /tmp/o || echo no marker)"
+elif ! has "L2-EXIT direct-done" /tmp/o; then
+	fail direct-l2 "exitbench --direct did not finish in L2: $(grep 'L2-exitbench\|L2-EXIT' /tmp/o | tail -n 2 | tr '\n' ';')"
+elif [ -z "$counted" ] || [ "${counted% *}" != "${counted#* }" ]; then
+	fail direct-l2 "the top turtle's probe counted '${counted:-nothing}' (to_turtle expected)"
+elif [ -z "$top" ] || [ "$top" -lt "${counted% *}" ]; then
+	fail direct-l2 "this turtle's probe counted ${top:-nothing}, exitbench made ${counted% *} accesses"
+elif [ -n "$l1" ]; then
+	fail direct-l2 "L1's turtle served a window itself: $l1"
+else
+	pass direct-l2 "${counted% *} accesses reached this turtle, an exit to KVM ${kick} ns at L2"
+fi
+if has "L2-EXIT direct-mem coherent=1" /tmp/o; then
+	pass direct-l2-memory "$(grep -m1 'L2-EXIT direct-mem unaligned' /tmp/o | sed 's/^L2-EXIT direct-mem //')"
+else
+	fail direct-l2-memory "$(grep -m1 'L2-EXIT direct-mem ' /tmp/o || echo no coherence line)"
+fi
