@@ -39,11 +39,17 @@ static void exit_probe__write(void *dev, uint64_t offset, const uint8_t *data,
 			      uint32_t len)
 {
 	struct exit_probe *p = dev;
+	volatile uint32_t *mem = (volatile uint32_t *)p->mem;
 
-	(void)offset;
 	(void)data;
 	(void)len;
 	__atomic_add_fetch(&p->count, 1, __ATOMIC_RELAXED);
+	if (offset == EXIT_PROBE_REG_ECHO && mem && p->mem_words >= 2) {
+		uint32_t req = mem[0];
+
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		mem[1] = req + 1;
+	}
 }
 
 const struct mmio_ops exit_probe__mmio_ops = {

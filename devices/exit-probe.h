@@ -19,6 +19,11 @@
  *            0 without any. The direct window's shared memory
  *            (vmm/direct.h): did a write by a guest some levels down reach
  *            the top turtle's memory?
+ *   0x28  W  anything: a request and its reply through that memory,
+ *            served within the exit: turtle reads word 0 and writes word
+ *            0 + 1 to word 1 before the guest resumes (nothing without
+ *            memory). The smallest synchronous direct request: no
+ *            interrupt needed.
  *
  * Every other access reads zeroes or is dropped, and counts as reaching
  * turtle, as it does.
@@ -36,6 +41,7 @@
 #define EXIT_PROBE_REG_USER 0x10
 #define EXIT_PROBE_REG_KERNEL 0x18
 #define EXIT_PROBE_REG_SUM 0x20
+#define EXIT_PROBE_REG_ECHO 0x28
 #define EXIT_PROBE_KERNEL_VALUE 1
 
 struct exit_probe {

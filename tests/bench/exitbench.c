@@ -23,6 +23,10 @@
  *   EXIT direct-ram-write med_ns=N ...    (the same in this guest's RAM)
  *   EXIT direct-ram-read med_ns=N ...
  *   EXIT direct-mem unaligned=ok|signal-N
+ *   EXIT direct-handshake med_ns=N ...    (a request in the shared
+ *        memory, a write to the probe's 0x28, the reply read back: the
+ *        top turtle serves it within the exit)
+ *   EXIT direct-mem handshake_errors=N    (replies that were not right)
  *
  * Four measurements, each repeated in batches of BATCH for S seconds
  * (default 0.5; at least 5 batches), reporting the median and mean time of
@@ -150,7 +154,30 @@ static inline uint32_t mmio_read32(volatile void *addr)
 	return val;
 }
 
-enum op { OP_SYSCALL, OP_KERNEL, OP_USER, OP_READ, OP_MEMW, OP_MEMR };
+enum op {
+	OP_SYSCALL,
+	OP_KERNEL,
+	OP_USER,
+	OP_READ,
+	OP_MEMW,
+	OP_MEMR,
+	OP_HANDSHAKE
+};
+
+static uint32_t hs_seq, hs_errors;
+
+/* One request and reply through the window (probe: the window's base). */
+static void handshake(volatile uint8_t *win)
+{
+	volatile uint32_t *m = (volatile uint32_t *)(win + WINDOW_MEM_OFFSET);
+
+	m[0] = ++hs_seq;
+	asm volatile("dmb sy" : : : "memory");
+	mmio_write32(win + EXIT_PROBE_REG_ECHO, 0);
+	asm volatile("dmb sy" : : : "memory");
+	if (m[1] != hs_seq + 1)
+		hs_errors++;
+}
 
 /* Aligned 8-byte stores or loads over MEM_OP_BYTES at p. */
 static void mem_op(volatile uint64_t *p, int write)
@@ -173,6 +200,9 @@ static void run_batch(enum op op, volatile uint8_t *probe)
 
 	for (i = 0; i < BATCH; i++) {
 		switch (op) {
+		case OP_HANDSHAKE:
+			handshake(probe);
+			break;
 		case OP_MEMW:
 		case OP_MEMR:
 			mem_op((volatile uint64_t *)probe, op == OP_MEMW);
@@ -256,6 +286,8 @@ static void direct_mem(volatile uint8_t *win, double secs, double *lat)
 	measure("mem-read", OP_MEMR, win + WINDOW_MEM_OFFSET, secs, lat);
 	measure("ram-write", OP_MEMW, (volatile uint8_t *)ram, secs, lat);
 	measure("ram-read", OP_MEMR, (volatile uint8_t *)ram, secs, lat);
+	measure("handshake", OP_HANDSHAKE, win, secs, lat);
+	printf("EXIT direct-mem handshake_errors=%u\n", hs_errors);
 	/* Device memory takes no unaligned access: try it in a child. */
 	pid = fork();
 	if (pid == 0) {

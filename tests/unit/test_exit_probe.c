@@ -108,6 +108,33 @@ START_TEST(test_exit_probe_sums_watched_memory)
 }
 END_TEST
 
+START_TEST(test_exit_probe_echo_replies_in_memory)
+{
+	uint32_t mem[4] = { 41, 0, 7, 7 };
+	struct exit_probe p;
+
+	ck_assert_int_eq(exit_probe__init(&p), 0);
+	/* Without memory the write is only counted. */
+	wr(&p, EXIT_PROBE_REG_ECHO, 0);
+	ck_assert_uint_eq(rd(&p, EXIT_PROBE_REG_COUNT, 8), 2);
+	p.mem = mem;
+	p.mem_words = 4;
+	wr(&p, EXIT_PROBE_REG_ECHO, 0);
+	ck_assert_uint_eq(mem[1], 42);
+	mem[0] = 0xffffffff; /* wraps */
+	wr(&p, EXIT_PROBE_REG_ECHO, 0);
+	ck_assert_uint_eq(mem[1], 0);
+	/* Only word 1 is written. */
+	ck_assert_uint_eq(mem[2], 7);
+	ck_assert_uint_eq(mem[3], 7);
+	/* Another register writes nothing. */
+	mem[0] = 5;
+	wr(&p, EXIT_PROBE_REG_USER, 0);
+	ck_assert_uint_eq(mem[1], 0);
+	exit_probe__exit(&p);
+}
+END_TEST
+
 Suite *exit_probe_suite(void)
 {
 	Suite *s = suite_create("exit_probe");
@@ -119,6 +146,7 @@ Suite *exit_probe_suite(void)
 	tcase_add_test(tc, test_exit_probe_other_reads_are_zero);
 	tcase_add_test(tc, test_exit_probe_exit_closes_its_eventfd);
 	tcase_add_test(tc, test_exit_probe_sums_watched_memory);
+	tcase_add_test(tc, test_exit_probe_echo_replies_in_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,7 +4,8 @@
 # times the window's exit probe. Every one of L2's accesses must reach
 # this turtle (its count matches exitbench's, and the probe counted them)
 # and none of them the turtle in L1; what L2 writes to the window's shared
-# memory must be what this turtle reads. And --direct-window=pass, where
+# memory must be what this turtle reads, and a request written there must
+# get its reply within the exit that announces it. And --direct-window=pass, where
 # there is no window to pass (here), is refused with a clear message.
 . /tests/lib.sh
 
@@ -37,8 +38,10 @@ elif [ -n "$l1" ]; then
 else
 	pass direct-l2 "${counted% *} accesses reached this turtle, an exit to KVM ${kick} ns at L2"
 fi
-if has "L2-EXIT direct-mem coherent=1" /tmp/o; then
-	pass direct-l2-memory "$(grep -m1 'L2-EXIT direct-mem unaligned' /tmp/o | sed 's/^L2-EXIT direct-mem //')"
+hs=$(sed -n 's/^L2-EXIT direct-handshake med_ns=\([0-9]*\).*/\1/p' /tmp/o)
+if has "L2-EXIT direct-mem coherent=1" /tmp/o &&
+	has "L2-EXIT direct-mem handshake_errors=0" /tmp/o && [ -n "$hs" ]; then
+	pass direct-l2-memory "a request and its reply through the window's memory ${hs} ns, $(grep -m1 'L2-EXIT direct-mem unaligned' /tmp/o | sed 's/^L2-EXIT direct-mem //')"
 else
-	fail direct-l2-memory "$(grep -m1 'L2-EXIT direct-mem ' /tmp/o || echo no coherence line)"
+	fail direct-l2-memory "$(grep 'L2-EXIT direct-mem ' /tmp/o | tr '\n' ';' || echo no coherence line)"
 fi
