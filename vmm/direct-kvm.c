@@ -112,6 +112,11 @@ uint64_t direct__served_count(void)
 	return serving ? __atomic_load_n(&probe.count, __ATOMIC_RELAXED) : 0;
 }
 
+int direct__serving(void)
+{
+	return serving;
+}
+
 void direct__detach(void)
 {
 	if (serving)

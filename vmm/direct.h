@@ -94,6 +94,8 @@ int direct__check(uint64_t base, uint64_t size, uint64_t page_size, char *err);
 int direct__attach(struct vm *vm, enum direct_mode mode, unsigned int slot);
 /* Accesses that reached the served window's probe (0 unless serving). */
 uint64_t direct__served_count(void);
+/* Does this turtle serve a window (the top of the chain)? */
+int direct__serving(void);
 void direct__detach(void);
 
 #endif

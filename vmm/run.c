@@ -666,7 +666,7 @@ int turtle__run(const struct run_opts *o)
 		virtio__report_all();
 		shares__report_all();
 	}
-	if (o->stats && o->direct)
+	if (o->stats && direct__serving())
 		pr_info("stats: direct window: %llu accesses reached this turtle's probe",
 			(unsigned long long)direct__served_count());
 	vm__destroy(&vm);
