@@ -39,6 +39,8 @@ struct fdt_params {
 
 	uint64_t direct_base; /* 0: no direct window (vmm/direct.h) */
 	uint64_t direct_size;
+	uint64_t direct_pool_base; /* 0: no direct pool */
+	uint64_t direct_pool_size;
 
 	const char *bootargs;
 	uint64_t initrd_start, initrd_end; /* both 0: no initrd */

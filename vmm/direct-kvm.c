@@ -14,7 +14,72 @@
 #include "vm.h"
 
 static struct exit_probe probe = { .kernel_fd = -1 };
-static int serving;
+static int serving, pool_given;
+
+#define POOL_SLOT_OFFSET 1 /* the pool's slot: the window's + 1 */
+#define PAGEMAP_PRESENT (1ULL << 63)
+#define PAGEMAP_PFN_MASK ((1ULL << 55) - 1)
+
+/*
+ * The pool (direct.h): 64 KiB of this turtle's memory, pinned, given to
+ * the guest at DIRECT_POOL_BASE, each page's physical address published
+ * to the window's registers at win. 0, or -1 with a message (the window
+ * still works without it).
+ */
+static int direct__pool(struct vm *vm, unsigned int slot, volatile uint8_t *win)
+{
+	uint64_t entry, i, page = EXIT_PROBE_POOL_PAGE;
+	uint8_t *mem;
+	int fd;
+
+	if (sysconf(_SC_PAGESIZE) != (long)page) {
+		pr_debug("direct pool: only on hosts with 4 KiB pages");
+		return -1;
+	}
+	mem = mmap(NULL, DIRECT_POOL_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		return -1;
+	/* No huge page may replace these pages behind the published table. */
+	madvise(mem, DIRECT_POOL_SIZE, MADV_NOHUGEPAGE);
+	memset(mem, 0, DIRECT_POOL_SIZE);
+	if (mlock(mem, DIRECT_POOL_SIZE)) {
+		pr_err("direct pool: mlock: %s", strerror(errno));
+		return -1;
+	}
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pr_err("direct pool: /proc/self/pagemap: %s", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < DIRECT_POOL_SIZE / page; i++) {
+		uint64_t pa;
+
+		if (pread(fd, &entry, sizeof(entry),
+			  (off_t)(((uintptr_t)mem / page + i) * 8)) !=
+			    sizeof(entry) ||
+		    !(entry & PAGEMAP_PRESENT) || !(entry & PAGEMAP_PFN_MASK)) {
+			pr_err("direct pool: no physical address for page %llu (pagemap shows frame numbers only to CAP_SYS_ADMIN)",
+			       (unsigned long long)i);
+			close(fd);
+			return -1;
+		}
+		pa = (entry & PAGEMAP_PFN_MASK) * page;
+		*(volatile uint32_t *)(win + EXIT_PROBE_REG_POOL_LO) =
+			(uint32_t)pa;
+		*(volatile uint32_t *)(win + EXIT_PROBE_REG_POOL_HI) =
+			(uint32_t)(pa >> 32);
+	}
+	close(fd);
+	if (vm__memory_region(vm, slot + POOL_SLOT_OFFSET, DIRECT_POOL_BASE,
+			      DIRECT_POOL_SIZE, mem, 0))
+		return -1;
+	pool_given = 1;
+	pr_debug(
+		"direct pool: 64 KiB of this turtle's memory at 0x%llx, its pages published to the window",
+		DIRECT_POOL_BASE);
+	return 0;
+}
 
 static int direct__serve(struct vm *vm, unsigned int slot)
 {
@@ -37,6 +102,7 @@ static int direct__serve(struct vm *vm, unsigned int slot)
 			      DIRECT_MEM_SIZE, mem, 0))
 		return -1;
 	probe.mem = mem;
+	probe.ram = &vm->mem;
 	probe.mem_words = DIRECT_MEM_SIZE / sizeof(uint32_t);
 	if (mmio__register(&vm->bus, base, DIRECT_PROBE_SIZE,
 			   &exit_probe__mmio_ops, &probe, "direct-probe"))
@@ -92,6 +158,8 @@ static int direct__pass(struct vm *vm, unsigned int slot)
 	pr_debug(
 		"direct window: the parent's 0x%llx+0x%llx passed on as slot %u",
 		(unsigned long long)base, (unsigned long long)size, slot);
+	if (direct__pool(vm, slot, hva))
+		pr_debug("direct pool: none (the window works without it)");
 	return 0;
 }
 
@@ -110,6 +178,11 @@ int direct__attach(struct vm *vm, enum direct_mode mode, unsigned int slot)
 uint64_t direct__served_count(void)
 {
 	return serving ? __atomic_load_n(&probe.count, __ATOMIC_RELAXED) : 0;
+}
+
+int direct__has_pool(void)
+{
+	return pool_given;
 }
 
 int direct__serving(void)

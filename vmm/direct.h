@@ -36,6 +36,15 @@
  *           level below maps it through /dev/mem, which gives a
  *           non-cacheable mapping, so each level's KVM maps it as device
  *           memory into the next (docs/direct-path.md)
+ *
+ * The pool (an experiment for the data path, only in pass mode): the
+ * passing turtle also gives its guest 64 KiB of its own RAM at
+ * DIRECT_POOL_BASE ("turtle,direct-pool" in the guest's device tree),
+ * pinned (mlock, no huge pages), and writes the physical address of each
+ * of its 4 KiB pages to the window's pool registers (exit-probe.h,
+ * 0x30-0x3c). The turtle at the top, for which those are addresses of its
+ * guest's RAM, can then read what the guest below writes there. Only the
+ * first 16 pages published are kept: in a deeper chain, L1's.
  */
 #ifndef TURTLE_VMM_DIRECT_H
 #define TURTLE_VMM_DIRECT_H
@@ -94,6 +103,8 @@ int direct__check(uint64_t base, uint64_t size, uint64_t page_size, char *err);
 int direct__attach(struct vm *vm, enum direct_mode mode, unsigned int slot);
 /* Accesses that reached the served window's probe (0 unless serving). */
 uint64_t direct__served_count(void);
+/* Did pass mode give the guest a pool at DIRECT_POOL_BASE? */
+int direct__has_pool(void);
 /* Does this turtle serve a window (the top of the chain)? */
 int direct__serving(void);
 void direct__detach(void);

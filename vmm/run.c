@@ -443,6 +443,8 @@ static int build_fdt(struct vm *vm, const struct run_opts *o,
 		.exit_probe_size = EXIT_PROBE_SIZE,
 		.direct_base = o->direct ? DIRECT_WINDOW_BASE : 0,
 		.direct_size = DIRECT_WINDOW_SIZE,
+		.direct_pool_base = direct__has_pool() ? DIRECT_POOL_BASE : 0,
+		.direct_pool_size = DIRECT_POOL_SIZE,
 		.pmu = !!(vm->features.on & CPU_FEAT_PMU),
 		.pmu_ppi = PPI_PMU,
 	};

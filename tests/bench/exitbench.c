@@ -28,6 +28,14 @@
  *        top turtle serves it within the exit)
  *   EXIT direct-mem handshake_errors=N    (replies that were not right)
  *
+ * And when the turtle that runs this guest gave it a pool of its own RAM
+ * ("turtle,direct-pool", vmm/direct.h), whether what this guest writes
+ * there is what the top turtle reads through the pages the pool's turtle
+ * published, and what 4 KiB of stores cost there:
+ *
+ *   EXIT direct-pool coherent=0|1 pages=N sum=N top_sum=N   (or none)
+ *   EXIT direct-pool-write med_ns=N ...
+ *
  * Four measurements, each repeated in batches of BATCH for S seconds
  * (default 0.5; at least 5 batches), reporting the median and mean time of
  * one operation:
@@ -265,7 +273,45 @@ static uint64_t probe_count(volatile uint8_t *probe)
  * The window's shared memory: coherence with the top turtle, the cost of
  * stores and loads against this guest's RAM, an unaligned load.
  */
-static void direct_mem(volatile uint8_t *win, double secs, double *lat)
+#define POOL_MAP_SIZE 0x10000 /* DIRECT_POOL_SIZE */
+
+/* The pool from the level above's RAM, seen from the top turtle. */
+static void direct_pool(volatile uint8_t *win, int fd, double secs, double *lat)
+{
+	volatile uint32_t *w;
+	uint32_t sum = 0, top, pages;
+	uint64_t base;
+	unsigned int i;
+	void *m;
+
+	if (find_probe("direct-pool@", &base)) {
+		printf("EXIT direct-pool none\n");
+		return;
+	}
+	m = mmap(NULL, POOL_MAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 (off_t)base);
+	if (m == MAP_FAILED) {
+		printf("EXIT direct-pool none (mapping 0x%llx: %s)\n",
+		       (unsigned long long)base, strerror(errno));
+		return;
+	}
+	w = m;
+	for (i = 0; i < POOL_MAP_SIZE / 4; i++) {
+		w[i] = i * 40503u + (uint32_t)getpid();
+		sum += i * 40503u + (uint32_t)getpid();
+	}
+	asm volatile("dmb sy" : : : "memory");
+	top = mmio_read32(win + EXIT_PROBE_REG_POOL_SUM);
+	pages = mmio_read32(win + EXIT_PROBE_REG_POOL_PAGES);
+	printf("EXIT direct-pool coherent=%d pages=%u sum=%u top_sum=%u\n",
+	       sum == top && pages == POOL_MAP_SIZE / EXIT_PROBE_POOL_PAGE,
+	       pages, sum, top);
+	fflush(stdout);
+	measure("pool-write", OP_MEMW, m, secs, lat);
+	munmap(m, POOL_MAP_SIZE);
+}
+
+static void direct_mem(volatile uint8_t *win, int fd, double secs, double *lat)
 {
 	volatile uint32_t *w = (volatile uint32_t *)(win + WINDOW_MEM_OFFSET);
 	uint32_t sum = 0, top;
@@ -288,6 +334,7 @@ static void direct_mem(volatile uint8_t *win, double secs, double *lat)
 	measure("ram-read", OP_MEMR, (volatile uint8_t *)ram, secs, lat);
 	measure("handshake", OP_HANDSHAKE, win, secs, lat);
 	printf("EXIT direct-mem handshake_errors=%u\n", hs_errors);
+	direct_pool(win, fd, secs, lat);
 	/* Device memory takes no unaligned access: try it in a child. */
 	pid = fork();
 	if (pid == 0) {
@@ -380,7 +427,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)(after - before),
 	       (unsigned long long)expected);
 	if (*pfx)
-		direct_mem(probe, secs, lat);
+		direct_mem(probe, fd, secs, lat);
 	printf("EXIT %sdone\n", pfx);
 	return after - before == expected ? 0 : 1;
 }

@@ -5,7 +5,9 @@
 # this turtle (its count matches exitbench's, and the probe counted them)
 # and none of them the turtle in L1; what L2 writes to the window's shared
 # memory must be what this turtle reads, and a request written there must
-# get its reply within the exit that announces it. And --direct-window=pass, where
+# get its reply within the exit that announces it. The pool: what L2
+# writes to the 64 KiB of L1's RAM that L1's turtle gave it, this turtle
+# reads through the pages L1's turtle published. And --direct-window=pass, where
 # there is no window to pass (here), is refused with a clear message.
 . /tests/lib.sh
 
@@ -45,3 +47,8 @@ if has "L2-EXIT direct-mem coherent=1" /tmp/o &&
 else
 	fail direct-l2-memory "$(grep 'L2-EXIT direct-mem ' /tmp/o | tr '\n' ';' || echo no coherence line)"
 fi
+pool=$(grep -m1 '^L2-EXIT direct-pool ' /tmp/o | sed 's/^L2-EXIT direct-pool //')
+case "$pool" in
+"coherent=1 pages=16 "*) pass direct-l2-pool "L1's RAM given to L2, read by this turtle: $(sed -n 's/^L2-EXIT direct-pool-write med_ns=\([0-9]*\).*/4 KiB of stores \1 ns/p' /tmp/o)" ;;
+*) fail direct-l2-pool "'${pool:-no pool line}' ($(grep -m1 'direct pool' /tmp/o))" ;;
+esac
