@@ -387,7 +387,8 @@ int main(int argc, char **argv)
 	if (find_probe(node, &base)) {
 		fprintf(stderr,
 			"exitbench: no %s node in the device tree (run the guest with turtle run %s)\n",
-			node, *pfx ? "--direct-window" : "--exit-probe");
+			*pfx ? "direct-window" : "exit-probe",
+			*pfx ? "--direct-window" : "--exit-probe");
 		return 1;
 	}
 	fd = open("/dev/mem", O_RDWR | O_SYNC | O_CLOEXEC);
