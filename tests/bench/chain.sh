@@ -109,8 +109,10 @@ if [ "$direct" != 0 ]; then
 	row "direct: exit to KVM" direct-mmio-kernel med_ns
 	row "direct: write to turtle" direct-mmio-user med_ns
 	row "direct: read from turtle" direct-mmio-read med_ns
+	row "direct: request+reply" direct-handshake med_ns
 	echo "(direct: through the window that the emulated host's turtle serves and"
-	echo " each level passes on, --direct-window: no level in between takes the exit)"
+	echo " each level passes on, --direct-window: no level in between takes the exit;"
+	echo " request+reply: a request in the window's memory answered within the exit)"
 fi
 echo
 [ "$fs" != 0 ] || echo "(BENCH_CHAIN_FS=0: no fsbench)"
