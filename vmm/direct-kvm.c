@@ -21,19 +21,47 @@ static int serving, pool_given;
 #define PAGEMAP_PFN_MASK ((1ULL << 55) - 1)
 
 /*
+ * The physical address of each of n pages at mem (this process's, present
+ * and pinned) from /proc/self/pagemap, into pa. 0, or -1 with a message.
+ */
+static int direct__phys(const uint8_t *mem, uint64_t n, uint64_t *pa)
+{
+	uint64_t entry, i, page = EXIT_PROBE_POOL_PAGE;
+	int fd, ret = 0;
+
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pr_info("direct pool: /proc/self/pagemap: %s", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n && !ret; i++) {
+		if (pread(fd, &entry, sizeof(entry),
+			  (off_t)(((uintptr_t)mem / page + i) * 8)) !=
+			    sizeof(entry) ||
+		    !(entry & PAGEMAP_PRESENT) || !(entry & PAGEMAP_PFN_MASK)) {
+			pr_info("direct pool: no physical address for page %llu (pagemap shows frame numbers only to CAP_SYS_ADMIN)",
+				(unsigned long long)i);
+			ret = -1;
+		}
+		pa[i] = (entry & PAGEMAP_PFN_MASK) * page;
+	}
+	close(fd);
+	return ret;
+}
+
+/*
  * The pool (direct.h): 64 KiB of this turtle's memory, pinned, given to
  * the guest at DIRECT_POOL_BASE, each page's physical address published
  * to the window's registers at win. 0, or -1 with a message (the window
- * still works without it).
+ * is passed on without it).
  */
 static int direct__pool(struct vm *vm, unsigned int slot, volatile uint8_t *win)
 {
-	uint64_t entry, i, page = EXIT_PROBE_POOL_PAGE;
+	uint64_t pa[DIRECT_POOL_SIZE / EXIT_PROBE_POOL_PAGE], i;
 	uint8_t *mem;
-	int fd;
 
-	if (sysconf(_SC_PAGESIZE) != (long)page) {
-		pr_debug("direct pool: only on hosts with 4 KiB pages");
+	if (sysconf(_SC_PAGESIZE) != EXIT_PROBE_POOL_PAGE) {
+		pr_info("direct pool: only on hosts with 4 KiB pages");
 		return -1;
 	}
 	mem = mmap(NULL, DIRECT_POOL_SIZE, PROT_READ | PROT_WRITE,
@@ -44,41 +72,28 @@ static int direct__pool(struct vm *vm, unsigned int slot, volatile uint8_t *win)
 	madvise(mem, DIRECT_POOL_SIZE, MADV_NOHUGEPAGE);
 	memset(mem, 0, DIRECT_POOL_SIZE);
 	if (mlock(mem, DIRECT_POOL_SIZE)) {
-		pr_err("direct pool: mlock: %s", strerror(errno));
-		return -1;
+		pr_info("direct pool: mlock: %s", strerror(errno));
+		goto fail;
 	}
-	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		pr_err("direct pool: /proc/self/pagemap: %s", strerror(errno));
-		return -1;
-	}
-	for (i = 0; i < DIRECT_POOL_SIZE / page; i++) {
-		uint64_t pa;
-
-		if (pread(fd, &entry, sizeof(entry),
-			  (off_t)(((uintptr_t)mem / page + i) * 8)) !=
-			    sizeof(entry) ||
-		    !(entry & PAGEMAP_PRESENT) || !(entry & PAGEMAP_PFN_MASK)) {
-			pr_err("direct pool: no physical address for page %llu (pagemap shows frame numbers only to CAP_SYS_ADMIN)",
-			       (unsigned long long)i);
-			close(fd);
-			return -1;
-		}
-		pa = (entry & PAGEMAP_PFN_MASK) * page;
-		*(volatile uint32_t *)(win + EXIT_PROBE_REG_POOL_LO) =
-			(uint32_t)pa;
-		*(volatile uint32_t *)(win + EXIT_PROBE_REG_POOL_HI) =
-			(uint32_t)(pa >> 32);
-	}
-	close(fd);
-	if (vm__memory_region(vm, slot + POOL_SLOT_OFFSET, DIRECT_POOL_BASE,
+	if (direct__phys(mem, DIRECT_POOL_SIZE / EXIT_PROBE_POOL_PAGE, pa) ||
+	    vm__memory_region(vm, slot + POOL_SLOT_OFFSET, DIRECT_POOL_BASE,
 			      DIRECT_POOL_SIZE, mem, 0))
-		return -1;
+		goto fail;
+	/* Published only once all is in place: never half a table. */
+	for (i = 0; i < DIRECT_POOL_SIZE / EXIT_PROBE_POOL_PAGE; i++) {
+		*(volatile uint32_t *)(win + EXIT_PROBE_REG_POOL_LO) =
+			(uint32_t)pa[i];
+		*(volatile uint32_t *)(win + EXIT_PROBE_REG_POOL_HI) =
+			(uint32_t)(pa[i] >> 32);
+	}
 	pool_given = 1;
 	pr_debug(
 		"direct pool: 64 KiB of this turtle's memory at 0x%llx, its pages published to the window",
 		DIRECT_POOL_BASE);
 	return 0;
+fail:
+	munmap(mem, DIRECT_POOL_SIZE);
+	return -1;
 }
 
 static int direct__serve(struct vm *vm, unsigned int slot)
@@ -159,7 +174,7 @@ static int direct__pass(struct vm *vm, unsigned int slot)
 		"direct window: the parent's 0x%llx+0x%llx passed on as slot %u",
 		(unsigned long long)base, (unsigned long long)size, slot);
 	if (direct__pool(vm, slot, hva))
-		pr_debug("direct pool: none (the window works without it)");
+		pr_info("direct pool: none; the window is passed on without it");
 	return 0;
 }
 
