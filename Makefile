@@ -31,7 +31,7 @@ CFLAGS  := -std=gnu11 -O2 -g $(WARN) -pthread -D_GNU_SOURCE \
 
 # Code that needs nothing arm64-specific: built natively for the unit tests.
 PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
-		 vmm/cli.c vmm/cpu-features.c vmm/escape.c \
+		 vmm/cli.c vmm/cpu-features.c vmm/escape.c vmm/direct.c \
 		 lib/log.c lib/mmio.c lib/thread.c devices/pl011.c \
 		 devices/exit-probe.c devices/pl031.c \
 		 virtio/virtqueue.c virtio/iov.c virtio/blk-req.c
@@ -59,7 +59,7 @@ FUSE_SRCS     := fuse-vsock/server.c fuse-vsock/inode.c \
 DEVICE_SRCS   += $(FUSE_SRCS)
 # Code that talks to arm64 KVM.
 KVM_SRCS      := vmm/main.c vmm/run.c vmm/vm.c vmm/vcpu.c vmm/kvm-stats.c \
-		 vmm/vcpu-features.c
+		 vmm/vcpu-features.c vmm/direct-kvm.c
 # turtle's confinement: its privileges, the mount namespace, the seccomp
 # filters (mechanism, one list per thread kind). Built for the native arch
 # too, where the unit tests load them.

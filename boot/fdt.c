@@ -243,6 +243,43 @@ fail:
 	return ret;
 }
 
+/*
+ * The direct window: "turtle,direct-window", which no driver claims, so
+ * that the guest's turtle may map it into its own guest (vmm/direct.h).
+ */
+static int node_direct(void *fdt, const struct fdt_params *p)
+{
+	char name[40];
+	int ret;
+
+	snprintf(name, sizeof(name), "direct-window@%llx",
+		 (unsigned long long)p->direct_base);
+	FDT_TRY(fdt_begin_node(fdt, name));
+	FDT_TRY(fdt_property_string(fdt, "compatible", "turtle,direct-window"));
+	FDT_TRY(prop_reg(fdt, p->direct_base, p->direct_size));
+	FDT_TRY(fdt_end_node(fdt));
+	return 0;
+fail:
+	return ret;
+}
+
+/* The direct pool: memory, but not the guest's RAM (vmm/direct.h). */
+static int node_direct_pool(void *fdt, const struct fdt_params *p)
+{
+	char name[40];
+	int ret;
+
+	snprintf(name, sizeof(name), "direct-pool@%llx",
+		 (unsigned long long)p->direct_pool_base);
+	FDT_TRY(fdt_begin_node(fdt, name));
+	FDT_TRY(fdt_property_string(fdt, "compatible", "turtle,direct-pool"));
+	FDT_TRY(prop_reg(fdt, p->direct_pool_base, p->direct_pool_size));
+	FDT_TRY(fdt_end_node(fdt));
+	return 0;
+fail:
+	return ret;
+}
+
 static int node_chosen(void *fdt, const struct fdt_params *p,
 		       const char *uart_path)
 {
@@ -308,6 +345,10 @@ int fdt__build(const struct fdt_params *p, void *buf, size_t size, char *err)
 		FDT_TRY(node_virtio(buf, &p->virtio[i]));
 	if (p->exit_probe_base)
 		FDT_TRY(node_exit_probe(buf, p));
+	if (p->direct_base)
+		FDT_TRY(node_direct(buf, p));
+	if (p->direct_pool_base)
+		FDT_TRY(node_direct_pool(buf, p));
 	FDT_TRY(node_chosen(buf, p, uart_path));
 
 	FDT_TRY(fdt_end_node(buf));

@@ -37,6 +37,11 @@ struct fdt_params {
 	uint64_t exit_probe_base; /* 0: no exit probe */
 	uint64_t exit_probe_size;
 
+	uint64_t direct_base; /* 0: no direct window (vmm/direct.h) */
+	uint64_t direct_size;
+	uint64_t direct_pool_base; /* 0: no direct pool */
+	uint64_t direct_pool_size;
+
 	const char *bootargs;
 	uint64_t initrd_start, initrd_end; /* both 0: no initrd */
 

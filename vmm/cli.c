@@ -88,6 +88,16 @@ const char cli__run_usage[] =
 	"                         in the device tree) whose accesses exit to\n"
 	"                         turtle or, at offset 0x18, only to KVM: what\n"
 	"                         exitbench times to measure an exit's cost\n"
+	"      --direct-window[=MODE]\n"
+	"                         a 64 KiB window at 0x9040000\n"
+	"                         (\"turtle,direct-window\") whose accesses from\n"
+	"                         any level below reach the top turtle directly.\n"
+	"                         MODE serve: this turtle serves it (an exit\n"
+	"                         probe at its offset 0); pass: map this\n"
+	"                         machine's own window (the turtle above was\n"
+	"                         given --direct-window) into the guest through\n"
+	"                         /dev/mem (needs root); auto (the default):\n"
+	"                         pass if this machine has one, else serve\n"
 	"      --stats            when the guest stops, print exit counters per\n"
 	"                         vCPU, interrupts per device, and the time\n"
 	"                         each share's requests took in turtle\n"
@@ -383,6 +393,7 @@ enum {
 	OPT_NO_HUGEPAGES,
 	OPT_HALT_POLL,
 	OPT_EXIT_PROBE,
+	OPT_DIRECT_WINDOW,
 	OPT_VSOCK,
 	OPT_SHARE,
 	OPT_CORE_DUMP,
@@ -407,6 +418,7 @@ static const struct option run_options[] = {
 	{ "no-hugepages", no_argument, NULL, OPT_NO_HUGEPAGES },
 	{ "halt-poll", required_argument, NULL, OPT_HALT_POLL },
 	{ "exit-probe", no_argument, NULL, OPT_EXIT_PROBE },
+	{ "direct-window", optional_argument, NULL, OPT_DIRECT_WINDOW },
 	{ "vsock", required_argument, NULL, OPT_VSOCK },
 	{ "share", required_argument, NULL, OPT_SHARE },
 	{ "core-dump", no_argument, NULL, OPT_CORE_DUMP },
@@ -520,6 +532,21 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 			break;
 		case OPT_EXIT_PROBE:
 			o->exit_probe = 1;
+			break;
+		case OPT_DIRECT_WINDOW:
+			if (!optarg || !strcmp(optarg, "auto")) {
+				o->direct = DIRECT_AUTO;
+			} else if (!strcmp(optarg, "serve")) {
+				o->direct = DIRECT_SERVE;
+			} else if (!strcmp(optarg, "pass")) {
+				o->direct = DIRECT_PASS;
+			} else {
+				errbuf_set(
+					err,
+					"--direct-window: unknown mode '%s' (use auto, serve or pass)",
+					optarg);
+				return CLI_ERROR;
+			}
 			break;
 		case OPT_HALT_POLL: {
 			unsigned long v;

@@ -9,6 +9,7 @@
 #include "../virtio/blk.h"
 #include "../virtio/vsock.h"
 #include "cpu-features.h"
+#include "direct.h"
 
 enum nested_mode {
 	NESTED_OFF = 0,
@@ -41,6 +42,7 @@ struct run_opts {
 	unsigned int ipa_bits;	    /* 0: the smallest that fits */
 	int hugepages;		    /* 1 unless --no-hugepages */
 	int exit_probe;		    /* --exit-probe */
+	enum direct_mode direct;    /* --direct-window */
 	long halt_poll_ns;	    /* --halt-poll, or -1: KVM's default */
 	unsigned int features_off;  /* CPU_FEAT_*: --no-sve, --no-pmu, ... */
 	unsigned int sve_max_vl;    /* --sve-max-vl, bits; 0: the host's */

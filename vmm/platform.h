@@ -8,7 +8,9 @@
  *   0x0901_0000  exit probe (--exit-probe)  4 KiB
  *   0x0902_0000  PL031 RTC                  4 KiB, SPI 2
  *   0x0903_0000  stolen-time records        64 KiB, 64 bytes per vCPU
+ *   0x0904_0000  direct window (--direct-window) 64 KiB
  *   0x0a00_0000  virtio-mmio slots          512 B each, SPI 16 upwards
+ *   0x3000_0000  direct pool (--direct-window, passed on) 64 KiB
  *   0x4000_0000  RAM                        up to the IPA limit
  *
  * It follows QEMU's virt board, so a kernel developer's earlycon and
@@ -42,6 +44,13 @@
 #define PVTIME_BASE 0x09030000ULL
 #define PVTIME_SIZE SZ_64K /* a whole page at any host page size */
 #define PVTIME_RECORD 64
+
+/* direct.h: served by the top turtle, passed down by every level below. */
+#define DIRECT_WINDOW_BASE 0x09040000ULL
+#define DIRECT_WINDOW_SIZE SZ_64K /* a whole page at any host page size */
+/* The pool a passing turtle gives its guest from its own RAM (direct.h). */
+#define DIRECT_POOL_BASE 0x30000000ULL
+#define DIRECT_POOL_SIZE SZ_64K
 
 #define VIRTIO_MMIO_BASE 0x0a000000ULL
 #define VIRTIO_MMIO_SLOT 0x200ULL

@@ -27,6 +27,7 @@
 #include "../boot/layout.h"
 #include "../boot/loader.h"
 #include "../devices/exit-probe.h"
+#include "direct.h"
 #include "../devices/pl011.h"
 #include "../devices/pl031.h"
 #include "../fuse-vsock/server.h"
@@ -160,6 +161,30 @@ static int exit_probe_attach(struct vm *vm)
 		return -1;
 	return vm__ioeventfd(vm, EXIT_PROBE_BASE + EXIT_PROBE_REG_KERNEL,
 			     EXIT_PROBE_KERNEL_VALUE, probe.kernel_fd);
+}
+
+/* Memory slots 0 to 2: RAM, virtio registers, stolen time (vcpu-features.c). */
+#define DIRECT_SLOT 3
+
+/* --direct-window: auto becomes pass when this machine has a window. */
+static int direct_attach(struct vm *vm, enum direct_mode mode)
+{
+	char err[ERRBUF_LEN];
+	uint64_t base, size;
+	int found;
+
+	if (mode == DIRECT_AUTO) {
+		found = direct__find(DIRECT_DT_ROOT, &base, &size, err);
+		if (found < 0) {
+			pr_err("--direct-window: %s", err);
+			return -1;
+		}
+		mode = found ? DIRECT_PASS : DIRECT_SERVE;
+		pr_debug("--direct-window: %s (%s)", direct__mode_name(mode),
+			 found ? "this machine has a window"
+			       : "this machine has none: the top");
+	}
+	return direct__attach(vm, mode, DIRECT_SLOT);
 }
 
 /*
@@ -416,6 +441,10 @@ static int build_fdt(struct vm *vm, const struct run_opts *o,
 		.initrd_end = l->initrd_addr + l->initrd_size,
 		.exit_probe_base = o->exit_probe ? EXIT_PROBE_BASE : 0,
 		.exit_probe_size = EXIT_PROBE_SIZE,
+		.direct_base = o->direct ? DIRECT_WINDOW_BASE : 0,
+		.direct_size = DIRECT_WINDOW_SIZE,
+		.direct_pool_base = direct__has_pool() ? DIRECT_POOL_BASE : 0,
+		.direct_pool_size = DIRECT_POOL_SIZE,
 		.pmu = !!(vm->features.on & CPU_FEAT_PMU),
 		.pmu_ppi = PPI_PMU,
 	};
@@ -592,6 +621,8 @@ int turtle__run(const struct run_opts *o)
 		goto fail;
 	if (o->exit_probe && exit_probe_attach(&vm))
 		goto fail;
+	if (direct_attach(&vm, o->direct))
+		goto fail;
 
 	if (virtio_create_devices(&vm, o) || virtio_map_registers(&vm))
 		goto fail;
@@ -637,9 +668,13 @@ int turtle__run(const struct run_opts *o)
 		virtio__report_all();
 		shares__report_all();
 	}
+	if (o->stats && direct__serving())
+		pr_info("stats: direct window: %llu accesses reached this turtle's probe",
+			(unsigned long long)direct__served_count());
 	vm__destroy(&vm);
 	if (o->exit_probe)
 		exit_probe__exit(&probe);
+	direct__detach();
 	return status;
 fail:
 	loader__close(&files);

@@ -318,6 +318,26 @@ int vm__readonly_region(struct vm *vm, unsigned int slot, uint64_t gpa,
 	return 0;
 }
 
+int vm__memory_region(struct vm *vm, unsigned int slot, uint64_t gpa,
+		      uint64_t size, void *hva, uint32_t flags)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = slot,
+		.flags = flags,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)hva,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		pr_err("KVM_SET_USER_MEMORY_REGION (slot %u, 0x%llx+0x%llx): %s",
+		       slot, (unsigned long long)gpa, (unsigned long long)size,
+		       strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int vm__irqfd(struct vm *vm, unsigned int spi, int fd)
 {
 	/* The vGIC's default routing maps GSI n to SPI n (INTID 32 + n). */

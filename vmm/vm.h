@@ -72,6 +72,12 @@ int vm__irqfd(struct vm *vm, unsigned int spi, int fd);
 int vm__readonly_region(struct vm *vm, unsigned int slot, uint64_t gpa,
 			uint64_t size, void *hva);
 /*
+ * Map size bytes at host address hva into the guest at gpa as memory slot
+ * slot, with KVM_MEM_* flags. 0, or -1 with a message.
+ */
+int vm__memory_region(struct vm *vm, unsigned int slot, uint64_t gpa,
+		      uint64_t size, void *hva, uint32_t flags);
+/*
  * Cap how long KVM polls a halted (WFI) vCPU before it sleeps, in ns
  * (KVM_CAP_HALT_POLL; 0: never poll). 0, or -1 with a message.
  */

@@ -17,6 +17,11 @@
 #
 # Environment: KERNEL (default: the lean kernel, at every depth, so that
 # the depths compare), BENCH_FS_SECONDS (per measurement, default 1), BENCH_CHAIN_MIB (sequential file, default 2).
+# BENCH_DIRECT=1: every turtle of the chain also gets --direct-window (the
+# one in the emulated host serves it, each below passes it on:
+# vmm/direct.h), and exitbench runs a second time with --direct, through
+# the window, which adds the direct rows to the exit table.
+# BENCH_CHAIN_FS=0: no fsbench (only the exit table).
 # Prints two tables: the median cost of an exit per level, and the shared
 # directory's median latency in microseconds and MB/s per level, each with
 # the level's ratio to L1 (against the goal: at most n times L1's latency);
@@ -28,6 +33,11 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 levels=${1:-${BENCH_LEVELS:-3}}
 secs=${BENCH_FS_SECONDS:-1}
 mib=${BENCH_CHAIN_MIB:-2}
+direct=${BENCH_DIRECT:-0}
+fs=${BENCH_CHAIN_FS:-1}
+cmd="exitbench --seconds $secs"
+[ "$direct" = 0 ] || cmd+="; exitbench --seconds $secs --direct"
+[ "$fs" = 0 ] || cmd+="; fsbench --seconds $secs --size $mib /chain"
 
 [ -x "$root/build/fsbench" ] || { echo "bench: build/fsbench missing (run make images)" >&2; exit 1; }
 kernel=${KERNEL:-$("$root/kernel/build-lean.sh")} || { echo "bench: the lean kernel did not build" >&2; exit 1; }
@@ -39,9 +49,16 @@ for ((n = 1; n <= levels; n++)); do
 	a=TURTLE_ARGS_L$n
 	(
 		export "$a=${!a:-} --exit-probe"
+		# The direct window: served by L0's turtle, passed on below.
+		if [ "$direct" != 0 ]; then
+			for ((k = 1; k <= n; k++)); do
+				d=TURTLE_ARGS_L$k
+				export "$d=${!d:-} --direct-window"
+			done
+		fi
 		KERNEL=$kernel EL1_LAST=1 CHAIN_CACHE=auto \
 			CHAIN_BIN="$root/build/fsbench $root/build/exitbench" \
-			CMD="exitbench --seconds $secs; fsbench --seconds $secs --size $mib /chain" \
+			CMD="$cmd" \
 			"$root/tests/inception/run.sh" "$n" >"$root/build/bench-chain-L$n.log" 2>&1
 	) || rc=1
 	tail -n $((n + 4)) "$root/build/bench-chain-L$n.log"
@@ -88,20 +105,32 @@ row "system call (no exit)" syscall med_ns
 row "MMIO exit to the kernel" mmio-kernel med_ns
 row "MMIO write to turtle" mmio-user med_ns
 row "MMIO read from turtle" mmio-read med_ns
+if [ "$direct" != 0 ]; then
+	row "direct: exit to KVM" direct-mmio-kernel med_ns
+	row "direct: write to turtle" direct-mmio-user med_ns
+	row "direct: read from turtle" direct-mmio-read med_ns
+	row "direct: request+reply" direct-handshake med_ns
+	echo "(direct: through the window that the emulated host's turtle serves and"
+	echo " each level passes on, --direct-window: no level in between takes the exit;"
+	echo " request+reply: a request in the window's memory answered within the exit)"
+fi
 echo
-echo "shared directory at every level (fsbench on /chain, $secs s per measurement, $mib MiB file)"
-table_header
-row "stat, cached (us)" stat med_us
-row "stat, cold (us)" stat-cold med_us
-row "open+read 4K+close (us)" open-read-4k med_us
-row "create+4K+fsync (us)" create-4k med_us
-row "seq write (MB/s)" seqwrite mbps
-row "seq read, cold (MB/s)" seqread mbps
-row "request in turtle (us)" served run_avg_us
-row "  of it queued (us)" served queued_avg_us
-echo "(goal: latency at Ln at most n times L1's; logs: build/bench-chain-L*.log)"
-echo "(request in turtle: the average time the turtle serving the level, in the"
-echo " level above, took from a whole request to its reply, over the whole run)"
+[ "$fs" != 0 ] || echo "(BENCH_CHAIN_FS=0: no fsbench)"
+[ "$fs" = 0 ] || {
+	echo "shared directory at every level (fsbench on /chain, $secs s per measurement, $mib MiB file)"
+	table_header
+	row "stat, cached (us)" stat med_us
+	row "stat, cold (us)" stat-cold med_us
+	row "open+read 4K+close (us)" open-read-4k med_us
+	row "create+4K+fsync (us)" create-4k med_us
+	row "seq write (MB/s)" seqwrite mbps
+	row "seq read, cold (MB/s)" seqread mbps
+	row "request in turtle (us)" served run_avg_us
+	row "  of it queued (us)" served queued_avg_us
+	echo "(goal: latency at Ln at most n times L1's; logs: build/bench-chain-L*.log)"
+	echo "(request in turtle: the average time the turtle serving the level, in the"
+	echo " level above, took from a whole request to its reply, over the whole run)"
+}
 
 # The same as a plot, in microseconds: build/bench-chain.svg.
 # plot_row NAME OP KEY DIV: one row of plot.sh's input, each value / DIV.
@@ -118,6 +147,7 @@ plot_row() {
 	printf '\n'
 	plot_row "exit to KVM" mmio-kernel med_ns 1000
 	plot_row "exit to turtle" mmio-user med_ns 1000
+	[ "$direct" = 0 ] || plot_row "direct exit to KVM" direct-mmio-kernel med_ns 1000
 	plot_row "stat, cold" stat-cold med_us 1
 	plot_row "open+read 4K" open-read-4k med_us 1
 	plot_row "create+4K+fsync" create-4k med_us 1
@@ -126,7 +156,8 @@ plot_row() {
 echo "(plot: build/bench-chain.svg)"
 missing=0
 for ((n = 1; n <= levels; n++)); do
-	grep -q "\[L$n\] BENCH done" "$root/build/bench-chain-L$n.log" || { echo "bench: L$n: fsbench did not finish" >&2; missing=1; }
+	[ "$fs" = 0 ] || grep -q "\[L$n\] BENCH done" "$root/build/bench-chain-L$n.log" || { echo "bench: L$n: fsbench did not finish" >&2; missing=1; }
 	grep -q "\[L$n\] EXIT done" "$root/build/bench-chain-L$n.log" || { echo "bench: L$n: exitbench did not finish" >&2; missing=1; }
+	[ "$direct" = 0 ] || grep -q "\[L$n\] EXIT direct-done" "$root/build/bench-chain-L$n.log" || { echo "bench: L$n: exitbench --direct did not finish" >&2; missing=1; }
 done
 [ $rc = 0 ] && [ $missing = 0 ]

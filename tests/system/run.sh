@@ -33,6 +33,7 @@ limit_for() {
 	share) echo 900 ;;
 	share-mapped) echo 600 ;;
 	share-l2) echo 2400 ;;
+	direct) echo 1500 ;;
 	*) echo 400 ;;
 	esac
 }
@@ -41,7 +42,7 @@ limit_for() {
 # (see tests/system/cases/share-l2.sh).
 qemu_extra_for() {
 	case $1 in
-	share-l2) echo "-icount shift=0" ;;
+	share-l2 | direct) echo "-icount shift=0" ;;
 	esac
 }
 

@@ -38,6 +38,7 @@ int main(void)
 		pl011_suite,
 		pl031_suite,
 		exit_probe_suite,
+		direct_suite,
 		escape_suite,
 		loader_suite,
 		virtqueue_suite,

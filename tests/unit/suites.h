@@ -28,6 +28,7 @@ Suite *mmio_suite(void);
 Suite *pl011_suite(void);
 Suite *pl031_suite(void);
 Suite *exit_probe_suite(void);
+Suite *direct_suite(void);
 Suite *escape_suite(void);
 Suite *loader_suite(void);
 Suite *virtqueue_suite(void);

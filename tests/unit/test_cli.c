@@ -387,6 +387,47 @@ START_TEST(test_cli_exit_probe)
 }
 END_TEST
 
+START_TEST(test_cli_direct_window_modes)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k"), CLI_OK);
+	ck_assert_int_eq(o.direct, DIRECT_OFF);
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--direct-window"),
+			 CLI_OK);
+	ck_assert_int_eq(o.direct, DIRECT_AUTO);
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--direct-window=auto"),
+		CLI_OK);
+	ck_assert_int_eq(o.direct, DIRECT_AUTO);
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--direct-window=serve"),
+		CLI_OK);
+	ck_assert_int_eq(o.direct, DIRECT_SERVE);
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--direct-window=pass"),
+		CLI_OK);
+	ck_assert_int_eq(o.direct, DIRECT_PASS);
+}
+END_TEST
+
+START_TEST(test_cli_direct_window_bad_mode_rejected)
+{
+	struct run_opts o;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(
+		parse(&o, err, "--kernel", "k", "--direct-window=both"),
+		CLI_ERROR);
+	ck_assert_str_eq(
+		err,
+		"--direct-window: unknown mode 'both' (use auto, serve or pass)");
+	ck_assert_int_eq(parse(&o, err, "--kernel", "k", "--direct-window="),
+			 CLI_ERROR);
+}
+END_TEST
+
 START_TEST(test_cli_halt_poll_bad_rejected)
 {
 	struct run_opts o;
@@ -458,6 +499,8 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_cli_halt_poll);
 	tcase_add_test(tc, test_cli_halt_poll_bad_rejected);
 	tcase_add_test(tc, test_cli_exit_probe);
+	tcase_add_test(tc, test_cli_direct_window_modes);
+	tcase_add_test(tc, test_cli_direct_window_bad_mode_rejected);
 	tcase_add_test(tc, test_cli_ipa_bits_out_of_range_rejected);
 	suite_add_tcase(s, tc);
 

@@ -568,6 +568,62 @@ START_TEST(test_fdt_exit_probe_node)
 }
 END_TEST
 
+START_TEST(test_fdt_direct_window_node)
+{
+	struct fdt_params p;
+	const void *fdt;
+	const void *reg;
+	int node;
+
+	params(&p, 1, 1);
+	p.direct_base = DIRECT_WINDOW_BASE;
+	p.direct_size = DIRECT_WINDOW_SIZE;
+	fdt = build(&p);
+	node = compatible(fdt, "turtle,direct-window");
+	ck_assert_str_eq(fdt_get_name(fdt, node, NULL),
+			 "direct-window@9040000");
+	reg = prop(fdt, node, "reg", 16);
+	ck_assert_uint_eq(cell64(reg, 0), DIRECT_WINDOW_BASE);
+	ck_assert_uint_eq(cell64(reg, 1), DIRECT_WINDOW_SIZE);
+	/* No interrupt and no driver: the guest's turtle may map it. */
+	ck_assert_ptr_null(fdt_getprop(fdt, node, "interrupts", NULL));
+}
+END_TEST
+
+START_TEST(test_fdt_direct_pool_node)
+{
+	struct fdt_params p;
+	const void *fdt;
+	const void *reg;
+	int node;
+
+	params(&p, 1, 0);
+	p.direct_base = DIRECT_WINDOW_BASE;
+	p.direct_size = DIRECT_WINDOW_SIZE;
+	p.direct_pool_base = DIRECT_POOL_BASE;
+	p.direct_pool_size = DIRECT_POOL_SIZE;
+	fdt = build(&p);
+	node = compatible(fdt, "turtle,direct-pool");
+	ck_assert_str_eq(fdt_get_name(fdt, node, NULL), "direct-pool@30000000");
+	reg = prop(fdt, node, "reg", 16);
+	ck_assert_uint_eq(cell64(reg, 0), DIRECT_POOL_BASE);
+	ck_assert_uint_eq(cell64(reg, 1), DIRECT_POOL_SIZE);
+	/* Not RAM: the guest's kernel must not allocate from it. */
+	ck_assert_ptr_null(fdt_getprop(fdt, node, "device_type", NULL));
+}
+END_TEST
+
+START_TEST(test_fdt_no_direct_window_by_default)
+{
+	ck_assert_int_eq(fdt_node_offset_by_compatible(build_el1(), -1,
+						       "turtle,direct-window"),
+			 -FDT_ERR_NOTFOUND);
+	ck_assert_int_eq(fdt_node_offset_by_compatible(build_el1(), -1,
+						       "turtle,direct-pool"),
+			 -FDT_ERR_NOTFOUND);
+}
+END_TEST
+
 START_TEST(test_fdt_no_exit_probe_by_default)
 {
 	ck_assert_int_eq(fdt_node_offset_by_compatible(build_el1(), -1,
@@ -647,6 +703,9 @@ Suite *fdt_suite(void)
 	tcase_add_test(tc, test_fdt_no_virtio_nodes_when_nvirtio_zero);
 	tcase_add_test(tc, test_fdt_exit_probe_node);
 	tcase_add_test(tc, test_fdt_no_exit_probe_by_default);
+	tcase_add_test(tc, test_fdt_direct_window_node);
+	tcase_add_test(tc, test_fdt_no_direct_window_by_default);
+	tcase_add_test(tc, test_fdt_direct_pool_node);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
