@@ -39,6 +39,7 @@ int main(void)
 		pl031_suite,
 		exit_probe_suite,
 		escape_suite,
+		kvm_check_suite,
 		loader_suite,
 		virtqueue_suite,
 		blk_suite,

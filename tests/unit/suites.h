@@ -29,6 +29,7 @@ Suite *pl011_suite(void);
 Suite *pl031_suite(void);
 Suite *exit_probe_suite(void);
 Suite *escape_suite(void);
+Suite *kvm_check_suite(void);
 Suite *loader_suite(void);
 Suite *virtqueue_suite(void);
 Suite *blk_suite(void);
