@@ -1,0 +1,94 @@
+#!/bin/sh
+# The native host layer (tests/system/native-host.sh), tested on the one
+# arm64 machine with KVM and EL2 guests there is here: the emulated host.
+# It runs the scripts' in-host parts as on a real arm64 NV2 machine (no
+# QEMU underneath that the layer knows of), from this host's own image
+# (/sys/firmware/initrd: run.sh boots this case with retain_initrd), and
+# turtle is the image's prebuilt one, standing in for a native build.
+# Checked: the detection, turtle kvm-check, refusal without root, the
+# layout and clean-up, a system case (bad-input) and make run LEVELS=1's
+# in-host part (an L1 at EL2 saying hello) run through it end to end.
+. /tests/lib.sh
+nh=/tests/native-host.sh
+export HOST_INITRD=/sys/firmware/initrd TURTLE_TIME_SCALE="$SCALE"
+
+# native_run OUT ARGS...: native-host.sh run ARGS, output indented; RC.
+native_run() {
+	out=$1
+	shift
+	"$nh" run "$@" >"$out" 2>&1
+	RC=$?
+	sed 's/^/    | /' "$out"
+}
+
+d=$(TURTLE_HOST='' "$nh" detect)
+e=$(TURTLE_HOST=emulated "$nh" detect)
+TURTLE_HOST=sideways "$nh" detect >/tmp/err 2>&1
+rc=$?
+if [ "$d:$e" != native:emulated ]; then
+	fail native-detect "arm64 with /dev/kvm detected as '$d', TURTLE_HOST=emulated as '$e'"
+elif [ $rc != 2 ] || ! has "use native or emulated" /tmp/err; then
+	fail native-detect "TURTLE_HOST=sideways: status $rc, '$(cat /tmp/err)'"
+else
+	pass native-detect "native here; TURTLE_HOST=emulated and a bad value honoured"
+fi
+
+turtle kvm-check --nested >/tmp/out 2>&1
+rc=$?
+turtle kvm-check --sideways >/dev/null 2>&1
+rc2=$?
+if [ $rc = 0 ] && has "guests at EL2: yes" /tmp/out && [ $rc2 = 2 ]; then
+	pass native-kvm-check "$(cat /tmp/out)"
+else
+	fail native-kvm-check "status $rc ($(cat /tmp/out)), bad option status $rc2"
+fi
+
+as-user 65534:65534 "$nh" run 60 true >/tmp/out 2>&1
+rc=$?
+if [ $rc = 1 ] && has "native host: needs root" /tmp/out; then
+	pass native-not-root "refused: $(cat /tmp/out)"
+else
+	fail native-not-root "as uid 65534: status $rc, '$(cat /tmp/out)'"
+fi
+
+# The layout the in-host parts expect, as root, and a process the command
+# leaves behind, which must end with it (PID namespace).
+export HOST_CMDLINE_EXTRA=retain_initrd
+# shellcheck disable=SC2016 # expanded on the native host
+native_run /tmp/lay 120 \
+	'echo LAYOUT uid=$(id -u) scale=$TURTLE_TIME_SCALE $(ls /bin/turtle /guest/Image /guest/initrd.cpio /tests/lib.sh) tmp=$(ls /tmp | wc -l) initrd=$(cpio -t </sys/firmware/initrd 2>/dev/null | grep -c "^tests/native-host.sh$"); sleep 1000 & echo LEFT $!'
+unset HOST_CMDLINE_EXTRA
+# shellcheck disable=SC2009 # busybox here has ps, no pgrep
+left=$(ps -o args | grep -c '^[s]leep 1000')
+rest=$(find /tmp -maxdepth 1 -name 'turtle-host.*' | wc -l)
+mounts=$(grep -c turtle-host /proc/mounts)
+want="LAYOUT uid=0 scale=$SCALE /bin/turtle /guest/Image /guest/initrd.cpio /tests/lib.sh tmp=0 initrd=1"
+if [ $RC != 0 ] || ! has "^$want" /tmp/lay; then
+	fail native-layout "status $RC, not '$want'"
+elif ! has "^LEFT [0-9]" /tmp/lay || [ "$left:$rest:$mounts" != 0:0:0 ]; then
+	fail native-layout "left behind: $left processes, $rest roots, $mounts mounts"
+else
+	pass native-layout "root, files, /tmp, /sys/firmware/initrd; nothing left after"
+fi
+
+# A system case end to end: the one tests/system/run.sh would run.
+native_run /tmp/case 400 /tests/cases/bad-input.sh
+np=$(grep -c '^TEST-RESULT [^ ]* PASS' /tmp/case)
+nf=$(grep -c '^TEST-RESULT [^ ]* FAIL' /tmp/case)
+if [ $RC != 0 ] || ! has "^TURTLE-EXIT 0" /tmp/case; then
+	fail native-case "bad-input: status $RC"
+elif [ "$np" -lt 10 ] || [ "$nf" != 0 ]; then
+	fail native-case "bad-input: $np passed, $nf failed"
+else
+	pass native-case "bad-input: $np checks passed on the native host"
+fi
+
+# make run LEVELS=1's in-host part (scripts/demo-in-host.sh): an L1 at EL2.
+native_run /tmp/demo --nested 600 /tests/demo.sh
+if [ $RC != 0 ] || ! has "^TURTLE-DEMO-RC 0" /tmp/demo; then
+	fail native-demo "status $RC, $(grep -m1 TURTLE-DEMO-RC /tmp/demo)"
+elif ! has "Hello from L1" /tmp/demo || ! has "started at EL2" /tmp/demo; then
+	fail native-demo "no 'Hello from L1' from an L1 started at EL2"
+else
+	pass native-demo "L1 at EL2 said hello: $(grep -m1 'turtle exited' /tmp/demo)"
+fi
