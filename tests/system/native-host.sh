@@ -3,7 +3,7 @@
 # a level of the inception chain, a benchmark) straight on this arm64
 # machine's KVM, in the layout the emulated NV2 host boots
 # (tests/system/qemu-host.sh): the image's files unpacked into a private
-# root, with /proc, /sys, /dev and a fresh /tmp and /run, the image's
+# root, with /proc, /sys, its own /dev and a fresh /tmp and /run, the image's
 # busybox as shell and tools, the command run as root in its own mount and
 # PID namespaces. Whatever the command leaves running ends with it, as
 # when the emulated host powers off. tests/system/host.sh chooses between
@@ -46,12 +46,32 @@ detect() {
 	esac
 }
 
+# mkdev DIR: a /dev of the root's own, with nodes for the machine's devices
+# that the in-host parts use, each with the machine's mode and group, and
+# its own ptys: what a test changes there (privs: /dev/kvm's group) stays
+# there.
+mkdev() {
+	mount -t tmpfs -o mode=0755 tmpfs "$1" || return 1
+	for n in null zero full random urandom tty kvm fuse; do
+		[ -c "/dev/$n" ] || continue
+		# shellcheck disable=SC2046 # major, minor, mode, group
+		set -- "$1" $(stat -c '%t %T %a %g' "/dev/$n")
+		mknod -m "$4" "$1/$n" c $((0x$2)) $((0x$3)) && chgrp "$5" "$1/$n" ||
+			return 1
+	done
+	mkdir "$1/pts" "$1/shm" &&
+		mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$1/pts" &&
+		mount -t tmpfs tmpfs "$1/shm" &&
+		ln -s pts/ptmx "$1/ptmx" && ln -s /proc/self/fd "$1/fd" &&
+		ln -s fd/0 "$1/stdin" && ln -s fd/1 "$1/stdout" && ln -s fd/2 "$1/stderr"
+}
+
 # Inside the new namespaces, as their PID 1: ROOT IMAGE LIMIT CMD.
 inside() {
 	root=$1 img=$2 limit=$3 cmd=$4
 	if ! { mount -t proc proc "$root/proc" &&
 		mount -o rbind /sys "$root/sys" &&
-		mount -o rbind /dev "$root/dev" &&
+		mkdev "$root/dev" &&
 		mount -t tmpfs tmpfs "$root/tmp" &&
 		mount -t tmpfs tmpfs "$root/run"; }; then
 		die "cannot mount /proc, /sys, /dev, /tmp and /run in $root"

@@ -51,24 +51,29 @@ else
 	fail native-not-root "as uid 65534: status $rc, '$(cat /tmp/out)'"
 fi
 
-# The layout the in-host parts expect, as root, and a process the command
-# leaves behind, which must end with it (PID namespace).
+# The layout the in-host parts expect, as root; a /dev of its own (the
+# privs case changes /dev/kvm's group: the machine's must not change); and
+# a process the command leaves behind, which must end with it (PID
+# namespace).
+kvm_before=$(stat -c '%g %a' /dev/kvm)
 export HOST_CMDLINE_EXTRA=retain_initrd
 # shellcheck disable=SC2016 # expanded on the native host
 native_run /tmp/lay 120 \
-	'echo LAYOUT uid=$(id -u) scale=$TURTLE_TIME_SCALE $(ls /bin/turtle /guest/Image /guest/initrd.cpio /tests/lib.sh) tmp=$(ls /tmp | wc -l) initrd=$(cpio -t </sys/firmware/initrd 2>/dev/null | grep -c "^tests/native-host.sh$"); sleep 1000 & echo LEFT $!'
+	'echo LAYOUT uid=$(id -u) scale=$TURTLE_TIME_SCALE $(ls /bin/turtle /guest/Image /guest/initrd.cpio /tests/lib.sh) tmp=$(ls /tmp | wc -l) initrd=$(cpio -t </sys/firmware/initrd 2>/dev/null | grep -c "^tests/native-host.sh$") pty=$(ptyrun NONE -- true 2>/dev/null | grep -c "^PTYRUN status 0"); chgrp 4242 /dev/kvm; sleep 1000 & echo LEFT $!'
 unset HOST_CMDLINE_EXTRA
 # shellcheck disable=SC2009 # busybox here has ps, no pgrep
 left=$(ps -o args | grep -c '^[s]leep 1000')
 rest=$(find /tmp -maxdepth 1 -name 'turtle-host.*' | wc -l)
 mounts=$(grep -c turtle-host /proc/mounts)
-want="LAYOUT uid=0 scale=$SCALE /bin/turtle /guest/Image /guest/initrd.cpio /tests/lib.sh tmp=0 initrd=1"
+want="LAYOUT uid=0 scale=$SCALE /bin/turtle /guest/Image /guest/initrd.cpio /tests/lib.sh tmp=0 initrd=1 pty=1"
 if [ $RC != 0 ] || ! has "^$want" /tmp/lay; then
 	fail native-layout "status $RC, not '$want'"
 elif ! has "^LEFT [0-9]" /tmp/lay || [ "$left:$rest:$mounts" != 0:0:0 ]; then
 	fail native-layout "left behind: $left processes, $rest roots, $mounts mounts"
+elif [ "$(stat -c '%g %a' /dev/kvm)" != "$kvm_before" ]; then
+	fail native-layout "the machine's /dev/kvm changed: $kvm_before -> $(stat -c '%g %a' /dev/kvm)"
 else
-	pass native-layout "root, files, /tmp, /sys/firmware/initrd; nothing left after"
+	pass native-layout "root, files, /tmp, /dev, ptys, /sys/firmware/initrd; nothing left after"
 fi
 
 # A system case end to end: the one tests/system/run.sh would run.
