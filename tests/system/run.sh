@@ -96,7 +96,7 @@ for c in "${cases[@]}"; do
 	done < <(grep -a '^TEST-RESULT ' "$log" | tr -d '\r')
 	if ! grep -aq '^TURTLE-EXIT 0' "$log"; then
 		failed=$((failed + 1))
-		printf '  FAIL  %-24s the host did not finish the case (qemu status %d after %ds; log: %s)\n' \
+		printf '  FAIL  %-24s the host did not finish the case (status %d after %ds; log: %s)\n' \
 			"$c" "$qrc" "$secs" "$log"
 		tail -n 20 "$log" | sed 's/^/        /'
 	elif [ $n = 0 ]; then
