@@ -69,7 +69,11 @@ mkdev() {
 # Inside the new namespaces, as their PID 1: ROOT IMAGE LIMIT CMD.
 inside() {
 	root=$1 img=$2 limit=$3 cmd=$4
-	if ! { mount -t proc proc "$root/proc" &&
+	# The root a mount of its own, as the emulated host's is: pivot_root
+	# (turtle --sandbox) refuses a root that is not a mount's.
+	if ! { mount -o bind "$root" "$root" &&
+		mkdir -p "$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/run" &&
+		mount -t proc proc "$root/proc" &&
 		mount -o rbind /sys "$root/sys" &&
 		mkdev "$root/dev" &&
 		mount -t tmpfs tmpfs "$root/tmp" &&

@@ -35,7 +35,7 @@ limit_for() {
 	share) echo 900 ;;
 	share-mapped) echo 600 ;;
 	share-l2) echo 2400 ;;
-	native) echo 900 ;;
+	native) echo 1500 ;;
 	*) echo 400 ;;
 	esac
 }
