@@ -1,8 +1,13 @@
 # turtle: a minimal arm64 KVM VMM that runs inside its own guests.
 #
-#   make            build/turtle: static aarch64 binary (cross-compiled), and
-#                   build/turtle-agent (in guests) and build/vsock-tool (tests)
+#   make            build/turtle: static aarch64 binary (cross-compiled on
+#                   x86_64, with gcc on arm64), and build/turtle-agent (in
+#                   guests) and build/vsock-tool (tests)
 #   make deps       install packages, fetch Debian's arm64 kernel (idempotent)
+#
+# The NV2 host that make run/inception/bench/kselftest/test use: this
+# machine when it is arm64 with /dev/kvm, else the emulated one (QEMU);
+# TURTLE_HOST=native|emulated chooses (tests/system/host.sh, docs/native.md).
 #   make unit       unit tests (Check), built and run natively
 #   make test       deps + everything + unit tests + system tests under QEMU
 #   make run        deps + the chain L0 -> L1 -> L2, sharing a directory;
@@ -16,7 +21,13 @@
 #   make images     the guest and host initramfs images
 #   make format     clang-format every C file
 
+# On arm64 the "cross" compiler is the native one (docs/native.md).
+HOST_ARCH    ?= $(shell uname -m)
+ifeq ($(HOST_ARCH),aarch64)
+CROSS        ?=
+else
 CROSS        ?= aarch64-linux-gnu-
+endif
 CC_CROSS     := $(CROSS)gcc
 CC_NATIVE    ?= gcc
 B            := build
@@ -32,6 +43,7 @@ CFLAGS  := -std=gnu11 -O2 -g $(WARN) -pthread -D_GNU_SOURCE \
 # Code that needs nothing arm64-specific: built natively for the unit tests.
 PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
 		 vmm/cli.c vmm/cpu-features.c vmm/escape.c vmm/direct.c \
+		 vmm/kvm-check.c \
 		 lib/log.c lib/mmio.c lib/thread.c devices/pl011.c \
 		 devices/exit-probe.c devices/pl031.c \
 		 virtio/virtqueue.c virtio/iov.c virtio/blk-req.c
@@ -72,10 +84,15 @@ UNIT_SRCS     := $(wildcard tests/unit/*.c)
 
 # libfdt's and libseccomp's headers live only in /usr/include, which the
 # cross compiler does not search (and must not: it holds x86 headers), so
-# the cross build sees just those headers through a folder of links.
+# the cross build sees just those headers through a folder of links. On
+# arm64 the links are redundant, and libfdt-dev's own static library serves.
 XINC := $(B)/cross-include
 XLIB := /usr/lib/aarch64-linux-gnu
+ifeq ($(HOST_ARCH),aarch64)
+XFDT := $(XLIB)/libfdt.a
+else
 XFDT := $(TURTLE_CACHE)/arm64/usr/lib/aarch64-linux-gnu/libfdt.a
+endif
 
 all: $(B)/turtle $(B)/turtle-agent $(B)/vsock-tool
 

@@ -24,6 +24,10 @@ if [ -f "$out/.done" ]; then
 	exit 0
 fi
 
+# On arm64 the native compiler (docs/native.md).
+cross=aarch64-linux-gnu-
+[ "$(uname -m)" != aarch64 ] || cross=
+
 # headers_install copies with rsync.
 . "$here/linux-source.sh"
 need_tools rsync bc bison flex
@@ -41,7 +45,7 @@ make -s -C "$src" O="$out/obj" ARCH=arm64 headers_install >"$out/build.log" 2>&1
 }
 log "building the KVM selftests with $jobs jobs (log: $out/build.log)"
 if ! make -C "$src/tools/testing/selftests/kvm" -j"$jobs" ARCH=arm64 \
-	CROSS_COMPILE=aarch64-linux-gnu- LDFLAGS=-static OUTPUT="$out" \
+	CROSS_COMPILE="$cross" LDFLAGS=-static OUTPUT="$out" \
 	KHDR_INCLUDES="-isystem $out/obj/usr/include" >>"$out/build.log" 2>&1; then
 	tail -n 30 "$out/build.log" >&2
 	exit 1

@@ -59,7 +59,10 @@ linux_source
 
 build=$cache/lean/build-$series-$cfg_sum
 mkdir -p "$build"
-mk() { make -C "$src" O="$build" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- "$@"; }
+# On arm64 the native compiler (docs/native.md).
+cross=aarch64-linux-gnu-
+[ "$(uname -m)" != aarch64 ] || cross=
+mk() { make -C "$src" O="$build" ARCH=arm64 CROSS_COMPILE="$cross" "$@"; }
 t0=$(date +%s)
 log "configuring (allnoconfig + lean.config)"
 mk -s allnoconfig >/dev/null

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The kernel's KVM selftests at every level: `make kselftest [LEVELS=N]`.
-# Builds them (kernel/build-kselftests.sh, cached), boots the emulated NV2
-# host with them, runs every test there (L0), then in an L1 at EL2 that
+# Builds them (kernel/build-kselftests.sh, cached), starts the NV2 host
+# with them (tests/system/host.sh: the emulated one or this arm64
+# machine), runs every test there (L0), then in an L1 at EL2 that
 # turtle starts (2 vCPUs, 2 GiB, the tests on a read-only share), and so
 # on down to L<LEVELS>, each level with time limits scaled for its depth
 # (kernel/kselftest-level.sh). Prints one table: test x level, with what
@@ -50,7 +51,9 @@ mkdir -p "$logs"
 log=$logs/kselftest.log
 echo "kselftest: $ntests tests at L0..L$levels, a test's limit ${base}s at L0 (log: $log)"
 t0=$(date +%s)
-HOST_INITRD=$img "$root/tests/system/qemu-host.sh" "$limit" \
+nested=
+[ "$levels" = 0 ] || nested=--nested
+HOST_INITRD=$img "$root/tests/system/host.sh" $nested "$limit" \
 	"KST_TIMEOUT=$base KST_TESTS='$tests' /kst/kselftest-level.sh 0 $levels" \
 	</dev/null >"$log" 2>&1
 qrc=$?

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Runs inside the emulated NV2 host for `make run`: turtle boots an L1 guest
+# Runs on the NV2 host for `make run` (tests/system/host.sh: the emulated
+# one, or this arm64 machine): turtle boots an L1 guest
 # at virtual EL2 (VHE, with its own KVM), the guest runs a command, powers
 # off, and turtle's exit status is reported.
 cmd='echo Hello from L1; uname -r; dmesg | grep -E "started at E[L]|VHE.NV2 mod[e]"; ls -l /dev/kvm'

@@ -1,6 +1,9 @@
 #!/bin/bash
 # Install everything turtle needs on a Debian 12 (bookworm) x86_64 machine,
-# and fetch Debian's current arm64 cloud kernel into a cache.
+# and fetch Debian's current arm64 cloud kernel into a cache. On an arm64
+# machine that runs turtle natively (docs/native.md) only the native
+# compiler and libraries: no cross toolchain, no foreign architecture and
+# no QEMU (unless TURTLE_HOST=emulated asks for the emulated host).
 #
 # Idempotent: a second run checks a few facts and returns in well under a
 # second. Run by `make deps`, which `make run` and `make test` call.
@@ -21,7 +24,7 @@ apt_sources() {
 	local pin=/etc/apt/preferences.d/turtle-backports
 	local changed=0
 
-	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	if [ "$A" != arm64 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
 		log "adding the arm64 architecture"
 		$SUDO dpkg --add-architecture arm64
 		changed=1
@@ -59,9 +62,17 @@ EOS
 
 # Packages, by apt name: installed only if missing, so a second run is quick.
 A=$(dpkg --print-architecture)
-NATIVE_PKGS="gcc-aarch64-linux-gnu:$A libc6-dev-arm64-cross:$A libfdt-dev:$A
-libseccomp-dev:$A check:$A pkg-config:$A cpio:$A xz-utils:$A"
-ARM64_PKGS="libseccomp-dev:arm64"
+NATIVE_PKGS="libfdt-dev:$A libseccomp-dev:$A check:$A pkg-config:$A cpio:$A
+xz-utils:$A"
+if [ "$A" = arm64 ]; then
+	NATIVE_PKGS="$NATIVE_PKGS gcc:$A libc6-dev:$A"
+	ARM64_PKGS=""
+else
+	NATIVE_PKGS="$NATIVE_PKGS gcc-aarch64-linux-gnu:$A libc6-dev-arm64-cross:$A"
+	ARM64_PKGS="libseccomp-dev:arm64"
+fi
+# QEMU only for the emulated NV2 host (tests/system/host.sh).
+HOST_MODE=$("$(dirname "$0")/../tests/system/native-host.sh" detect)
 
 # Print each of NAME:ARCH that is not installed for ARCH (or as arch all).
 missing() {
@@ -73,6 +84,7 @@ missing() {
 }
 
 qemu_ok() {
+	[ "$HOST_MODE" = native ] && return 0
 	command -v qemu-system-aarch64 >/dev/null &&
 		qemu-system-aarch64 --version | grep -Eq 'version (1[0-9]|[2-9][0-9])\.'
 }
@@ -106,6 +118,7 @@ apt_packages() {
 # arm64 static library is unpacked into the cache instead of installed.
 arm64_libfdt() {
 	local dir=$CACHE/arm64
+	[ "$A" != arm64 ] || return 0 # libfdt-dev's own
 	[ -f "$dir/usr/lib/aarch64-linux-gnu/libfdt.a" ] && return 0
 	log "fetching libfdt-dev:arm64 (static library for the cross build)"
 	mkdir -p "$dir"

@@ -1,5 +1,6 @@
 #!/bin/bash
-# `make run`: turtle inside turtle. The emulated NV2 host (L0, QEMU TCG)
+# `make run`: turtle inside turtle. The NV2 host (L0: this arm64 machine,
+# or the emulated one, QEMU TCG; tests/system/host.sh, docs/native.md)
 # runs turtle, which boots L1 at EL2; L1 runs the same turtle binary to
 # boot L2, and so on down to L<LEVELS>, every level reading its kernel from
 # the level above through a shared directory. The deepest level writes a
@@ -41,9 +42,13 @@ if [ "$levels" = 1 ]; then
 
 	log=$root/build/run.log
 	HOST_INITRD=$IMAGES/host-demo.cpio \
-		"$root/tests/system/qemu-host.sh" 600 /tests/demo.sh </dev/null 2>&1 |
+		"$root/tests/system/host.sh" --nested 600 /tests/demo.sh </dev/null 2>&1 |
 		grep --line-buffered -v '^TURTLE-TIME-SCALE' | tee "$log"
 	rc=$(sed -n 's/^TURTLE-DEMO-RC \([0-9]*\).*/\1/p' "$log" | tr -d '\r')
+	if grep -q '^TURTLE-SKIP' "$log"; then
+		echo "make run: needs a host that runs guests at EL2" >&2
+		exit 77
+	fi
 	if [ "${rc:-x}" != 0 ]; then
 		echo "make run: turtle's L1 guest did not finish cleanly (status ${rc:-none}); log in $log" >&2
 		exit 1
@@ -68,7 +73,11 @@ fi
 chain="L0"
 for ((n = 1; n <= levels; n++)); do chain="$chain -> L$n"; done
 echo "== make run: turtle inside turtle, $chain, each level at EL2 with its own KVM"
-echo "== L0 is the emulated NV2 host (QEMU TCG); every level runs the same turtle binary,"
+if [ "$("$root/tests/system/native-host.sh" detect)" = native ]; then
+	echo "== L0 is this arm64 machine (native host); every level runs the same turtle binary,"
+else
+	echo "== L0 is the emulated NV2 host (QEMU TCG); every level runs the same turtle binary,"
+fi
 echo "== and boots the next from a directory shared down the chain (FUSE over vsock)"
 echo "== kernel: $what"
 echo "== each level's console lines carry its tag: [L1], [L1] [L2], ..."

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "exec.h"
+#include "kvm-check.h"
 #include "../lib/log.h"
 #include "run.h"
 
@@ -18,6 +19,7 @@ static const char usage[] =
 	"Commands:\n"
 	"  run       boot a Linux guest (turtle run --help)\n"
 	"  exec      run a command in a running guest (turtle exec --help)\n"
+	"  kvm-check can this machine run guests (--nested: at EL2)?\n"
 	"  version   print turtle's version\n"
 	"  help      this text\n";
 
@@ -51,6 +53,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "exec"))
 		return exec__main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "kvm-check"))
+		return kvm_check__main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("turtle %s\n", TURTLE_VERSION);
 		return 0;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # One level of the inception chain, run at every level (level 0 is the
-# emulated host):
+# host: the emulated one, or this arm64 machine; tests/system/host.sh):
 #
 #   level.sh THIS LAST
 #

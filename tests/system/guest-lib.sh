@@ -1,14 +1,16 @@
-# Helpers for the system test cases, which run inside the emulated host
-# (busybox sh). Sourced as /tests/lib.sh.
+# Helpers for the system test cases, which run on the NV2 host (busybox sh:
+# the emulated host, or this arm64 machine in the same layout; see
+# tests/system/host.sh). Sourced as /tests/lib.sh.
 #
 # A case reports each check on one line, which tests/system/run.sh counts:
 #   TEST-RESULT <name> PASS [detail]
 #   TEST-RESULT <name> FAIL <reason>
 
 # SCALE: how much longer than on an idle machine things may take here
-# (tests/system/qemu-host.sh passes it as turtle.scale=N); scaled SECONDS is a
-# time limit scaled by it. Guests get it on their command line too.
-SCALE=$(sed -n 's/.*turtle\.scale=\([0-9]*\).*/\1/p' /proc/cmdline)
+# (tests/system/qemu-host.sh passes it as turtle.scale=N, native-host.sh as
+# TURTLE_TIME_SCALE); scaled SECONDS is a time limit scaled by it. Guests
+# get it on their command line too.
+SCALE=${TURTLE_TIME_SCALE:-$(sed -n 's/.*turtle\.scale=\([0-9]*\).*/\1/p' /proc/cmdline)}
 SCALE=${SCALE:-1}
 scaled() { echo $(($1 * SCALE)); }
 

@@ -5,9 +5,12 @@
 #                            fsbench, exitbench), turtle-agent, vsock-tool,
 #                            fsops (posix.sh), as-user (privs),
 #                            fuse-attack (share-guest.sh)
-#   build/images/host.cpio   the emulated NV2 host: the same, plus turtle,
-#                            socat, the guest kernel and guest.cpio, and the
-#                            tests
+#   build/images/host.cpio   the NV2 host (emulated, or native in the same
+#                            layout): the same, plus turtle, socat, the
+#                            guest kernel and guest.cpio, the tests, and
+#                            the native host layer with make run's and the
+#                            inception chain's in-host parts (the native
+#                            case runs them)
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -39,5 +42,9 @@ TOOLS=socat "$mk" "$IMAGES/host.cpio" \
 	"$IMAGES/guest.cpio:guest/initrd.cpio" \
 	"$TURTLE_ROOT/tests/system/cases:tests/cases" \
 	"$TURTLE_ROOT/tests/system/guest-lib.sh:tests/lib.sh" \
-	"$TURTLE_ROOT/tests/system/share-lib.sh:tests/share-lib.sh"
+	"$TURTLE_ROOT/tests/system/share-lib.sh:tests/share-lib.sh" \
+	"$TURTLE_ROOT/tests/system/native-host.sh:tests/native-host.sh" \
+	"$TURTLE_ROOT/scripts/demo-in-host.sh:tests/demo.sh" \
+	"$TURTLE_ROOT/tests/inception/level.sh:tests/level.sh" \
+	"$TURTLE_ROOT/tests/inception/chain-level.sh:tests/chain-level.sh"
 echo "images: $(du -h "$IMAGES/guest.cpio" | cut -f1) guest, $(du -h "$IMAGES/host.cpio" | cut -f1) host"

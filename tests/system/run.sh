@@ -1,12 +1,14 @@
 #!/bin/bash
-# Run the system test cases: each case boots the emulated NV2 host once and
-# runs tests/system/cases/NAME.sh inside it, which prints TEST-RESULT lines.
+# Run the system test cases: each case runs tests/system/cases/NAME.sh once
+# on an NV2 host (tests/system/host.sh: the emulated one, booted for the
+# case, or this arm64 machine itself), which prints TEST-RESULT lines.
 #
 #   tests/system/run.sh [CASE...]      (default: every case)
 #
 # Logs: build/test-logs/NAME.log. Prints one line per check and a closing
 # "N passed, N failed" line; exits non-zero if any check failed or a case
-# did not finish (a host that hangs is killed by the timeout).
+# did not finish (a host that hangs is killed by the timeout). A case that
+# needs guests at EL2 on a native host without them is skipped.
 set -uo pipefail
 . "$(dirname "$0")/env.sh"
 . "$(dirname "$0")/../progress.sh"
@@ -34,7 +36,23 @@ limit_for() {
 	share-mapped) echo 600 ;;
 	share-l2) echo 2400 ;;
 	direct) echo 1500 ;;
+	native) echo 1500 ;;
 	*) echo 400 ;;
+	esac
+}
+
+# Cases whose every check runs a guest at EL2 (--nested).
+nested_for() {
+	case $1 in
+	nested | share-l2 | native) echo --nested ;;
+	esac
+}
+
+# Per-case kernel arguments for the emulated host: native.sh unpacks the
+# host's own image (/sys/firmware/initrd).
+cmdline_for() {
+	case $1 in
+	native) echo retain_initrd ;;
 	esac
 }
 
@@ -48,17 +66,24 @@ qemu_extra_for() {
 
 passed=0
 failed=0
+skipped=0
 i=0
 for c in "${cases[@]}"; do
 	i=$((i + 1))
 	progress "system case $c ($i of ${#cases[@]})"
 	log=$logs/$c.log
 	t0=$(date +%s)
-	QEMU_EXTRA=$(qemu_extra_for "$c") \
-		"$TURTLE_ROOT/tests/system/qemu-host.sh" "$(limit_for "$c")" \
+	nested=$(nested_for "$c")
+	QEMU_EXTRA=$(qemu_extra_for "$c") HOST_CMDLINE_EXTRA=$(cmdline_for "$c") \
+		"$TURTLE_ROOT/tests/system/host.sh" ${nested:+"$nested"} "$(limit_for "$c")" \
 		"/tests/cases/$c.sh" </dev/null >"$log" 2>&1
 	qrc=$?
 	secs=$(($(date +%s) - t0))
+	if [ $qrc = 77 ] && grep -aq '^TURTLE-SKIP ' "$log"; then
+		skipped=$((skipped + 1))
+		printf '  SKIP  %-24s %s\n' "$c" "$(sed -n 's/^TURTLE-SKIP //p' "$log")"
+		continue
+	fi
 	n=0
 	while read -r _ name verdict detail; do
 		n=$((n + 1))
@@ -72,7 +97,7 @@ for c in "${cases[@]}"; do
 	done < <(grep -a '^TEST-RESULT ' "$log" | tr -d '\r')
 	if ! grep -aq '^TURTLE-EXIT 0' "$log"; then
 		failed=$((failed + 1))
-		printf '  FAIL  %-24s the host did not finish the case (qemu status %d after %ds; log: %s)\n' \
+		printf '  FAIL  %-24s the host did not finish the case (status %d after %ds; log: %s)\n' \
 			"$c" "$qrc" "$secs" "$log"
 		tail -n 20 "$log" | sed 's/^/        /'
 	elif [ $n = 0 ]; then
@@ -81,5 +106,6 @@ for c in "${cases[@]}"; do
 	fi
 	echo "  ($c: ${secs}s, time limits x$(sed -n 's/^TURTLE-TIME-SCALE \([0-9]*\).*/\1/p' "$log" | head -n1))"
 done
+[ $skipped = 0 ] || echo "system: $skipped case(s) skipped: this host runs no guests at EL2"
 echo "system: $passed passed, $failed failed"
 [ $failed = 0 ]

@@ -40,6 +40,7 @@ int main(void)
 		exit_probe_suite,
 		direct_suite,
 		escape_suite,
+		kvm_check_suite,
 		loader_suite,
 		virtqueue_suite,
 		blk_suite,

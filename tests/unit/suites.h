@@ -30,6 +30,7 @@ Suite *pl031_suite(void);
 Suite *exit_probe_suite(void);
 Suite *direct_suite(void);
 Suite *escape_suite(void);
+Suite *kvm_check_suite(void);
 Suite *loader_suite(void);
 Suite *virtqueue_suite(void);
 Suite *blk_suite(void);
