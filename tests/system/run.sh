@@ -44,7 +44,7 @@ limit_for() {
 # Cases whose every check runs a guest at EL2 (--nested).
 nested_for() {
 	case $1 in
-	nested | share-l2 | native) echo --nested ;;
+	nested | share-l2 | native | direct) echo --nested ;;
 	esac
 }
 
