@@ -22,7 +22,10 @@ case $level in
 *) scale=80 ;;
 esac
 limit=$((base * scale))
-tests=${KST_TESTS:-$(cat /kst/tests.list)}
+# The lists come on the kernel command line, where Linux hands init at most
+# 32 words (more panics it before its console is up): one word each, the
+# names joined with commas.
+tests=$(echo "${KST_TESTS:-$(cat /kst/tests.list)}" | tr ',' ' ')
 [ "$level" -ge "$from" ] || tests=""
 # What a distribution's init would have mounted: access_tracking_perf_test
 # wants /sys/kernel/debug/lru_gen and the memory cgroup controller.
@@ -32,7 +35,7 @@ echo "KST-LEVEL L$level start $(date +%s) limit ${limit}s kernel $(uname -r)"
 # A test that ran out of time at a level above (on an emulator: too slow
 # to finish) is not run again below, where it would only take its ten
 # times longer limit to time out again: n/a. KST_GONE lists them.
-gone=${KST_GONE:-}
+gone=$(echo "${KST_GONE:-}" | tr ',' ' ')
 for t in $tests; do
 	[ -x "/kst/$t" ] || { echo "KST L$level $t fail 0 (no such test)"; continue; }
 	case " $gone " in
@@ -80,6 +83,7 @@ next=$((level + 1))
 mem=2048
 [ $next -gt 1 ] && mem=1024
 [ $next -lt "$levels" ] && mem=$((mem + 512))
+commas() { printf '%s' "$1" | tr -s ' \t\n' ',,,' | sed 's/^,//; s/,$//'; }
 kernel=/guest/Image-L$next
 [ -f $kernel ] || kernel=/guest/Image
 echo "KST-LEVEL L$next boot $kernel"
@@ -87,5 +91,5 @@ turtle run --nested --cpus 2 --mem $mem \
 	--kernel $kernel --initrd /guest/initrd.cpio \
 	--share /kst,tag=kst,ro,cache=always --share /guest,tag=boot,ro,cache=always \
 	--console-prefix "[L$next] " \
-	--cmdline "console=ttyAMA0 quiet panic=-1 kvm-arm.mode=nested -- mkdir -p /kst /guest; turtle-agent mount --tag kst /kst; turtle-agent mount --tag boot /guest; KST_TIMEOUT=$base KST_FROM=$from KST_TESTS='${KST_TESTS:-}' KST_GONE='$gone' /kst/kselftest-level.sh $next $levels" </dev/null
+	--cmdline "console=ttyAMA0 quiet panic=-1 kvm-arm.mode=nested -- mkdir -p /kst /guest; turtle-agent mount --tag kst /kst; turtle-agent mount --tag boot /guest; KST_TIMEOUT=$base KST_FROM=$from KST_TESTS=$(commas "${KST_TESTS:-}") KST_GONE=$(commas "$gone") /kst/kselftest-level.sh $next $levels" </dev/null
 echo "KST-LEVEL L$next turtle rc=$?"

@@ -14,8 +14,8 @@
 #                    the host's)
 #   KERNEL_L2=Image  the kernel of one level (any n from 1; KERNEL_L0 is
 #                    the emulated host's, by default Debian's)
-#   KST_TESTS="..."  only these tests (paths as in tests.list, e.g.
-#                    "arm64/host_sve arm64/vpmu_counter_access get-reg-list")
+#   KST_TESTS="..."  only these tests, in this order (paths as in
+#                    tests.list, e.g. "arm64/host_sve get-reg-list")
 #   KST_FROM=n       run the tests only at levels n and below; the levels
 #                    above only start the next (an L2 column without
 #                    re-running L0 and L1: kernel/kselftest-table.sh merges
@@ -25,7 +25,8 @@
 #   QEMU_EXTRA=...   QEMU options for the emulated host, e.g.
 #                    "-icount shift=0" (instruction time; needed from L2,
 #                    where a test's VM is an L3: tests/inception/run.sh)
-# Log: build/test-logs/kselftest.log (KST_LOG=name for another). Exit status 0 if the run finished.
+# Log: build/test-logs/kselftest.log (KST_LOG=name for another).
+# Exit status 0 if the deepest level finished its tests.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/tests/system/env.sh"
@@ -68,7 +69,11 @@ for l in $(seq 0 "$levels"); do
 done
 limit=${TIMEOUT:-$limit}
 
-img=$IMAGES/kselftest-host.cpio
+# An image of its own: runs at once (KST_FROM=2 beside LEVELS=1) must not
+# rewrite each other's.
+mkdir -p "$IMAGES"
+img=$(mktemp "$IMAGES/kselftest-host.XXXXXX") || exit 1
+trap 'rm -f "$img"' EXIT
 TOOLS="" "$root/boot/init/mkinitramfs.sh" "$img" \
 	"$root/build/turtle:bin/turtle" \
 	"${files[@]}" \
@@ -82,7 +87,7 @@ log=$logs/${KST_LOG:-kselftest.log}
 echo "kselftest: $ntests tests at L$from..L$levels, a test's limit ${base}s at L0 (log: $log)"
 t0=$(date +%s)
 HOST_INITRD=$img "$root/tests/system/qemu-host.sh" "$limit" \
-	"KST_TIMEOUT=$base KST_FROM=$from KST_TESTS='$tests' /kst/kselftest-level.sh 0 $levels" \
+	"KST_TIMEOUT=$base KST_FROM=$from KST_TESTS=$(printf '%s' "$tests" | tr -s ' \t\n' ',,,' | sed 's/^,//; s/,$//') /kst/kselftest-level.sh 0 $levels" \
 	</dev/null >"$log" 2>&1
 qrc=$?
 secs=$(($(date +%s) - t0))
@@ -90,4 +95,4 @@ secs=$(($(date +%s) - t0))
 # The table: a row per test, a column per level.
 "$root/kernel/kselftest-table.sh" "$log"
 echo "kselftest: ${secs}s (qemu status $qrc)"
-grep -aq 'KST-LEVEL L0 end' "$log"
+tr -d '\r' <"$log" | grep -aq "KST-LEVEL L$levels end"
