@@ -69,9 +69,15 @@ for t in $tests; do
 	echo "KST L$level $t $res $secs$tap"
 	[ $res != timeout ] || gone="$gone $t"
 	if [ $res != pass ]; then
-		# The reason, in a few lines: a skip's or failure's message.
-		{ grep -a -m 3 -i 'skip\|assert\|fail\|error' /tmp/kst.log ||
-			tail -n 2 /tmp/kst.log; } | sed "s|^|KST-WHY L$level $t: |" | cut -c1-200
+		# The reason, in a few lines: an assertion's place and message,
+		# the failed or skipped TAP cases, else the last lines.
+		{ if grep -aq 'Test Assertion Failure' /tmp/kst.log; then
+			grep -a -m 1 -A 3 'Test Assertion Failure' /tmp/kst.log | tail -n 3
+		elif grep -aq '^not ok \|SKIP' /tmp/kst.log; then
+			grep -a -m 4 '^not ok \|SKIP' /tmp/kst.log
+		else
+			tail -n 3 /tmp/kst.log
+		fi; } | sed "s|^|KST-WHY L$level $t: |" | cut -c1-200
 	fi
 done
 echo "KST-LEVEL L$level end $(date +%s)"
