@@ -31,6 +31,9 @@ tests=$(echo "${KST_TESTS:-$(cat /kst/tests.list)}" | tr ',' ' ')
 # wants /sys/kernel/debug/lru_gen and the memory cgroup controller.
 grep -q ' /sys/kernel/debug ' /proc/mounts || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 grep -q ' cgroup2 ' /proc/mounts || mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+# stage2_block_transitions wants 32 MiB of reserved 2 MiB huge pages.
+# (sea_to_user wants a 1 GiB one: not reserved, the levels are too small.)
+echo 16 >/proc/sys/vm/nr_hugepages 2>/dev/null
 echo "KST-LEVEL L$level start $(date +%s) limit ${limit}s kernel $(uname -r)"
 # A test that ran out of time at a level above (on an emulator: too slow
 # to finish) is not run again below, where it would only take its ten
