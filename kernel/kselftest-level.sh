@@ -75,7 +75,8 @@ for t in $tests; do
 		# The reason, in a few lines: an assertion's place and message,
 		# the failed or skipped TAP cases, else the last lines.
 		{ if grep -aq 'Test Assertion Failure' /tmp/kst.log; then
-			grep -a -m 1 -A 3 'Test Assertion Failure' /tmp/kst.log | tail -n 3
+			grep -a -v addr2line /tmp/kst.log |
+				grep -a -m 1 -A 3 'Test Assertion Failure' | tail -n 3
 		elif grep -aq '^not ok \|SKIP' /tmp/kst.log; then
 			grep -a -m 4 '^not ok \|SKIP' /tmp/kst.log
 		else
