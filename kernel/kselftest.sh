@@ -20,6 +20,8 @@
 #                    above only start the next (an L2 column without
 #                    re-running L0 and L1: kernel/kselftest-table.sh merges
 #                    the logs)
+#   KST_GONE="..."   tests not to run (shown n/a), e.g. those that timed
+#                    out at L0 in an earlier run, for a KST_FROM=1 run
 #   KST_TIMEOUT=s    a test's limit at L0 (default 180; x10 at L1, x80 below)
 #   TIMEOUT=s        for the whole run (default: from the tests and levels)
 #   QEMU_EXTRA=...   QEMU options for the emulated host, e.g.
@@ -69,6 +71,9 @@ for l in $(seq 0 "$levels"); do
 done
 limit=${TIMEOUT:-$limit}
 
+# A list as one word of the kernel command line (kselftest-level.sh).
+commas() { printf '%s' "$1" | tr -s ' \t\n' ',,,' | sed 's/^,//; s/,$//'; }
+
 # An image of its own: runs at once (KST_FROM=2 beside LEVELS=1) must not
 # rewrite each other's.
 mkdir -p "$IMAGES"
@@ -87,7 +92,7 @@ log=$logs/${KST_LOG:-kselftest.log}
 echo "kselftest: $ntests tests at L$from..L$levels, a test's limit ${base}s at L0 (log: $log)"
 t0=$(date +%s)
 HOST_INITRD=$img "$root/tests/system/qemu-host.sh" "$limit" \
-	"KST_TIMEOUT=$base KST_FROM=$from KST_TESTS=$(printf '%s' "$tests" | tr -s ' \t\n' ',,,' | sed 's/^,//; s/,$//') /kst/kselftest-level.sh 0 $levels" \
+	"KST_TIMEOUT=$base KST_FROM=$from KST_TESTS=$(commas "$tests") KST_GONE=$(commas "${KST_GONE:-}") /kst/kselftest-level.sh 0 $levels" \
 	</dev/null >"$log" 2>&1
 qrc=$?
 secs=$(($(date +%s) - t0))
