@@ -17,7 +17,9 @@
 #                   host vs L1 vs L2 (tests/bench); SUITES="chain" for the
 #                   shared directory at L1, L2 and L3
 #   make kselftest [LEVELS=N]  the kernel's KVM selftests at L0 .. LN
-#                   (default 1), one table test x level (kernel/kselftest.sh)
+#                   (default 1), one table test x level (kernel/kselftest.sh;
+#                   KERNEL_Ln=Image a level's kernel, KST_FROM=n tests only
+#                   from Ln, docs/kselftest.md)
 #   make images     the guest and host initramfs images
 #   make format     clang-format every C file
 
@@ -231,9 +233,12 @@ bench: deps
 	@$(MAKE) --no-print-directory images
 	@tests/bench/run.sh $(SUITES)
 
+# make kselftest: L0 and L1 unless LEVELS is given (the default 3 above is
+# the chain's); KERNEL, KERNEL_Ln, KST_* pass through the environment.
+KST_LEVELS = $(if $(filter command line environment,$(origin LEVELS)),$(LEVELS),1)
 kselftest: deps
 	@$(MAKE) --no-print-directory images
-	@kernel/kselftest.sh $(LEVELS)
+	@kernel/kselftest.sh $(KST_LEVELS)
 
 format:
 	clang-format -i $(shell git ls-files '*.c' '*.h')

@@ -14,7 +14,8 @@
 #                         (kernel/build-lean.sh, built once and cached,
 #                         about 7 minutes) from 3 levels; KERNEL=debian
 #                         forces Debian's
-#   KERNEL_L2=Image       a kernel for one level (any n)
+#   KERNEL_L2=Image       a kernel for one level (any n; KERNEL_L0 is the
+#                         emulated host's, by default Debian's)
 #   CMDLINE_L2="..."      extra kernel arguments for one level
 #   MEM_L2=MiB            RAM for one level (defaults 1024, 512, 384, 256,
 #                         then 192)
@@ -76,6 +77,10 @@ rm -rf "$stage"
 mkdir -p "$stage/chain"
 [ -x "$root/build/turtle" ] || { echo "inception: build/turtle missing (run make)" >&2; exit 1; }
 [ -f "$kernel" ] || { echo "inception: no kernel at $kernel" >&2; exit 1; }
+if [ -n "${KERNEL_L0:-}" ]; then
+	[ -f "$KERNEL_L0" ] || { echo "inception: KERNEL_L0: no file $KERNEL_L0" >&2; exit 1; }
+	export HOST_KERNEL=$KERNEL_L0
+fi
 
 cp "$root/tests/inception/level.sh" "$stage/chain/level.sh"
 files=("$kernel:chain/Image" "$root/build/turtle:chain/bin/turtle"
