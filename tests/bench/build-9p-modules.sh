@@ -39,11 +39,22 @@ linux_source
 rm -rf "$out"
 b=$out/build
 mkdir -p "$b" "$out/ext"
+cfg=$cache/kernel/current/root/usr/lib/modules/$kver/config
+# Kconfig drops what this machine's tools cannot build; the kernel's
+# struct module and task_struct must still come out as Debian built them.
+# BTF (DEBUG_INFO_BTF_MODULES adds fields to struct module, and
+# SCHED_CLASS_EXT, which needs BTF, to task_struct) depends on pahole's
+# version: a stand-in pahole reports the one Debian's build had (nothing
+# here runs it: BTF for external modules needs a vmlinux, not built here).
+pv=$(sed -n 's/^CONFIG_PAHOLE_VERSION=//p' "$cfg")
+mkdir -p "$out/bin"
+printf '#!/bin/sh\n[ "$1" = --version ] && echo v%s.%s\nexit 0\n' "${pv%??}" "${pv#?}" >"$out/bin/pahole"
+chmod +x "$out/bin/pahole"
 mk() {
 	make -C "$src" O="$b" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
-		LOCALVERSION="${kver#"${kver%%+*}"}" "$@"
+		PAHOLE="$out/bin/pahole" LOCALVERSION="${kver#"${kver%%+*}"}" "$@"
 }
-cp "$cache/kernel/current/root/usr/lib/modules/$kver/config" "$b/.config"
+cp "$cfg" "$b/.config"
 "$src/scripts/config" --file "$b/.config" -m NET_9P -m NET_9P_VIRTIO -m 9P_FS \
 	-d MODULE_SIG_ALL -d 9P_FS_POSIX_ACL -d 9P_FS_SECURITY -d NET_9P_DEBUG \
 	--set-str SYSTEM_TRUSTED_KEYS "" --set-str MODULE_SIG_KEY ""
@@ -51,6 +62,11 @@ log "configuring (the kernel's config + 9p)"
 mk -s olddefconfig >/dev/null
 log "modules_prepare"
 mk -s modules_prepare >"$out/build.log" 2>&1 || { tail -n 20 "$out/build.log" >&2; exit 1; }
+# What is still missing should be the compiler's and the tools' own.
+lost=$(grep -E '^CONFIG_[A-Z0-9_]+=[ym]$' "$cfg" | while read -r l; do
+	grep -qx "$l" "$b/.config" || echo "${l%=*}"
+done | grep -vE '^CONFIG_(CC_|AS_|LD_|GCC_|RUST|BINDGEN|PAHOLE|TOOLS_|OPENSSL_|RELR$|COMPAT_VDSO$|THUMB2_COMPAT_VDSO$)' || true)
+[ -z "$lost" ] || log "options the kernel has and this build lost:" $lost
 rel=$(cat "$b/include/config/kernel.release")
 [ "$rel" = "$kver" ] || { log "release $rel, not $kver"; exit 1; }
 

@@ -69,13 +69,14 @@ vmm_pid() {
 	esac
 }
 
-# rss_kib PID: PID's resident KiB outside the guest's RAM: the sum of Rss
-# over its mappings smaller than 256 MiB (the guest's RAM is one mapping
-# of 256 MiB, or a little more with QEMU's alignment and guard pages).
+# rss_kib PID [FIELD]: PID's resident KiB outside the guest's RAM: the
+# sum of FIELD (default Rss; Anonymous: the part no file backs) over its
+# mappings smaller than 256 MiB (the guest's RAM is one mapping of
+# 256 MiB, or a little more with QEMU's alignment and guard pages).
 rss_kib() {
 	[ -n "$1" ] && [ -r "/proc/$1/smaps" ] || { echo -; return; }
-	awk '/^Size:/ { big = $2 >= 262144 } /^Rss:/ { if (!big) s += $2 } END { print s + 0 }' \
-		"/proc/$1/smaps"
+	awk -v f="${2:-Rss}:" '/^Size:/ { big = $2 >= 262144 } $1 == f { if (!big) s += $2 }
+		END { print s + 0 }' "/proc/$1/smaps"
 }
 
 # stamp: each input line prefixed with this level's uptime (no fork).
@@ -103,7 +104,9 @@ peers_start() {
 # peers_boot LEVEL VMM OUT: the boot's results, once OUT has PEERS-UP.
 peers_boot() {
 	res "$1" "$2" boot_s "$(awk -v t0="$T0" '$2 == "TURTLE-INIT" { printf "%.3f", $1 - t0; exit }' "$3")"
-	res "$1" "$2" rss_up "$(rss_kib "$(vmm_pid "$2")")"
+	p_pid=$(vmm_pid "$2")
+	res "$1" "$2" rss_up "$(rss_kib "$p_pid")"
+	res "$1" "$2" anon_up "$(rss_kib "$p_pid" Anonymous)"
 }
 
 # peers_boot_only LEVEL VMM: boot the guest, sample, power off.
@@ -147,7 +150,9 @@ peers_run() {
 		cat /tmp/$v.h2g-rtt /tmp/$v.h2g-src
 	fi
 	if wait_for PEERS-END "$out" $BG; then
-		res L1 "$v" rss_end "$(rss_kib "$(vmm_pid "$v")")"
+		p_pid=$(vmm_pid "$v")
+		res L1 "$v" rss_end "$(rss_kib "$p_pid")"
+		res L1 "$v" anon_end "$(rss_kib "$p_pid" Anonymous)"
 	fi
 	wait $BG
 	kill $e $k 2>/dev/null
