@@ -146,7 +146,8 @@ for s in "${suites[@]}"; do
 	peers)
 		peers_image || { echo "bench: peers: no image" >&2; failed=1; continue; }
 		limit=3000
-		cmd="$tuning PEERS_TURTLE_STRIPPED=$(${CROSS:-aarch64-linux-gnu-}strip -o - "$root/build/turtle" | wc -c) /tests/bench-peers.sh"
+		aarch64-linux-gnu-strip -o "$IMAGES/peers/turtle.stripped" "$root/build/turtle"
+		cmd="$tuning PEERS_TURTLE_STRIPPED=$(wc -c <"$IMAGES/peers/turtle.stripped") /tests/bench-peers.sh"
 		what="turtle beside QEMU/KVM, L1 and nested"
 		export QEMU_EXTRA=$icount
 		;;
