@@ -153,6 +153,11 @@ peers_run() {
 		p_pid=$(vmm_pid "$v")
 		res L1 "$v" rss_end "$(rss_kib "$p_pid")"
 		res L1 "$v" anon_end "$(rss_kib "$p_pid" Anonymous)"
+		say "L1 $v: the VMM's largest resident mappings at the end (KiB, outside the guest's RAM)"
+		awk '/^[0-9a-f]+-[0-9a-f]+ / { m = $1 " " $6 } /^Size:/ { big = $2 >= 262144 }
+			/^Rss:/ { if (!big && $2 > 0) print $2, m }' "/proc/$p_pid/smaps" |
+			sort -rn | head -n 12 | sed 's/^/    rss /'
+		echo "    threads: $(ls /proc/$p_pid/task | wc -l)"
 	fi
 	wait $BG
 	kill $e $k 2>/dev/null
