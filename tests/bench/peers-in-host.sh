@@ -103,6 +103,7 @@ echo "BENCHTABLE streams; turtle/best: turtle over the better QEMU (below 1 is b
 echo "BENCHTABLE above 1 for rates)"
 t "" turtle "QEMU mmio" "QEMU pci" turtle/best
 row "VMM start to guest init (s)" L1 boot_s low
+row "  of it the guest kernel's uptime (s)" L1 kernel_s low
 row "RSS outside guest RAM, booted (KiB)" L1 rss_up low
 row "  of it anonymous (KiB)" L1 anon_up low
 row "RSS outside guest RAM, at end (KiB)" L1 rss_end low
@@ -128,6 +129,7 @@ row "share create+4K+fsync+close (us)" L1 fs_create low
 row "share sequential write (MB/s)" L1 fs_seqw high
 row "share sequential read, cold (MB/s)" L1 fs_seqr high
 row "L2 under an L1 at EL2: start to init (s)" L2 boot_s low
+row "  of it the L2 kernel's uptime (s)" L2 kernel_s low
 row "L2: its VMM's RSS outside RAM (KiB)" L2 rss_up low
 sed -n 's/^PEERSNOTE /BENCHTABLE note: /p' /tmp/results
 echo "BENCHTABLE (devices: turtle virtio-mmio blk and vsock, FUSE-over-vsock share; QEMU virtio-blk, vhost-vsock,"

@@ -104,6 +104,8 @@ peers_start() {
 # peers_boot LEVEL VMM OUT: the boot's results, once OUT has PEERS-UP.
 peers_boot() {
 	res "$1" "$2" boot_s "$(awk -v t0="$T0" '$2 == "TURTLE-INIT" { printf "%.3f", $1 - t0; exit }' "$3")"
+	# the guest's own uptime at init: the kernel's part of the boot
+	res "$1" "$2" kernel_s "$(awk '$2 == "TURTLE-INIT" { print $3; exit }' "$3")"
 	p_pid=$(vmm_pid "$2")
 	res "$1" "$2" rss_up "$(rss_kib "$p_pid")"
 	res "$1" "$2" anon_up "$(rss_kib "$p_pid" Anonymous)"
