@@ -87,10 +87,11 @@ stamp() {
 	done
 }
 
-# peers_start LEVEL VMM OUT GUEST-ARGS...: the VMM in the background, its
+# peers_start LEVEL VMM OUT GUEST-ARGS...: the VMM in the background (LEVEL
+# names the caller's level, for the reader), its
 # console stamped into OUT; sets T0 (the start) and BG (the pipeline).
 peers_start() {
-	p_lv=$1 p_vmm=$2 p_out=$3
+	p_vmm=$2 p_out=$3
 	shift 3
 	rm -f "$p_out"
 	read -r T0 _ </proc/uptime
