@@ -15,7 +15,8 @@
 #   make inception LEVELS=N   the chain L0 -> L1 -> ... -> LN, with timings
 #   make bench      deps + images + block, vsock and shared-directory numbers,
 #                   host vs L1 vs L2 (tests/bench); SUITES="chain" for the
-#                   shared directory at L1, L2 and L3
+#                   shared directory at L1, L2 and L3; SUITES="peers" for
+#                   turtle beside QEMU/KVM (docs/peers.md)
 #   make kselftest [LEVELS=N]  the kernel's KVM selftests at L0 .. LN
 #                   (default 1), one table test x level (kernel/kselftest.sh;
 #                   KERNEL_Ln=Image a level's kernel, KST_FROM=n tests only

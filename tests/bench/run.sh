@@ -11,6 +11,10 @@
 #   chain   the shared directory at L1, L2 and L3 of the inception chain
 #           (chain.sh: fsbench at every level; lean kernel, about 20
 #           minutes); not in the default set
+#   peers   turtle beside QEMU/KVM as the L1 VMM, the same guest
+#           (peers-in-host.sh; Debian's arm64 QEMU from
+#           fetch-qemu-arm64.sh, 9p modules from build-9p-modules.sh);
+#           draws build/bench-peers.svg; not in the default set
 #
 # Each suite runs on an NV2 host once (tests/system/host.sh: the emulated
 # one, booted for it, or this arm64 machine) with one bench image,
@@ -26,8 +30,8 @@ suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(blk levels)
 for s in "${suites[@]}"; do
 	case $s in
-	blk | levels | chain) ;;
-	*) echo "bench: unknown suite '$s' (blk, levels, chain)" >&2; exit 2 ;;
+	blk | levels | chain | peers) ;;
+	*) echo "bench: unknown suite '$s' (blk, levels, chain, peers)" >&2; exit 2 ;;
 	esac
 done
 
@@ -62,6 +66,53 @@ fi
 	"$root/tests/bench/levels-in-host.sh:tests/bench-levels.sh" \
 	"$root/tests/bench/levels-in-l1.sh:tests/bench-levels-l1.sh"
 
+# newc OUT SRC:DST...: a cpio archive of just these files (root-owned).
+newc() {
+	local out=$1 stage spec
+	shift
+	stage=$(mktemp -d)
+	for spec in "$@"; do
+		mkdir -p "$stage/$(dirname "${spec#*:}")"
+		cp -a "${spec%%:*}" "$stage/${spec#*:}"
+	done
+	(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >"$out"
+	rm -rf "$stage"
+}
+
+# The peers suite's image: the bench image with, appended (the kernel
+# unpacks concatenated archives in turn), QEMU and its libraries, the
+# host's vhost-vsock modules, the suite's scripts and the guest's
+# initramfs: guest.cpio with /peers.sh and the 9p modules appended.
+peers_image() {
+	local q ninep kmod specs=() gspecs=() m
+	q=$("$root/tests/bench/fetch-qemu-arm64.sh") || return 1
+	mapfile -t specs <"$q/initramfs.list"
+	kmod=$KERNEL_DIR/kernel
+	mkdir -p "$IMAGES/peers"
+	for m in drivers/vhost/vhost_iotlb drivers/vhost/vhost drivers/vhost/vhost_vsock fs/netfs/netfs; do
+		xz -dc "$kmod/$m.ko.xz" >"$IMAGES/peers/$(basename $m).ko"
+	done
+	for m in vhost_iotlb vhost vhost_vsock; do
+		specs+=("$IMAGES/peers/$m.ko:lib/modules/$m.ko")
+	done
+	gspecs=("$root/tests/bench/peers-guest.sh:peers.sh" "$IMAGES/peers/netfs.ko:lib/modules/netfs.ko")
+	if ninep=$("$root/tests/bench/build-9p-modules.sh"); then
+		for m in 9pnet 9pnet_virtio 9p; do
+			gspecs+=("$ninep/$m.ko:lib/modules/$m.ko")
+		done
+	else
+		echo "bench: peers: no 9p modules: QEMU's share rows stay empty" >&2
+	fi
+	newc "$IMAGES/peers/guest-extra.cpio" "${gspecs[@]}"
+	cat "$IMAGES/guest.cpio" "$IMAGES/peers/guest-extra.cpio" >"$IMAGES/peers/peers-initrd.cpio"
+	newc "$IMAGES/peers/host-extra.cpio" "${specs[@]}" \
+		"$IMAGES/peers/peers-initrd.cpio:guest/peers-initrd.cpio" \
+		"$root/tests/bench/peers-lib.sh:tests/bench-peers-lib.sh" \
+		"$root/tests/bench/peers-in-host.sh:tests/bench-peers.sh" \
+		"$root/tests/bench/peers-in-l1.sh:tests/bench-peers-l1.sh"
+	cat "$cpio" "$IMAGES/peers/host-extra.cpio" >"$IMAGES/host-peers.cpio"
+}
+
 # Every suite runs the emulated host with -icount shift=0 (as the inception
 # chain does): its clock advances 1 ns per emulated instruction while it
 # works, so the numbers measure the work an operation costs, the same from
@@ -72,7 +123,8 @@ icount=${QEMU_EXTRA--icount shift=0}
 # The levels suite's tuning (tests/bench/levels-lib.sh) reaches the
 # emulated host as assignments ahead of its command.
 tuning=""
-for v in BENCH_RTT BENCH_BYTES BENCH_FS_SECONDS BENCH_FS_MIB BENCH_BLK_SECONDS; do
+for v in BENCH_RTT BENCH_BYTES BENCH_FS_SECONDS BENCH_FS_MIB BENCH_BLK_SECONDS \
+	BENCH_PEERS_NESTED; do
 	[ -z "${!v:-}" ] || tuning="$tuning $v=${!v}"
 done
 
@@ -92,6 +144,14 @@ for s in "${suites[@]}"; do
 		what="block I/O, host and L1"
 		export QEMU_EXTRA=$icount
 		;;
+	peers)
+		peers_image || { echo "bench: peers: no image" >&2; failed=1; continue; }
+		limit=3000
+		aarch64-linux-gnu-strip -o "$IMAGES/peers/turtle.stripped" "$root/build/turtle"
+		cmd="$tuning PEERS_TURTLE_STRIPPED=$(wc -c <"$IMAGES/peers/turtle.stripped") /tests/bench-peers.sh"
+		what="turtle beside QEMU/KVM, L1 and nested"
+		export QEMU_EXTRA=$icount
+		;;
 	levels)
 		limit=2700 cmd="$tuning /tests/bench-levels.sh ${BENCH_LAST:-2}" nested=--nested
 		what="vsock and shared directory at L1 and L2, about 15 minutes"
@@ -101,7 +161,9 @@ for s in "${suites[@]}"; do
 	echo "bench: $s: starting the host: $what (log: $log)" >&2
 	t0=$(date +%s)
 	qrc=0
-	HOST_INITRD=$cpio HOST_CMDLINE_EXTRA=retain_initrd \
+	img=$cpio
+	[ "$s" != peers ] || img=$IMAGES/host-peers.cpio
+	HOST_INITRD=$img HOST_CMDLINE_EXTRA=retain_initrd \
 		"$root/tests/system/host.sh" $nested $limit $cmd \
 		</dev/null >"$log" 2>&1 || qrc=$?
 	echo "bench: $s: done after $(($(date +%s) - t0))s" >&2
@@ -111,6 +173,12 @@ for s in "${suites[@]}"; do
 	fi
 
 	grep -a '^BENCHTABLE ' "$log" | tr -d '\r' | sed 's/^BENCHTABLE //' || true
+	if [ "$s" = peers ] && grep -aq '^BENCHPLOT' "$log"; then
+		grep -a '^BENCHPLOT' "$log" | tr -d '\r' | sed 's/^BENCHPLOT *//' |
+			"$root/tests/bench/plot.sh" "turtle and QEMU/KVM: time per operation (L1)" us \
+				>"$root/build/bench-peers.svg"
+		echo "(plot: build/bench-peers.svg)"
+	fi
 	if ! grep -aq '^TURTLE-EXIT 0' "$log"; then
 		echo "bench: $s: the benchmark did not finish cleanly (qemu status $qrc; log: $log)" >&2
 		tail -n 20 "$log" | tr -d '\r' | sed 's/^/    /' >&2
