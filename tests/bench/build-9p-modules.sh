@@ -15,6 +15,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/../../kernel" && pwd)
 cache=${TURTLE_CACHE:-/var/cache/turtle}
 log() { echo "build-9p-modules: $*" >&2; }
+# On arm64 the native compiler (docs/native.md).
+cross=aarch64-linux-gnu-
+[ "$(uname -m)" != aarch64 ] || cross=
 
 kver=$(readlink "$cache/kernel/current" 2>/dev/null || true)
 [ -n "$kver" ] || { log "no cached kernel: run make deps first"; exit 1; }
@@ -51,7 +54,7 @@ mkdir -p "$out/bin"
 printf '#!/bin/sh\n[ "$1" = --version ] && echo v%s.%s\nexit 0\n' "${pv%??}" "${pv#?}" >"$out/bin/pahole"
 chmod +x "$out/bin/pahole"
 mk() {
-	make -C "$src" O="$b" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+	make -C "$src" O="$b" ARCH=arm64 CROSS_COMPILE="$cross" \
 		PAHOLE="$out/bin/pahole" LOCALVERSION="${kver#"${kver%%+*}"}" "$@"
 }
 cp "$cfg" "$b/.config"
@@ -78,7 +81,7 @@ log "building 9pnet, 9pnet_virtio and 9p"
 mk -s M="$out/ext" KBUILD_MODPOST_WARN=1 modules >>"$out/build.log" 2>&1 ||
 	{ tail -n 20 "$out/build.log" >&2; exit 1; }
 for m in net9p/9pnet net9p/9pnet_virtio fs9p/9p; do
-	aarch64-linux-gnu-strip --strip-debug -o "$out/$(basename $m).ko" "$out/ext/$m.ko"
+	"${cross}strip" --strip-debug -o "$out/$(basename $m).ko" "$out/ext/$m.ko"
 done
 rm -rf "$b" "$out/ext"
 touch "$out/.done"

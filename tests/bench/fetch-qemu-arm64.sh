@@ -39,7 +39,8 @@ done
 rm -rf "$cache/apt/archives"
 
 bin=$cache/root/usr/bin/qemu-system-aarch64
-needed() { aarch64-linux-gnu-readelf -d "$1" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'; }
+# readelf reads any ELF, arm64's too, on any machine.
+needed() { readelf -d "$1" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'; }
 lib_path() {
 	local d
 	for d in lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu; do

@@ -149,7 +149,7 @@ for s in "${suites[@]}"; do
 		limit=3000 nested=
 		# Its second half runs QEMU/KVM inside turtle's L1 at EL2.
 		[ "${BENCH_PEERS_NESTED:-1}" = 0 ] || nested=--nested
-		aarch64-linux-gnu-strip -o "$IMAGES/peers/turtle.stripped" "$root/build/turtle"
+		"${CROSS_PREFIX}strip" -o "$IMAGES/peers/turtle.stripped" "$root/build/turtle"
 		cmd="$tuning PEERS_TURTLE_STRIPPED=$(wc -c <"$IMAGES/peers/turtle.stripped") /tests/bench-peers.sh"
 		what="turtle beside QEMU/KVM, L1 and nested"
 		export QEMU_EXTRA=$icount

@@ -7,6 +7,9 @@ IMAGES=$TURTLE_ROOT/build/images
 KERNEL_DIR=$(echo "$TURTLE_CACHE"/kernel/current/root/usr/lib/modules/*)
 HOST_KERNEL=${HOST_KERNEL:-$KERNEL_DIR/vmlinuz}
 GUEST_KERNEL=${GUEST_KERNEL:-$HOST_KERNEL}
+# Binutils for arm64 files: the cross ones, or the native ones on arm64.
+CROSS_PREFIX=aarch64-linux-gnu-
+[ "$(uname -m)" != aarch64 ] || CROSS_PREFIX=
 
 # Time limits in the tests are hang guards sized for an idle machine; on a
 # busy one everything the emulator runs takes longer, so each limit is
