@@ -227,20 +227,27 @@ fail:
 	return ret;
 }
 
-static int node_exit_probe(void *fdt, const struct fdt_params *p)
+/* A node with a compatible and a reg alone, named NAME@base. */
+static int node_plain(void *fdt, const char *name, const char *compatible,
+		      uint64_t base, uint64_t size)
 {
-	char name[40];
+	char node[48];
 	int ret;
 
-	snprintf(name, sizeof(name), "exit-probe@%llx",
-		 (unsigned long long)p->exit_probe_base);
-	FDT_TRY(fdt_begin_node(fdt, name));
-	FDT_TRY(fdt_property_string(fdt, "compatible", "turtle,exit-probe"));
-	FDT_TRY(prop_reg(fdt, p->exit_probe_base, p->exit_probe_size));
+	snprintf(node, sizeof(node), "%s@%llx", name, (unsigned long long)base);
+	FDT_TRY(fdt_begin_node(fdt, node));
+	FDT_TRY(fdt_property_string(fdt, "compatible", compatible));
+	FDT_TRY(prop_reg(fdt, base, size));
 	FDT_TRY(fdt_end_node(fdt));
 	return 0;
 fail:
 	return ret;
+}
+
+static int node_exit_probe(void *fdt, const struct fdt_params *p)
+{
+	return node_plain(fdt, "exit-probe", "turtle,exit-probe",
+			  p->exit_probe_base, p->exit_probe_size);
 }
 
 /*
@@ -249,35 +256,15 @@ fail:
  */
 static int node_direct(void *fdt, const struct fdt_params *p)
 {
-	char name[40];
-	int ret;
-
-	snprintf(name, sizeof(name), "direct-window@%llx",
-		 (unsigned long long)p->direct_base);
-	FDT_TRY(fdt_begin_node(fdt, name));
-	FDT_TRY(fdt_property_string(fdt, "compatible", "turtle,direct-window"));
-	FDT_TRY(prop_reg(fdt, p->direct_base, p->direct_size));
-	FDT_TRY(fdt_end_node(fdt));
-	return 0;
-fail:
-	return ret;
+	return node_plain(fdt, "direct-window", "turtle,direct-window",
+			  p->direct_base, p->direct_size);
 }
 
 /* The direct pool: memory, but not the guest's RAM (vmm/direct.h). */
 static int node_direct_pool(void *fdt, const struct fdt_params *p)
 {
-	char name[40];
-	int ret;
-
-	snprintf(name, sizeof(name), "direct-pool@%llx",
-		 (unsigned long long)p->direct_pool_base);
-	FDT_TRY(fdt_begin_node(fdt, name));
-	FDT_TRY(fdt_property_string(fdt, "compatible", "turtle,direct-pool"));
-	FDT_TRY(prop_reg(fdt, p->direct_pool_base, p->direct_pool_size));
-	FDT_TRY(fdt_end_node(fdt));
-	return 0;
-fail:
-	return ret;
+	return node_plain(fdt, "direct-pool", "turtle,direct-pool",
+			  p->direct_pool_base, p->direct_pool_size);
 }
 
 static int node_chosen(void *fdt, const struct fdt_params *p,
