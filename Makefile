@@ -46,7 +46,7 @@ CFLAGS  := -std=gnu11 -O2 -g $(WARN) -pthread -D_GNU_SOURCE \
 # Code that needs nothing arm64-specific: built natively for the unit tests.
 PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
 		 vmm/cli.c vmm/cpu-features.c vmm/escape.c vmm/direct.c \
-		 vmm/kvm-check.c \
+		 vmm/kvm-check.c vmm/reboot.c \
 		 lib/log.c lib/mmio.c lib/thread.c devices/pl011.c \
 		 devices/exit-probe.c devices/pl031.c \
 		 virtio/virtqueue.c virtio/iov.c virtio/blk-req.c

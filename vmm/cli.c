@@ -104,6 +104,9 @@ const char cli__run_usage[] =
 	"      --no-seccomp       do not install the seccomp system call filter\n"
 	"      --core-dump        keep the core file size limit (by default it is\n"
 	"                         set to 0: guest memory never lands in a core)\n"
+	"      --reboot           when the guest resets (reboot, a panic with\n"
+	"                         panic=N), boot it again with the same options;\n"
+	"                         without it, turtle exits with status 3\n"
 	"      --sandbox          once set up, run in a mount namespace whose root\n"
 	"                         holds only /proc and the --vsock socket's\n"
 	"                         directory (needs root)\n"
@@ -117,7 +120,8 @@ const char cli__run_usage[] =
 	"\n"
 	"Exit status: 0 when the guest powers off, 1 on an error (turtle's or a\n"
 	"vCPU's), 2 on a command-line error, 3 when the guest resets (reboot or\n"
-	"panic), 128+N when stopped by signal N.\n";
+	"panic; with --reboot it boots again instead), 128+N when stopped by\n"
+	"signal N.\n";
 
 const char *cli__nested_name(enum nested_mode m)
 {
@@ -398,6 +402,7 @@ enum {
 	OPT_SHARE,
 	OPT_CORE_DUMP,
 	OPT_SANDBOX,
+	OPT_REBOOT,
 	OPT_SVE_MAX_VL,
 	/* --no-FEATURE: OPT_NO_FEAT + the feature's bit number */
 	OPT_NO_FEAT = 512,
@@ -423,6 +428,7 @@ static const struct option run_options[] = {
 	{ "share", required_argument, NULL, OPT_SHARE },
 	{ "core-dump", no_argument, NULL, OPT_CORE_DUMP },
 	{ "sandbox", no_argument, NULL, OPT_SANDBOX },
+	{ "reboot", no_argument, NULL, OPT_REBOOT },
 	{ "sve-max-vl", required_argument, NULL, OPT_SVE_MAX_VL },
 	{ "no-sve", no_argument, NULL, OPT_NO_FEAT + 0 },
 	{ "no-ptrauth", no_argument, NULL, OPT_NO_FEAT + 1 },
@@ -513,6 +519,9 @@ enum cli_result cli__parse_run(int argc, char **argv, struct run_opts *o,
 			break;
 		case OPT_SANDBOX:
 			o->sandbox = 1;
+			break;
+		case OPT_REBOOT:
+			o->reboot = 1;
 			break;
 		case OPT_IPA_BITS: {
 			unsigned long v;

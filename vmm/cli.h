@@ -38,6 +38,7 @@ struct run_opts {
 	int seccomp;   /* 1 unless --no-seccomp */
 	int core_dump; /* --core-dump: keep RLIMIT_CORE (privs.h) */
 	int sandbox;   /* --sandbox: a mount namespace (sandbox.h) */
+	int reboot;    /* --reboot: a guest reset boots it again (reboot.h) */
 	const char *console_prefix; /* put before each console line, or NULL */
 	unsigned int ipa_bits;	    /* 0: the smallest that fits */
 	int hugepages;		    /* 1 unless --no-hugepages */

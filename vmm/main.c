@@ -7,6 +7,7 @@
 #include "exec.h"
 #include "kvm-check.h"
 #include "../lib/log.h"
+#include "reboot.h"
 #include "run.h"
 
 #ifndef TURTLE_VERSION
@@ -38,6 +39,8 @@ static int cmd_run(int argc, char **argv)
 	case CLI_OK:
 		break;
 	}
+	if (o.reboot)
+		return reboot__supervise(&o, turtle__run);
 	return turtle__run(&o);
 }
 

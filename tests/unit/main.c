@@ -41,6 +41,7 @@ int main(void)
 		direct_suite,
 		escape_suite,
 		kvm_check_suite,
+		reboot_suite,
 		loader_suite,
 		virtqueue_suite,
 		blk_suite,

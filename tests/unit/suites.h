@@ -31,6 +31,7 @@ Suite *exit_probe_suite(void);
 Suite *direct_suite(void);
 Suite *escape_suite(void);
 Suite *kvm_check_suite(void);
+Suite *reboot_suite(void);
 Suite *loader_suite(void);
 Suite *virtqueue_suite(void);
 Suite *blk_suite(void);

@@ -25,6 +25,16 @@ START_TEST(test_cli_defaults)
 	ck_assert_int_eq(o.seccomp, 1);
 	ck_assert_int_eq(o.verbose, 0);
 	ck_assert_int_eq(o.stats, 0);
+	ck_assert_int_eq(o.reboot, 0);
+}
+END_TEST
+
+START_TEST(test_cli_reboot)
+{
+	struct run_opts o = accepted("--kernel", "Image", "--reboot");
+
+	ck_assert_int_eq(o.reboot, 1);
+	refused("reboot", "--kernel", "Image", "--reboot=yes");
 }
 END_TEST
 
@@ -452,6 +462,7 @@ Suite *cli_suite(void)
 
 	tc = tcase_create("options");
 	tcase_add_test(tc, test_cli_defaults);
+	tcase_add_test(tc, test_cli_reboot);
 	tcase_add_test(tc, test_cli_all_long_options);
 	tcase_add_test(tc, test_cli_long_options_with_equals);
 	tcase_add_test(tc, test_cli_all_short_options);

@@ -2,6 +2,7 @@
 # How a guest's life ends, and the console's input direction:
 #  - console input: keystrokes on turtle's stdin reach the guest's shell;
 #  - a guest reboot, and a guest panic (panic=-1), end turtle with status 3;
+#    with --reboot, a reboot boots the guest again;
 #  - SIGUSR1 makes each vCPU report its PC and PSTATE, the guest runs on;
 #  - SIGTERM and SIGINT stop the guest; turtle exits 128+N with a message;
 #  - at a terminal, Ctrl-C goes to the guest, Ctrl-A x stops turtle (130),
@@ -53,6 +54,23 @@ expect_reset() {
 }
 expect_reset guest-reboot "reboot: Restarting system" "reboot -f"
 expect_reset guest-panic "Kernel panic" "echo c >/proc/sysrq-trigger"
+
+# --reboot: the first boot marks a disk and reboots; the second sees the
+# mark (so it is a new boot of the same machine) and powers off.
+dd if=/dev/zero of=/tmp/reboot.img bs=64k count=1 2>/dev/null
+run_turtle /tmp/out 360 run --reboot --kernel $GUEST_KERNEL \
+	--initrd $GUEST_INITRD --mem 256 --disk /tmp/reboot.img --cmdline \
+	"$GUEST_CMDLINE -- grep -q MARK-REBOOTED /dev/vda && { echo MARK-second-boot; poweroff -f; }; echo MARK-REBOOTED >/dev/vda; sync; reboot -f"
+boots=$(grep -c TURTLE-INIT /tmp/out)
+if [ "$RC" != 0 ]; then
+	fail guest-reboot-again "turtle --reboot exited $RC, expected 0"
+elif [ "$boots" != 2 ] || ! has "booting it again (boot 2)" /tmp/out; then
+	fail guest-reboot-again "$boots boots, expected 2 with a message"
+elif ! has MARK-second-boot /tmp/out; then
+	fail guest-reboot-again "the second boot did not see the first's mark"
+else
+	pass guest-reboot-again
+fi
 
 # signal SIG STATUS: stop a guest that sleeps, once it is up.
 signal() {
