@@ -42,8 +42,7 @@ static void reboot__forward(int sig)
 
 static void reboot__set_handlers(void (*handler)(int), sigset_t *set)
 {
-	struct sigaction sa = { .sa_handler = handler,
-				.sa_flags = SA_RESTART };
+	struct sigaction sa = { .sa_handler = handler, .sa_flags = SA_RESTART };
 	unsigned int i;
 
 	sigemptyset(&sa.sa_mask);
@@ -75,8 +74,8 @@ int reboot__supervise(const struct run_opts *o,
 		      int (*run)(const struct run_opts *o))
 {
 	struct termios term;
-	int have_term = isatty(STDIN_FILENO) &&
-			tcgetattr(STDIN_FILENO, &term) == 0;
+	int have_term =
+		isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &term) == 0;
 	unsigned int boot;
 	sigset_t set, old;
 	int status;

@@ -15,9 +15,9 @@ static struct {
 	int boots;
 	int resets; /* reset this many times, then end with `last` */
 	int last;
-	int kill_sig; /* end by this signal instead (0: none) */
+	int kill_sig;	 /* end by this signal instead (0: none) */
 	int term_parent; /* send SIGTERM to the supervisor, then wait */
-} *sh;
+} * sh;
 
 static void setup(void)
 {
@@ -38,7 +38,8 @@ static int fake_run(const struct run_opts *o)
 	if (sh->term_parent) {
 		kill(getppid(), SIGTERM);
 		for (;;)
-			pause(); /* until the forwarded SIGTERM ends this boot */
+			pause(); /* until the forwarded SIGTERM ends this boot
+				  */
 	}
 	if (sh->boots <= sh->resets)
 		return REBOOT_STATUS;
