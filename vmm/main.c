@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "exec.h"
 #include "kvm-check.h"
+#include "../lib/heap.h"
 #include "../lib/log.h"
 #include "run.h"
 
@@ -38,6 +39,7 @@ static int cmd_run(int argc, char **argv)
 	case CLI_OK:
 		break;
 	}
+	heap__bound(); /* before any thread: lib/heap.h */
 	return turtle__run(&o);
 }
 

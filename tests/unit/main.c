@@ -28,6 +28,7 @@ int main(void)
 	Suite *(*const suites[])(void) = {
 		image_suite,
 		log_suite,
+		heap_suite,
 		layout_suite,
 		fdt_suite,
 		cli_suite,
@@ -69,6 +70,7 @@ int main(void)
 		fuse_perms_suite,
 		fuse_session_suite,
 		fuse_budget_suite,
+		fuse_reply_buf_suite,
 		fuse_client_suite,
 		fuse_client_writes_suite,
 		fuse_client_posix_suite,

@@ -18,6 +18,7 @@ int unit__wait_ms(int ms);
 
 Suite *image_suite(void);
 Suite *log_suite(void);
+Suite *heap_suite(void);
 Suite *layout_suite(void);
 Suite *fdt_suite(void);
 Suite *cli_suite(void);
@@ -60,6 +61,7 @@ Suite *fuse_mapped_suite(void);
 Suite *fuse_perms_suite(void);
 Suite *fuse_session_suite(void);
 Suite *fuse_budget_suite(void);
+Suite *fuse_reply_buf_suite(void);
 Suite *fuse_client_suite(void);
 Suite *fuse_client_writes_suite(void);
 Suite *fuse_client_posix_suite(void);
