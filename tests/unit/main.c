@@ -44,6 +44,7 @@ int main(void)
 		kvm_check_suite,
 		loader_suite,
 		virtqueue_suite,
+		virtqueue_pages_suite,
 		blk_suite,
 		virtio_mmio_suite,
 		vsock_conn_suite,

@@ -34,6 +34,7 @@ Suite *escape_suite(void);
 Suite *kvm_check_suite(void);
 Suite *loader_suite(void);
 Suite *virtqueue_suite(void);
+Suite *virtqueue_pages_suite(void);
 Suite *blk_suite(void);
 Suite *virtio_mmio_suite(void);
 Suite *vsock_conn_suite(void);
