@@ -183,7 +183,7 @@ FUZZ_CC    ?= clang
 FUZZ_FLAGS := -std=gnu11 -O1 -g $(WARN) -pthread -D_GNU_SOURCE \
 	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_LIB   := $(filter-out fuse-vsock/service.c,$(FUSE_SRCS)) lib/log.c lib/thread.c \
+FUZZ_LIB   := $(filter-out fuse-vsock/service.c,$(FUSE_SRCS)) lib/log.c lib/thread.c lib/heap.c \
 	      virtio/virtqueue.c virtio/iov.c virtio/vsock-conn.c \
 	      virtio/vsock-svc.c \
 	      tests/fuzz/fuzz-share.c tests/fuzz/fuzz-fuse.c
