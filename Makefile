@@ -47,7 +47,7 @@ CFLAGS  := -std=gnu11 -O2 -g $(WARN) -pthread -D_GNU_SOURCE \
 PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
 		 vmm/cli.c vmm/cpu-features.c vmm/escape.c vmm/direct.c \
 		 vmm/kvm-check.c vmm/reboot.c \
-		 lib/log.c lib/mmio.c lib/thread.c devices/pl011.c \
+		 lib/log.c lib/mmio.c lib/thread.c lib/heap.c devices/pl011.c \
 		 devices/exit-probe.c devices/pl031.c \
 		 virtio/virtqueue.c virtio/iov.c virtio/blk-req.c
 # `turtle exec` and the exec protocol it shares with the guest agent.
@@ -70,7 +70,7 @@ FUSE_SRCS     := fuse-vsock/server.c fuse-vsock/inode.c \
 		 fuse-vsock/server-mapped.c \
 		 fuse-vsock/server-lock.c fuse-vsock/pool.c \
 		 fuse-vsock/session.c fuse-vsock/service.c \
-		 fuse-vsock/budget.c
+		 fuse-vsock/budget.c fuse-vsock/reply-buf.c
 DEVICE_SRCS   += $(FUSE_SRCS)
 # Code that talks to arm64 KVM.
 KVM_SRCS      := vmm/main.c vmm/run.c vmm/vm.c vmm/vcpu.c vmm/kvm-stats.c \
@@ -183,7 +183,7 @@ FUZZ_CC    ?= clang
 FUZZ_FLAGS := -std=gnu11 -O1 -g $(WARN) -pthread -D_GNU_SOURCE \
 	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_LIB   := $(filter-out fuse-vsock/service.c,$(FUSE_SRCS)) lib/log.c lib/thread.c \
+FUZZ_LIB   := $(filter-out fuse-vsock/service.c,$(FUSE_SRCS)) lib/log.c lib/thread.c lib/heap.c \
 	      virtio/virtqueue.c virtio/iov.c virtio/vsock-conn.c \
 	      virtio/vsock-svc.c \
 	      tests/fuzz/fuzz-share.c tests/fuzz/fuzz-fuse.c

@@ -20,13 +20,19 @@ void fuse_budget__destroy(struct fuse_budget *b)
 bool fuse_budget__take(struct fuse_budget *b, struct fuse_budget_waiter *w,
 		       size_t n)
 {
+	return fuse_budget__take_more(b, w, n, 0);
+}
+
+bool fuse_budget__take_more(struct fuse_budget *b, struct fuse_budget_waiter *w,
+			    size_t n, size_t own)
+{
 	bool ok;
 
 	pthread_mutex_lock(&b->lock);
-	/* Nothing of its own in flight: one message always fits, so a
-	 * session can never wait for itself. */
-	ok = (b->used + n <= b->max || !b->used) &&
-	     (w->used + n <= b->session_max || !w->used);
+	/* Nothing of its own in flight but this message: it always fits,
+	 * so a session can never wait for itself. */
+	ok = (b->used + n <= b->max || b->used == own) &&
+	     (w->used + n <= b->session_max || w->used == own);
 	if (ok) {
 		b->used += n;
 		w->used += n;

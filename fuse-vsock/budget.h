@@ -45,6 +45,13 @@ void fuse_budget__destroy(struct fuse_budget *b);
  */
 bool fuse_budget__take(struct fuse_budget *b, struct fuse_budget_waiter *w,
 		       size_t n);
+/*
+ * The same for n more bytes of one message that holds own bytes already
+ * (its reply's, fuse_server__reply_need): it always fits when its session,
+ * and every session, holds nothing but that message.
+ */
+bool fuse_budget__take_more(struct fuse_budget *b, struct fuse_budget_waiter *w,
+			    size_t n, size_t own);
 /* Give n bytes back; wakes every waiter. */
 void fuse_budget__give(struct fuse_budget *b, struct fuse_budget_waiter *w,
 		       size_t n);

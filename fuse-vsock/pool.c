@@ -10,6 +10,12 @@
  * waits: they start under that worker's filter, which is their own, so
  * they only adopt it (their filter cannot be lifted, nor need it be
  * stacked again). Which applies is decided from the creating thread.
+ *
+ * Memory: a worker keeps a reply buffer of FUSE_SERVER_BUF_KEEP bytes; a
+ * request that grew it (a large READ) has it shrunk back when its job
+ * ends (reply-buf.c). The worker that leaves the pool idle (no job
+ * queued, none running) lets the heap give back what the requests freed
+ * (heap__idle, lib/heap.h).
  */
 #include "pool.h"
 
@@ -20,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/heap.h"
 #include "../lib/log.h"
 #include "../lib/thread.h"
 
@@ -29,6 +36,7 @@ struct fuse_pool {
 	struct fuse_job *head, *tail;
 	unsigned int n, max;
 	unsigned int nthreads, waiting;
+	unsigned int busy; /* workers running a job */
 	bool stop;
 	struct fuse_worker *threads;
 };
@@ -43,8 +51,9 @@ static void *worker(void *arg)
 {
 	struct fuse_worker *self = arg;
 	struct fuse_pool *p = self->p;
-	struct fuse_buf buf = { .cap = FUSE_SERVER_BUF_SIZE };
+	struct fuse_buf buf = { 0 };
 	struct fuse_job *job;
+	bool idle;
 	sigset_t all;
 
 	if (self->adopt)
@@ -59,7 +68,7 @@ static void *worker(void *arg)
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	if (fuse_server__thread_init())
 		pr_err("fuse: worker: unshare(CLONE_FS) failed: the umask is shared");
-	buf.p = malloc(buf.cap);
+	fuse_server__buf_shrink(&buf); /* allocates KEEP bytes */
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		while (!p->head && !p->stop)
@@ -70,18 +79,22 @@ static void *worker(void *arg)
 		p->head = job->next;
 		if (!p->head)
 			p->tail = NULL;
+		p->busy++;
 		pthread_mutex_unlock(&p->lock);
-		if (buf.p) {
+		/* No reply buffer (out of memory): try again for this job. */
+		fuse_server__buf_shrink(&buf);
+		if (buf.p)
 			job->run(job, &buf);
-		} else {
-			/* No reply buffer: try again for this one job. */
-			buf.p = malloc(buf.cap);
-			if (buf.p)
-				job->run(job, &buf);
-			else
-				pr_err("fuse: out of memory: request dropped");
-		}
+		else
+			pr_err("fuse: out of memory: request dropped");
+		fuse_server__buf_shrink(&buf);
 		pthread_mutex_lock(&p->lock);
+		idle = !--p->busy && !p->head;
+		if (idle) {
+			pthread_mutex_unlock(&p->lock);
+			heap__idle();
+			pthread_mutex_lock(&p->lock);
+		}
 	}
 	pthread_mutex_unlock(&p->lock);
 	free(buf.p);

@@ -17,8 +17,9 @@
 /* The largest request message: a WRITE with its headers, with room. */
 #define FUSE_SERVER_MAX_MSG (FUSE_SERVER_MAX_WRITE + 4096)
 /*
- * A reply buffer starts this big; READ (max_pages of the guest's page
- * size: up to 16 MiB with 64 KiB pages) may grow it up to MAX_REPLY.
+ * A READ's reply with the most data the server offers (max_pages of 4 KiB
+ * pages; a guest with 64 KiB pages may ask for up to 16 MiB): a reply
+ * buffer grows up to MAX_REPLY (reply-buf.c).
  */
 #define FUSE_SERVER_BUF_SIZE (FUSE_SERVER_MAX_WRITE + 4096)
 #define FUSE_SERVER_MAX_REPLY ((16u << 20) + 4096)
@@ -79,6 +80,19 @@ struct fuse_buf {
 	void *p;
 	size_t cap;
 };
+
+/*
+ * What a worker keeps between requests (reply-buf.c): every reply fits
+ * in FUSE_SERVER_BUF_KEEP bytes but those of READ, READDIR, READDIRPLUS,
+ * GETXATTR and LISTXATTR, whose size the request names. Such a request
+ * needs fuse_server__reply_need(msg, len) bytes more while it runs (0:
+ * it fits), which a session charges to its budget; after the reply is
+ * sent, fuse_server__buf_shrink returns the buffer to KEEP bytes (p may
+ * be NULL then: out of memory).
+ */
+#define FUSE_SERVER_BUF_KEEP (8u << 10)
+size_t fuse_server__reply_need(const void *msg, size_t len);
+void fuse_server__buf_shrink(struct fuse_buf *b);
 
 /* How the caller talks to a request while it runs. */
 struct fuse_req_ctl {

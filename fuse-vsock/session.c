@@ -31,8 +31,11 @@
  * not fit leaves its header's last bytes untaken: fuse_session__take
  * returns short, the caller keeps the rest (the vsock device in its
  * credit window, so the guest must wait), and ops->resume says when to
- * try again. Without a budget, queued requests total at most
- * FUSE_SESSION_MAX_INFLIGHT bytes: a client that floods without reading
+ * try again. A request whose reply may outgrow the worker's kept buffer
+ * (a READ: fuse_server__reply_need, once the message is whole) takes
+ * those bytes too before it goes to the pool; if they do not fit, its
+ * last byte waits in the same way. Without a budget, queued requests total at
+ * most FUSE_SESSION_MAX_INFLIGHT bytes: a client that floods without reading
  * replies is reset.
  */
 #include "session.h"
@@ -62,6 +65,7 @@ struct session_req {
 	struct session_req *prev, *next; /* in flight */
 	uint64_t queued_ns;		 /* when it went to the pool */
 	size_t len;
+	size_t charge; /* bytes taken from the budget: len, and its reply's */
 	uint8_t msg[];
 };
 
@@ -129,7 +133,7 @@ static void session_unref(struct fuse_session *s)
 	if (s->srv)
 		fuse_server__detach(s->srv);
 	if (s->cur && s->budget)
-		fuse_budget__give(s->budget, &s->waiter, s->cur->len);
+		fuse_budget__give(s->budget, &s->waiter, s->cur->charge);
 	free(s->cur);
 	pthread_mutex_destroy(&s->lock);
 	s->ops->done(s->ctx);
@@ -186,6 +190,8 @@ static void run(struct fuse_job *job, struct fuse_buf *buf)
 		s->ops->send(s->ctx, &iov, 1);
 	}
 	fuse_server__account(s->srv, t0 - r->queued_ns, turtle__now_ns() - t0);
+	/* The reply's bytes go back only once they are freed. */
+	fuse_server__buf_shrink(buf);
 	pthread_mutex_lock(&s->lock);
 	if (r->prev)
 		r->prev->next = r->next;
@@ -195,7 +201,7 @@ static void run(struct fuse_job *job, struct fuse_buf *buf)
 		r->next->prev = r->prev;
 	s->inflight_bytes -= r->len;
 	if (s->budget)
-		fuse_budget__give(s->budget, &s->waiter, r->len);
+		fuse_budget__give(s->budget, &s->waiter, r->charge);
 	free(r);
 	session_unref(s);
 }
@@ -225,7 +231,7 @@ static int dispatch(struct fuse_session *s)
 	if (((struct fuse_in_header *)r->msg)->opcode == FUSE_INTERRUPT) {
 		interrupt(s, r);
 		if (s->budget)
-			fuse_budget__give(s->budget, &s->waiter, r->len);
+			fuse_budget__give(s->budget, &s->waiter, r->charge);
 		free(r);
 		return 0;
 	}
@@ -249,6 +255,26 @@ static int dispatch(struct fuse_session *s)
 	pthread_mutex_unlock(&s->lock);
 	r->queued_ns = turtle__now_ns();
 	fuse_pool__submit(s->pool, &r->job);
+	return 0;
+}
+
+/*
+ * s->cur is whole: take its reply's bytes, if it needs more than a
+ * worker keeps. 1 if the budget has no room for them now.
+ */
+static int charge_reply(struct fuse_session *s)
+{
+	struct session_req *r = s->cur;
+	size_t n;
+
+	if (!s->budget)
+		return 0;
+	n = fuse_server__reply_need(r->msg, r->len);
+	if (!n)
+		return 0;
+	if (!fuse_budget__take_more(s->budget, &s->waiter, n, r->charge))
+		return 1;
+	r->charge += n;
 	return 0;
 }
 
@@ -281,9 +307,11 @@ static int begin_message(struct fuse_session *s)
 	r->ctl.waiting = fuse_pool__waiting;
 	r->ctl.priv = s->pool;
 	r->len = len;
+	r->charge = len;
 	memcpy(r->msg, &s->head.hdr, sizeof(s->head.hdr));
 	s->cur = r;
 	s->cur_len = sizeof(s->head.hdr);
+	/* A header alone names no reply size: nothing more to charge. */
 	return s->cur_len == len ? dispatch(s) : 0;
 }
 
@@ -300,6 +328,11 @@ ssize_t fuse_session__take(struct fuse_session *s, const void *buf, size_t len)
 			n = s->cur->len - s->cur_len;
 			n = n < left ? n : left;
 			memcpy(s->cur->msg + s->cur_len, p, n);
+			if (s->cur_len + n == s->cur->len && charge_reply(s)) {
+				/* Its last byte waits for room (resume). */
+				s->cur_len += n - 1;
+				return (ssize_t)(len - left + n - 1);
+			}
 			s->cur_len += n;
 			p += n;
 			left -= n;

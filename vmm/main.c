@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "exec.h"
 #include "kvm-check.h"
+#include "../lib/heap.h"
 #include "../lib/log.h"
 #include "reboot.h"
 #include "run.h"
@@ -39,6 +40,7 @@ static int cmd_run(int argc, char **argv)
 	case CLI_OK:
 		break;
 	}
+	heap__bound(); /* before any thread: lib/heap.h */
 	if (o.reboot)
 		return reboot__supervise(&o, turtle__run);
 	return turtle__run(&o);

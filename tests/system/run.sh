@@ -34,6 +34,7 @@ limit_for() {
 	seccomp) echo 600 ;;
 	share) echo 900 ;;
 	share-mapped) echo 600 ;;
+	share-memory) echo 600 ;;
 	share-l2) echo 2400 ;;
 	direct) echo 1500 ;;
 	native) echo 1500 ;;

@@ -28,6 +28,7 @@ int main(void)
 	Suite *(*const suites[])(void) = {
 		image_suite,
 		log_suite,
+		heap_suite,
 		layout_suite,
 		fdt_suite,
 		cli_suite,
@@ -44,6 +45,7 @@ int main(void)
 		reboot_suite,
 		loader_suite,
 		virtqueue_suite,
+		virtqueue_pages_suite,
 		blk_suite,
 		virtio_mmio_suite,
 		vsock_conn_suite,
@@ -70,6 +72,7 @@ int main(void)
 		fuse_perms_suite,
 		fuse_session_suite,
 		fuse_budget_suite,
+		fuse_reply_buf_suite,
 		fuse_client_suite,
 		fuse_client_writes_suite,
 		fuse_client_posix_suite,

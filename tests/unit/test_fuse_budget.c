@@ -4,7 +4,8 @@
  * then many sessions on one budget whose replies cannot leave (the guest
  * gives no rx buffers: every send blocks): the requests held stay within
  * the bound, every session stops taking bytes instead of failing, and
- * once the replies flow each is resumed and all requests are answered.
+ * once the replies flow each is resumed and all requests are answered;
+ * a READ's reply is charged with its request.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -50,6 +51,34 @@ START_TEST(test_fuse_budget_take_give_wake)
 	fuse_budget__cancel(&b, &w2);
 	fuse_budget__give(&b, &w1, 5000);
 	ck_assert_int_eq(wakes, 2); /* w2 cancelled: not woken */
+	ck_assert_uint_eq(fuse_budget__used(&b, NULL), 0);
+	fuse_budget__destroy(&b);
+}
+END_TEST
+
+START_TEST(test_fuse_budget_take_more_own_message)
+{
+	struct fuse_budget b;
+	struct fuse_budget_waiter w1 = { .wake = count_wake },
+				  w2 = { .wake = count_wake };
+
+	fuse_budget__init(&b, 1000, 600);
+	/* A message of 100 bytes, then its reply's 5000: alone, it fits. */
+	ck_assert(fuse_budget__take(&b, &w1, 100));
+	ck_assert(fuse_budget__take_more(&b, &w1, 5000, 100));
+	fuse_budget__give(&b, &w1, 5100);
+	/* With another message of its own in flight, it waits... */
+	ck_assert(fuse_budget__take(&b, &w1, 100));
+	ck_assert(fuse_budget__take(&b, &w1, 100));
+	ck_assert(!fuse_budget__take_more(&b, &w1, 500, 100));
+	fuse_budget__give(&b, &w1, 100);
+	/* ...and while another session holds bytes, within the total. */
+	ck_assert(fuse_budget__take(&b, &w2, 500));
+	ck_assert(!fuse_budget__take_more(&b, &w1, 450, 100));
+	ck_assert(fuse_budget__take_more(&b, &w1, 400, 100));
+	ck_assert_uint_eq(fuse_budget__used(&b, NULL), 1000);
+	fuse_budget__give(&b, &w1, 500);
+	fuse_budget__give(&b, &w2, 500);
 	ck_assert_uint_eq(fuse_budget__used(&b, NULL), 0);
 	fuse_budget__destroy(&b);
 }
@@ -231,17 +260,80 @@ START_TEST(test_fuse_budget_sessions_wait_within_bound)
 }
 END_TEST
 
+/* A READ of size bytes at offset 0 of no open file. */
+static size_t read_msg(void *buf, uint64_t unique, uint32_t size)
+{
+	struct fuse_read_in in = { .fh = 12345, .size = size };
+
+	return fmsg__build(buf, FUSE_READ, unique, 1, 0, 0, &in, sizeof(in),
+			   NULL, NULL);
+}
+
+/*
+ * A READ's reply may be far larger than its message: its bytes are taken
+ * from the budget before it runs, and a READ whose reply does not fit
+ * waits (its last byte untaken) until an earlier one's reply has left.
+ */
+START_TEST(test_fuse_budget_charges_read_replies)
+{
+	/* Two READs whose replies each fit the session's share alone. */
+	const uint32_t size = SESSION_MAX / 2 + 4096;
+	const size_t reply = sizeof(struct fuse_out_header) + size;
+	uint8_t stream[sizeof(struct fuse_vsock_hello) + 256];
+	struct fuse_vsock_hello h = { .magic = FUSE_VSOCK_MAGIC,
+				      .version = FUSE_VSOCK_VERSION,
+				      .tag = "share" };
+	struct fuse_session *s;
+	size_t len, one, peak;
+	ssize_t n;
+
+	s = fuse_session__create(pool, &budget, &ops, (void *)(intptr_t)0);
+	ck_assert_ptr_nonnull(s);
+	memcpy(stream, &h, sizeof(h));
+	len = sizeof(h);
+	one = read_msg(stream + len, 1, size);
+	ck_assert_uint_eq(fuse_server__reply_need(stream + len, one), reply);
+	len += one;
+	len += read_msg(stream + len, 2, size);
+
+	n = fuse_session__take(s, stream, len);
+	ck_assert_int_eq(n, (ssize_t)len - 1);
+	ck_assert_uint_eq(fuse_budget__used(&budget, NULL), one + reply + one);
+
+	pthread_mutex_lock(&g.lock);
+	g.open = true; /* the first reply leaves: room for the second's */
+	pthread_cond_broadcast(&g.cond);
+	while (!g.resumes[0])
+		pthread_cond_wait(&g.cond, &g.lock);
+	pthread_mutex_unlock(&g.lock);
+	ck_assert_int_eq(fuse_session__take(s, stream + len - 1, 1), 1);
+	pthread_mutex_lock(&g.lock);
+	while (g.replies < 2)
+		pthread_cond_wait(&g.cond, &g.lock);
+	pthread_mutex_unlock(&g.lock);
+	fuse_session__close(s);
+	pthread_mutex_lock(&g.lock);
+	while (g.done < 1)
+		pthread_cond_wait(&g.cond, &g.lock);
+	pthread_mutex_unlock(&g.lock);
+	ck_assert_uint_eq(fuse_budget__used(&budget, &peak), 0);
+	ck_assert_uint_le(peak, SESSION_MAX);
+}
+END_TEST
+
 Suite *fuse_budget_suite(void)
 {
 	Suite *s = suite_create("fuse_budget");
 	TCase *tc = tcase_create("budget");
 
 	tcase_add_test(tc, test_fuse_budget_take_give_wake);
+	tcase_add_test(tc, test_fuse_budget_take_more_own_message);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sessions");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_fuse_budget_sessions_wait_within_bound);
+	tcase_add_test(tc, test_fuse_budget_charges_read_replies);
 	suite_add_tcase(s, tc);
 	return s;
 }
