@@ -10,7 +10,10 @@
  * and every host socket. tx chains go to the connection layer
  * (vsock-conn.c) as header plus payload iovecs in guest memory; whatever
  * it owes the guest then goes out through the rx queue, each packet read
- * from its backend straight into the guest's buffer. With no rx buffer
+ * from its backend straight into the guest's buffer. rx buffers are held
+ * VSOCK_RX_BATCH at a time, so that one read of a stream's backend fills
+ * several of them (Linux posts 4 KiB buffers: a 64 KiB write is 17
+ * packets), each still a packet with its own header. With no rx buffer
  * left the backends' bytes just wait (their sockets leave EPOLLIN) until
  * the guest kicks the rx queue.
  *
@@ -52,6 +55,13 @@
 #define TICK_MS 100 /* how often deadlines are checked, when there are any */
 #define TX_IRQ_DELAY_MS 20 /* longest a tx interrupt waits for an rx one */
 
+/* A guest rx buffer, and the part of it after the header. */
+struct vsock_rxbuf {
+	struct vq_chain ch;
+	struct iovec pay[VSOCK_IOV_MAX];
+	int npay;
+};
+
 struct vsock_dev {
 	struct virtio_dev vdev;
 	struct virtio_vsock_config cfg; /* little-endian */
@@ -68,11 +78,14 @@ struct vsock_dev {
 	bool broken;	     /* a queue went bad: wait for the driver's reset */
 
 	struct vsock_watch w_stop, w_wake, w_kick[NR_QUEUES];
-	bool rx_held;		/* rx popped, not used yet */
+	/* rx buffers popped, not used yet: held[0 .. rx_held), in order */
+	struct vsock_rxbuf rxbufs[VSOCK_RX_BATCH], *held[VSOCK_RX_BATCH];
+	unsigned int rx_held;
+	struct vsock_rx_slot slots[VSOCK_RX_BATCH];
 	bool tx_irq_owed;	/* tx chains used, the guest not told */
 	uint16_t tx_irq_idx;	/* the tx used index at the last interrupt */
 	uint64_t tx_irq_due_ms; /* when an owed tx interrupt must go */
-	struct vq_chain rx, tx;
+	struct vq_chain tx;
 };
 
 static void drain_fd(int fd)
@@ -191,41 +204,77 @@ static int vsock__process_tx(struct vsock_dev *d)
 	return 0;
 }
 
-/* Give the guest everything it is owed that its rx buffers can hold. */
+/* Pop rx buffers until VSOCK_RX_BATCH are held or none is left. */
+static int vsock__hold_rx(struct vsock_dev *d)
+{
+	struct virtqueue *vq = &d->vdev.queues[RXQ].vq;
+	struct vsock_rxbuf *b;
+	enum vq_pop_result r;
+
+	while (d->rx_held < VSOCK_RX_BATCH) {
+		b = d->held[d->rx_held];
+		r = vq__pop(vq, &b->ch);
+		if (r == VQ_BAD)
+			return -1;
+		if (r == VQ_EMPTY)
+			break;
+		if (b->ch.n_out || b->ch.in_len <= HDR_SIZE)
+			return -1;
+		b->npay = iov__slice(b->pay, VSOCK_IOV_MAX, b->ch.iov,
+				     (int)b->ch.n_in, HDR_SIZE,
+				     b->ch.in_len - HDR_SIZE);
+		d->rx_held++;
+	}
+	return 0;
+}
+
+/*
+ * Give the guest everything it is owed that its rx buffers can hold: a
+ * batch of held buffers at a time, so that a stream's bytes for several
+ * of them come from one read of the host socket.
+ */
 static int vsock__pump_rx(struct vsock_dev *d)
 {
 	struct virtqueue *vq = &d->vdev.queues[RXQ].vq;
-	struct iovec pay[VSOCK_IOV_MAX];
-	struct virtio_vsock_hdr h;
+	struct vsock_rxbuf *used[VSOCK_RX_BATCH];
 	bool pushed = false;
-	enum vq_pop_result r;
-	int k;
+	unsigned int j, n;
 
 	if (!d->vdev.queues[RXQ].ready)
 		return 0;
 	while (vsock_conns__has_output(&d->conns)) {
+		if (vsock__hold_rx(d))
+			return -1;
 		if (!d->rx_held) {
-			r = vq__pop(vq, &d->rx);
-			if (r == VQ_BAD)
-				return -1;
-			if (r == VQ_EMPTY) {
-				/* Ask for a kick when buffers come. */
-				if (vq__enable_kicks(vq))
-					continue;
-				break;
-			}
-			if (d->rx.n_out || d->rx.in_len <= HDR_SIZE)
-				return -1;
-			d->rx_held = true;
-		}
-		k = iov__slice(pay, VSOCK_IOV_MAX, d->rx.iov, (int)d->rx.n_in,
-			       HDR_SIZE, d->rx.in_len - HDR_SIZE);
-		if (!vsock_conns__next(&d->conns, &h, pay, k,
-				       d->rx.in_len - HDR_SIZE))
+			/* Ask for a kick when buffers come. */
+			if (vq__enable_kicks(vq))
+				continue;
 			break;
-		iov__from_buf(d->rx.iov, (int)d->rx.n_in, 0, &h, HDR_SIZE);
-		vq__push(vq, d->rx.head, (uint32_t)HDR_SIZE + le32toh(h.len));
-		d->rx_held = false;
+		}
+		for (j = 0; j < d->rx_held; j++)
+			d->slots[j] = (struct vsock_rx_slot){
+				.iov = d->held[j]->pay,
+				.iovcnt = d->held[j]->npay,
+				.room = d->held[j]->ch.in_len - HDR_SIZE,
+			};
+		n = vsock_conns__next_many(&d->conns, d->slots, d->rx_held);
+		if (!n)
+			break;
+		for (j = 0; j < n; j++) {
+			struct vq_chain *ch = &d->held[j]->ch;
+
+			iov__from_buf(ch->iov, (int)ch->n_in, 0, &d->slots[j].h,
+				      HDR_SIZE);
+			vq__push(vq, ch->head,
+				 (uint32_t)HDR_SIZE +
+					 le32toh(d->slots[j].h.len));
+			used[j] = d->held[j];
+		}
+		/* The ones left move to the front, in order. */
+		memmove(d->held, d->held + n,
+			(d->rx_held - n) * sizeof(d->held[0]));
+		memcpy(d->held + d->rx_held - n, used, n * sizeof(used[0]));
+		d->rx_held -= n;
 		pushed = true;
 	}
 	if (pushed && vq__should_notify(vq))
@@ -408,7 +457,8 @@ static int vsock__start(struct virtio_dev *vdev)
 
 	vsock_conns__init(&d->conns, d->guest_cid, vsock__accept, d);
 	d->conns.now_ms = turtle__now_ms();
-	d->rx_held = d->broken = d->event_pending = d->tx_irq_owed = false;
+	d->rx_held = 0;
+	d->broken = d->event_pending = d->tx_irq_owed = false;
 	d->tx_irq_idx = 0;
 	/* A fresh driver has no connections to reset. */
 	__atomic_store_n(&d->reset_requested, 0, __ATOMIC_RELEASE);
@@ -444,6 +494,8 @@ struct virtio_dev *vsock__create(const struct vsock_opts *o,
 		return NULL;
 	}
 	d->guest_cid = o->guest_cid;
+	for (q = 0; q < VSOCK_RX_BATCH; q++)
+		d->held[q] = &d->rxbufs[q];
 	d->cfg.guest_cid = htole64(o->guest_cid);
 	d->ep = d->stop_fd = d->wake_fd = -1;
 	d->w_stop.kind = VSOCK_W_STOP;
