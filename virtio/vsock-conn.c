@@ -315,7 +315,7 @@ static enum out_result send_data(struct vsock_conn *c,
 		if (m > credit)
 			m = credit;
 		kk = iov__slice(v + k, VSOCK_IOV_MAX - k, slots[j].iov,
-				slots[j].iovcnt, 0, m);
+				slots[j].iovcnt, slots[j].off, m);
 		/* What the slice covers: less than m if v ran out. */
 		for (m = 0, i = k; i < k + kk; i++)
 			m += v[i].iov_len;

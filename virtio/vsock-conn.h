@@ -155,9 +155,10 @@ bool vsock_conns__next(struct vsock_conns *t, struct virtio_vsock_hdr *h,
 
 /* One of the guest's rx buffers for vsock_conns__next_many. */
 struct vsock_rx_slot {
-	const struct iovec *iov; /* its payload space */
+	const struct iovec *iov; /* the buffer */
 	int iovcnt;
-	size_t room;		   /* bytes of it */
+	size_t off;		   /* where its payload space starts */
+	size_t room;		   /* bytes of payload space */
 	struct virtio_vsock_hdr h; /* out: the packet's header */
 };
 /*

@@ -55,11 +55,18 @@
 #define TICK_MS 100 /* how often deadlines are checked, when there are any */
 #define TX_IRQ_DELAY_MS 20 /* longest a tx interrupt waits for an rx one */
 
-/* A guest rx buffer, and the part of it after the header. */
+/*
+ * A guest rx buffer held for a batch: its segments, copied here when
+ * there are at most RXBUF_SEGS (Linux's have one), else left in the one
+ * big chain held at a time (vsock_dev's rx), which ends the batch.
+ */
+#define RXBUF_SEGS 4
 struct vsock_rxbuf {
-	struct vq_chain ch;
-	struct iovec pay[VSOCK_IOV_MAX];
-	int npay;
+	uint16_t head;
+	bool big;
+	unsigned int n;
+	uint64_t in_len;
+	struct iovec seg[RXBUF_SEGS];
 };
 
 struct vsock_dev {
@@ -79,13 +86,14 @@ struct vsock_dev {
 
 	struct vsock_watch w_stop, w_wake, w_kick[NR_QUEUES];
 	/* rx buffers popped, not used yet: held[0 .. rx_held), in order */
-	struct vsock_rxbuf rxbufs[VSOCK_RX_BATCH], *held[VSOCK_RX_BATCH];
+	struct vsock_rxbuf held[VSOCK_RX_BATCH];
 	unsigned int rx_held;
+	bool big_held; /* the last held one's segments are in rx */
 	struct vsock_rx_slot slots[VSOCK_RX_BATCH];
 	bool tx_irq_owed;	/* tx chains used, the guest not told */
 	uint16_t tx_irq_idx;	/* the tx used index at the last interrupt */
 	uint64_t tx_irq_due_ms; /* when an owed tx interrupt must go */
-	struct vq_chain tx;
+	struct vq_chain rx, tx;
 };
 
 static void drain_fd(int fd)
@@ -204,26 +212,37 @@ static int vsock__process_tx(struct vsock_dev *d)
 	return 0;
 }
 
-/* Pop rx buffers until VSOCK_RX_BATCH are held or none is left. */
+/* A held buffer's segments. */
+static const struct iovec *rxbuf_iov(const struct vsock_dev *d,
+				     const struct vsock_rxbuf *b)
+{
+	return b->big ? d->rx.iov : b->seg;
+}
+
+/* Pop rx buffers until VSOCK_RX_BATCH are held, or a big one, or no more. */
 static int vsock__hold_rx(struct vsock_dev *d)
 {
 	struct virtqueue *vq = &d->vdev.queues[RXQ].vq;
 	struct vsock_rxbuf *b;
 	enum vq_pop_result r;
 
-	while (d->rx_held < VSOCK_RX_BATCH) {
-		b = d->held[d->rx_held];
-		r = vq__pop(vq, &b->ch);
+	while (d->rx_held < VSOCK_RX_BATCH && !d->big_held) {
+		r = vq__pop(vq, &d->rx);
 		if (r == VQ_BAD)
 			return -1;
 		if (r == VQ_EMPTY)
 			break;
-		if (b->ch.n_out || b->ch.in_len <= HDR_SIZE)
+		if (d->rx.n_out || d->rx.in_len <= HDR_SIZE)
 			return -1;
-		b->npay = iov__slice(b->pay, VSOCK_IOV_MAX, b->ch.iov,
-				     (int)b->ch.n_in, HDR_SIZE,
-				     b->ch.in_len - HDR_SIZE);
-		d->rx_held++;
+		b = &d->held[d->rx_held++];
+		b->head = d->rx.head;
+		b->n = d->rx.n_in;
+		b->in_len = d->rx.in_len;
+		b->big = b->n > RXBUF_SEGS;
+		if (b->big)
+			d->big_held = true;
+		else
+			memcpy(b->seg, d->rx.iov, b->n * sizeof(b->seg[0]));
 	}
 	return 0;
 }
@@ -236,7 +255,7 @@ static int vsock__hold_rx(struct vsock_dev *d)
 static int vsock__pump_rx(struct vsock_dev *d)
 {
 	struct virtqueue *vq = &d->vdev.queues[RXQ].vq;
-	struct vsock_rxbuf *used[VSOCK_RX_BATCH];
+	struct vsock_rxbuf *b;
 	bool pushed = false;
 	unsigned int j, n;
 
@@ -251,29 +270,30 @@ static int vsock__pump_rx(struct vsock_dev *d)
 				continue;
 			break;
 		}
-		for (j = 0; j < d->rx_held; j++)
+		for (j = 0; j < d->rx_held; j++) {
+			b = &d->held[j];
 			d->slots[j] = (struct vsock_rx_slot){
-				.iov = d->held[j]->pay,
-				.iovcnt = d->held[j]->npay,
-				.room = d->held[j]->ch.in_len - HDR_SIZE,
+				.iov = rxbuf_iov(d, b),
+				.iovcnt = (int)b->n,
+				.off = HDR_SIZE,
+				.room = b->in_len - HDR_SIZE,
 			};
+		}
 		n = vsock_conns__next_many(&d->conns, d->slots, d->rx_held);
 		if (!n)
 			break;
 		for (j = 0; j < n; j++) {
-			struct vq_chain *ch = &d->held[j]->ch;
-
-			iov__from_buf(ch->iov, (int)ch->n_in, 0, &d->slots[j].h,
-				      HDR_SIZE);
-			vq__push(vq, ch->head,
+			b = &d->held[j];
+			iov__from_buf(rxbuf_iov(d, b), (int)b->n, 0,
+				      &d->slots[j].h, HDR_SIZE);
+			vq__push(vq, b->head,
 				 (uint32_t)HDR_SIZE +
 					 le32toh(d->slots[j].h.len));
-			used[j] = d->held[j];
 		}
-		/* The ones left move to the front, in order. */
+		if (n == d->rx_held)
+			d->big_held = false;
 		memmove(d->held, d->held + n,
 			(d->rx_held - n) * sizeof(d->held[0]));
-		memcpy(d->held + d->rx_held - n, used, n * sizeof(used[0]));
 		d->rx_held -= n;
 		pushed = true;
 	}
@@ -458,6 +478,7 @@ static int vsock__start(struct virtio_dev *vdev)
 	vsock_conns__init(&d->conns, d->guest_cid, vsock__accept, d);
 	d->conns.now_ms = turtle__now_ms();
 	d->rx_held = 0;
+	d->big_held = false;
 	d->broken = d->event_pending = d->tx_irq_owed = false;
 	d->tx_irq_idx = 0;
 	/* A fresh driver has no connections to reset. */
@@ -494,8 +515,6 @@ struct virtio_dev *vsock__create(const struct vsock_opts *o,
 		return NULL;
 	}
 	d->guest_cid = o->guest_cid;
-	for (q = 0; q < VSOCK_RX_BATCH; q++)
-		d->held[q] = &d->rxbufs[q];
 	d->cfg.guest_cid = htole64(o->guest_cid);
 	d->ep = d->stop_fd = d->wake_fd = -1;
 	d->w_stop.kind = VSOCK_W_STOP;
