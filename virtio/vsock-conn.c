@@ -39,9 +39,11 @@
  * ring of VSOCK_BUF_ALLOC bytes, which is exactly what we advertise, so a
  * guest that sends more than buf_alloc - (rx_cnt - fwd_cnt) overran its
  * credit and is reset. Host -> guest: we read from the backend straight
- * into the guest's rx buffer, at most the guest's free space; with none
- * left we stop reading (the backend stops polling) until a header from the
- * guest moves its fwd_cnt on.
+ * into the guest's rx buffers, at most the guest's free space; one read
+ * may fill several buffers (up to VSOCK_RX_BATCH), each then its own RW
+ * packet with its own header and length. With no credit left we stop
+ * reading (the backend stops polling) until a header from the guest moves
+ * its fwd_cnt on.
  *
  * Output. What we owe the guest waits until it supplies rx buffers: RSTs
  * for connections already gone (a bounded queue), then the connections on
@@ -289,30 +291,56 @@ static bool check_finish(struct vsock_conn *c)
 	return false;
 }
 
-/* An RW packet from the backend's bytes, if it has any. */
+/*
+ * RW packets from the backend's bytes, if it has any: one read into as
+ * many slots as the guest's credit covers. The number of slots filled.
+ */
 static enum out_result send_data(struct vsock_conn *c,
-				 struct virtio_vsock_hdr *h,
-				 const struct iovec *iov, int iovcnt,
-				 size_t room)
+				 struct vsock_rx_slot *slots, unsigned int n,
+				 unsigned int *used)
 {
 	struct iovec v[VSOCK_IOV_MAX];
-	uint32_t n = vsock_conn__peer_free(c);
+	uint32_t credit = vsock_conn__peer_free(c), part[VSOCK_RX_BATCH];
+	size_t total = 0, m;
+	unsigned int j, nslots = 0;
 	ssize_t r;
-	int k;
+	int k = 0, kk, i;
 
-	if (n > VSOCK_MAX_PAYLOAD)
-		n = VSOCK_MAX_PAYLOAD;
-	if (n > room)
-		n = (uint32_t)room;
-	k = iov__slice(v, VSOCK_IOV_MAX, iov, iovcnt, 0, n);
-	if (!k)
+	if (n > VSOCK_RX_BATCH)
+		n = VSOCK_RX_BATCH;
+	for (j = 0; j < n && credit && k < VSOCK_IOV_MAX; j++) {
+		m = slots[j].room;
+		if (m > VSOCK_MAX_PAYLOAD)
+			m = VSOCK_MAX_PAYLOAD;
+		if (m > credit)
+			m = credit;
+		kk = iov__slice(v + k, VSOCK_IOV_MAX - k, slots[j].iov,
+				slots[j].iovcnt, slots[j].off, m);
+		/* What the slice covers: less than m if v ran out. */
+		for (m = 0, i = k; i < k + kk; i++)
+			m += v[i].iov_len;
+		if (!m)
+			break;
+		k += kk;
+		part[j] = (uint32_t)m;
+		credit -= (uint32_t)m;
+		total += m;
+		nslots++;
+	}
+	if (!nslots)
 		return OUT_NONE;
 	r = c->ops->read(c, v, k);
 	if (r > 0) {
-		if ((size_t)r > n)
-			r = n;
+		if ((size_t)r > total)
+			r = (ssize_t)total;
 		c->tx_cnt += (uint32_t)r;
-		fill_hdr(c, h, VIRTIO_VSOCK_OP_RW, 0, (uint32_t)r);
+		for (j = 0; r > 0; j++) {
+			m = (size_t)r < part[j] ? (size_t)r : part[j];
+			fill_hdr(c, &slots[j].h, VIRTIO_VSOCK_OP_RW, 0,
+				 (uint32_t)m);
+			r -= (ssize_t)m;
+		}
+		*used = j;
 		return OUT_PACKET;
 	}
 	if (r == VSOCK_AGAIN) {
@@ -335,12 +363,13 @@ static enum out_result send_data(struct vsock_conn *c,
 }
 
 static enum out_result conn_output(struct vsock_conn *c,
-				   struct virtio_vsock_hdr *h,
-				   const struct iovec *iov, int iovcnt,
-				   size_t room)
+				   struct vsock_rx_slot *slots, unsigned int n,
+				   unsigned int *used)
 {
+	struct virtio_vsock_hdr *h = &slots[0].h;
 	enum out_result r;
 
+	*used = 1;
 	if (c->pending & PEND_REQUEST) {
 		c->pending &= ~PEND_REQUEST;
 		fill_hdr(c, h, VIRTIO_VSOCK_OP_REQUEST, 0, 0);
@@ -352,7 +381,7 @@ static enum out_result conn_output(struct vsock_conn *c,
 		return OUT_PACKET;
 	}
 	if (c->readable && can_send_data(c)) {
-		r = send_data(c, h, iov, iovcnt, room);
+		r = send_data(c, slots, n, used);
 		if (r != OUT_NONE)
 			return r;
 	}
@@ -373,27 +402,30 @@ bool vsock_conns__has_output(const struct vsock_conns *t)
 	return t->rst_count || t->out_head;
 }
 
-bool vsock_conns__next(struct vsock_conns *t, struct virtio_vsock_hdr *h,
-		       const struct iovec *iov, int iovcnt, size_t room)
+unsigned int vsock_conns__next_many(struct vsock_conns *t,
+				    struct vsock_rx_slot *slots, unsigned int n)
 {
 	struct vsock_conn *c;
+	unsigned int used;
 
+	if (!n)
+		return 0;
 	for (;;) {
 		if (t->rst_count) {
-			*h = t->rst[t->rst_head];
+			slots[0].h = t->rst[t->rst_head];
 			t->rst_head = (t->rst_head + 1) % VSOCK_RST_QUEUE;
 			t->rst_count--;
-			return true;
+			return 1;
 		}
 		c = t->out_head;
 		if (!c)
-			return false;
-		switch (conn_output(c, h, iov, iovcnt, room)) {
+			return 0;
+		switch (conn_output(c, slots, n, &used)) {
 		case OUT_PACKET:
 			/* To the back of the line: round robin. */
 			out_unlink(c);
 			conn_kick(c);
-			return true;
+			return used;
 		case OUT_NONE:
 			out_unlink(c);
 			break;
@@ -401,6 +433,17 @@ bool vsock_conns__next(struct vsock_conns *t, struct virtio_vsock_hdr *h,
 			break;
 		}
 	}
+}
+
+bool vsock_conns__next(struct vsock_conns *t, struct virtio_vsock_hdr *h,
+		       const struct iovec *iov, int iovcnt, size_t room)
+{
+	struct vsock_rx_slot s = { .iov = iov, .iovcnt = iovcnt, .room = room };
+
+	if (!vsock_conns__next_many(t, &s, 1))
+		return false;
+	*h = s.h;
+	return true;
 }
 
 /* Input */

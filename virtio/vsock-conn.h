@@ -34,6 +34,8 @@
 #define VSOCK_HASH_SIZE 256
 #define VSOCK_EPHEMERAL_BASE (1U << 30) /* host ports for host connects */
 #define VSOCK_IOV_MAX VQ_MAX_SEGS	/* a whole chain */
+/* rx buffers one backend read may fill (Linux's are 4 KiB each) */
+#define VSOCK_RX_BATCH 16
 
 /* What backend reads return when nothing is there right now. */
 #define VSOCK_AGAIN (-2)
@@ -150,6 +152,26 @@ bool vsock_conns__has_output(const struct vsock_conns *t);
  */
 bool vsock_conns__next(struct vsock_conns *t, struct virtio_vsock_hdr *h,
 		       const struct iovec *iov, int iovcnt, size_t room);
+
+/* One of the guest's rx buffers for vsock_conns__next_many. */
+struct vsock_rx_slot {
+	const struct iovec *iov; /* the buffer */
+	int iovcnt;
+	size_t off;		   /* where its payload space starts */
+	size_t room;		   /* bytes of payload space */
+	struct virtio_vsock_hdr h; /* out: the packet's header */
+};
+/*
+ * The next packets for the guest, into slots[0 .. n) in order: the packet
+ * vsock_conns__next would give, and when that is a connection's data, as
+ * many more of its bytes as its credit and the slots allow, all from one
+ * read of the backend (one RW packet per slot, each at most its room and
+ * VSOCK_MAX_PAYLOAD). Returns the number of slots used (0: nothing to
+ * send); the rest are untouched.
+ */
+unsigned int vsock_conns__next_many(struct vsock_conns *t,
+				    struct vsock_rx_slot *slots,
+				    unsigned int n);
 
 /* Host-initiated: ask the guest's port; NULL if out of connections. */
 struct vsock_conn *vsock_conns__connect(struct vsock_conns *t,

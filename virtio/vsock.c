@@ -10,7 +10,10 @@
  * and every host socket. tx chains go to the connection layer
  * (vsock-conn.c) as header plus payload iovecs in guest memory; whatever
  * it owes the guest then goes out through the rx queue, each packet read
- * from its backend straight into the guest's buffer. With no rx buffer
+ * from its backend straight into the guest's buffer. rx buffers are held
+ * VSOCK_RX_BATCH at a time, so that one read of a stream's backend fills
+ * several of them (Linux posts 4 KiB buffers: a 64 KiB write is 17
+ * packets), each still a packet with its own header. With no rx buffer
  * left the backends' bytes just wait (their sockets leave EPOLLIN) until
  * the guest kicks the rx queue.
  *
@@ -52,6 +55,20 @@
 #define TICK_MS 100 /* how often deadlines are checked, when there are any */
 #define TX_IRQ_DELAY_MS 20 /* longest a tx interrupt waits for an rx one */
 
+/*
+ * A guest rx buffer held for a batch: its segments, copied here when
+ * there are at most RXBUF_SEGS (Linux's have one), else left in the one
+ * big chain held at a time (vsock_dev's rx), which ends the batch.
+ */
+#define RXBUF_SEGS 4
+struct vsock_rxbuf {
+	uint16_t head;
+	bool big;
+	unsigned int n;
+	uint64_t in_len;
+	struct iovec seg[RXBUF_SEGS];
+};
+
 struct vsock_dev {
 	struct virtio_dev vdev;
 	struct virtio_vsock_config cfg; /* little-endian */
@@ -68,7 +85,11 @@ struct vsock_dev {
 	bool broken;	     /* a queue went bad: wait for the driver's reset */
 
 	struct vsock_watch w_stop, w_wake, w_kick[NR_QUEUES];
-	bool rx_held;		/* rx popped, not used yet */
+	/* rx buffers popped, not used yet: held[0 .. rx_held), in order */
+	struct vsock_rxbuf held[VSOCK_RX_BATCH];
+	unsigned int rx_held;
+	bool big_held; /* the last held one's segments are in rx */
+	struct vsock_rx_slot slots[VSOCK_RX_BATCH];
 	bool tx_irq_owed;	/* tx chains used, the guest not told */
 	uint16_t tx_irq_idx;	/* the tx used index at the last interrupt */
 	uint64_t tx_irq_due_ms; /* when an owed tx interrupt must go */
@@ -191,41 +212,89 @@ static int vsock__process_tx(struct vsock_dev *d)
 	return 0;
 }
 
-/* Give the guest everything it is owed that its rx buffers can hold. */
+/* A held buffer's segments. */
+static const struct iovec *rxbuf_iov(const struct vsock_dev *d,
+				     const struct vsock_rxbuf *b)
+{
+	return b->big ? d->rx.iov : b->seg;
+}
+
+/* Pop rx buffers until VSOCK_RX_BATCH are held, or a big one, or no more. */
+static int vsock__hold_rx(struct vsock_dev *d)
+{
+	struct virtqueue *vq = &d->vdev.queues[RXQ].vq;
+	struct vsock_rxbuf *b;
+	enum vq_pop_result r;
+
+	while (d->rx_held < VSOCK_RX_BATCH && !d->big_held) {
+		r = vq__pop(vq, &d->rx);
+		if (r == VQ_BAD)
+			return -1;
+		if (r == VQ_EMPTY)
+			break;
+		if (d->rx.n_out || d->rx.in_len <= HDR_SIZE)
+			return -1;
+		b = &d->held[d->rx_held++];
+		b->head = d->rx.head;
+		b->n = d->rx.n_in;
+		b->in_len = d->rx.in_len;
+		b->big = b->n > RXBUF_SEGS;
+		if (b->big)
+			d->big_held = true;
+		else
+			memcpy(b->seg, d->rx.iov, b->n * sizeof(b->seg[0]));
+	}
+	return 0;
+}
+
+/*
+ * Give the guest everything it is owed that its rx buffers can hold: a
+ * batch of held buffers at a time, so that a stream's bytes for several
+ * of them come from one read of the host socket.
+ */
 static int vsock__pump_rx(struct vsock_dev *d)
 {
 	struct virtqueue *vq = &d->vdev.queues[RXQ].vq;
-	struct iovec pay[VSOCK_IOV_MAX];
-	struct virtio_vsock_hdr h;
+	struct vsock_rxbuf *b;
 	bool pushed = false;
-	enum vq_pop_result r;
-	int k;
+	unsigned int j, n;
 
 	if (!d->vdev.queues[RXQ].ready)
 		return 0;
 	while (vsock_conns__has_output(&d->conns)) {
+		if (vsock__hold_rx(d))
+			return -1;
 		if (!d->rx_held) {
-			r = vq__pop(vq, &d->rx);
-			if (r == VQ_BAD)
-				return -1;
-			if (r == VQ_EMPTY) {
-				/* Ask for a kick when buffers come. */
-				if (vq__enable_kicks(vq))
-					continue;
-				break;
-			}
-			if (d->rx.n_out || d->rx.in_len <= HDR_SIZE)
-				return -1;
-			d->rx_held = true;
-		}
-		k = iov__slice(pay, VSOCK_IOV_MAX, d->rx.iov, (int)d->rx.n_in,
-			       HDR_SIZE, d->rx.in_len - HDR_SIZE);
-		if (!vsock_conns__next(&d->conns, &h, pay, k,
-				       d->rx.in_len - HDR_SIZE))
+			/* Ask for a kick when buffers come. */
+			if (vq__enable_kicks(vq))
+				continue;
 			break;
-		iov__from_buf(d->rx.iov, (int)d->rx.n_in, 0, &h, HDR_SIZE);
-		vq__push(vq, d->rx.head, (uint32_t)HDR_SIZE + le32toh(h.len));
-		d->rx_held = false;
+		}
+		for (j = 0; j < d->rx_held; j++) {
+			b = &d->held[j];
+			d->slots[j] = (struct vsock_rx_slot){
+				.iov = rxbuf_iov(d, b),
+				.iovcnt = (int)b->n,
+				.off = HDR_SIZE,
+				.room = b->in_len - HDR_SIZE,
+			};
+		}
+		n = vsock_conns__next_many(&d->conns, d->slots, d->rx_held);
+		if (!n)
+			break;
+		for (j = 0; j < n; j++) {
+			b = &d->held[j];
+			iov__from_buf(rxbuf_iov(d, b), (int)b->n, 0,
+				      &d->slots[j].h, HDR_SIZE);
+			vq__push(vq, b->head,
+				 (uint32_t)HDR_SIZE +
+					 le32toh(d->slots[j].h.len));
+		}
+		if (n == d->rx_held)
+			d->big_held = false;
+		memmove(d->held, d->held + n,
+			(d->rx_held - n) * sizeof(d->held[0]));
+		d->rx_held -= n;
 		pushed = true;
 	}
 	if (pushed && vq__should_notify(vq))
@@ -408,7 +477,9 @@ static int vsock__start(struct virtio_dev *vdev)
 
 	vsock_conns__init(&d->conns, d->guest_cid, vsock__accept, d);
 	d->conns.now_ms = turtle__now_ms();
-	d->rx_held = d->broken = d->event_pending = d->tx_irq_owed = false;
+	d->rx_held = 0;
+	d->big_held = false;
+	d->broken = d->event_pending = d->tx_irq_owed = false;
 	d->tx_irq_idx = 0;
 	/* A fresh driver has no connections to reset. */
 	__atomic_store_n(&d->reset_requested, 0, __ATOMIC_RELEASE);

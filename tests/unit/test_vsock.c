@@ -79,6 +79,35 @@ START_TEST(test_vsock_split_rx_buffers)
 }
 END_TEST
 
+/*
+ * rx buffers of many descriptors (more than the device copies into its
+ * batch): each is held alone, and a stream still arrives whole, in order.
+ */
+START_TEST(test_vsock_many_segment_rx_buffers)
+{
+	int lfd = listen_port(1234), fd;
+	static uint8_t out[3 * RX_DATA + 100], in[sizeof(out) + RX_DATA];
+	struct virtio_vsock_hdr h;
+	size_t got = 0, i;
+
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = (uint8_t)(i * 7 + i / 251);
+	many_rx = true;
+	driver_up();
+	fd = guest_connects(lfd, 1234);
+	ck_assert_int_eq(write(fd, out, sizeof(out)), (ssize_t)sizeof(out));
+	while (got < sizeof(out)) {
+		h = guest_expect(OP_RW, in + got);
+		ck_assert_uint_gt(le32toh(h.len), 0);
+		got += le32toh(h.len);
+	}
+	ck_assert_uint_eq(got, sizeof(out));
+	ck_assert_mem_eq(in, out, sizeof(out));
+	close(fd);
+	close(lfd);
+}
+END_TEST
+
 /* Interrupts raised since the last call (the irqfd's count), within ms. */
 static uint64_t interrupts_ms(int ms)
 {
@@ -238,6 +267,7 @@ Suite *vsock_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_vsock_bad_cid_refused);
 	tcase_add_test(tc, test_vsock_split_rx_buffers);
+	tcase_add_test(tc, test_vsock_many_segment_rx_buffers);
 	tcase_add_test(tc, test_vsock_tx_interrupt_rides_on_rx);
 	tcase_add_test(tc, test_vsock_tx_interrupt_alone_comes);
 	tcase_add_test(tc, test_vsock_device_reset_closes_sockets);

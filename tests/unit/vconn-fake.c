@@ -42,6 +42,7 @@ static ssize_t fake_read(struct vsock_conn *c, const struct iovec *iov,
 	size_t n = 0, k;
 	int i;
 
+	f->reads++;
 	if (f->read_fails)
 		return -1;
 	for (i = 0; i < iovcnt && f->src_off < f->src_len; i++) {

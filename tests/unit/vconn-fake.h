@@ -38,6 +38,7 @@ struct fake_be {
 	uint8_t src[BIG];
 	size_t src_len, src_off;
 	bool eof, read_fails;
+	int reads; /* read calls */
 	int shutdowns, connected, released, changed;
 	int connected_ret;
 };

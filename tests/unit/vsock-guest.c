@@ -21,6 +21,7 @@ struct guest_mem mem;
 struct virtio_dev *vdev;
 struct gq gq[3];
 bool split_rx; /* header and data in separate rx descriptors */
+bool many_rx;  /* rx buffers as indirect tables: header, 5 data pieces */
 unsigned int tx_slot;
 char dir[48], path[64];
 
@@ -68,9 +69,36 @@ void set_desc(unsigned int q, uint16_t i, uint64_t gpa, uint32_t len,
 	d->next = htole16(next);
 }
 
+/* Buffer i as an indirect table of RX_PIECES + 1 descriptors. */
+static void rx_post_many(unsigned int i)
+{
+	struct vring_desc *t = ptr(RXTBL_GPA(i));
+	uint32_t piece = RX_DATA / RX_PIECES, k;
+
+	t[0] = (struct vring_desc){ .addr = htole64(RXBUF_GPA(i)),
+				    .len = htole32(HDR),
+				    .flags = htole16(VRING_DESC_F_WRITE |
+						     VRING_DESC_F_NEXT),
+				    .next = htole16(1) };
+	for (k = 0; k < RX_PIECES; k++)
+		t[k + 1] = (struct vring_desc){
+			.addr = htole64(RXBUF_GPA(i) + HDR + k * piece),
+			.len = htole32(k + 1 < RX_PIECES ? piece
+							 : RX_DATA - k * piece),
+			.flags = htole16(
+				VRING_DESC_F_WRITE |
+				(k + 1 < RX_PIECES ? VRING_DESC_F_NEXT : 0)),
+			.next = htole16((uint16_t)(k + 2))
+		};
+	set_desc(RXQ, (uint16_t)(2 * i), RXTBL_GPA(i),
+		 (RX_PIECES + 1) * sizeof(*t), VRING_DESC_F_INDIRECT, 0);
+}
+
 static void rx_post(unsigned int i)
 {
-	if (split_rx) {
+	if (many_rx) {
+		rx_post_many(i);
+	} else if (split_rx) {
 		set_desc(RXQ, (uint16_t)(2 * i), RXBUF_GPA(i), HDR,
 			 VRING_DESC_F_WRITE | VRING_DESC_F_NEXT,
 			 (uint16_t)(2 * i + 1));
@@ -115,6 +143,11 @@ void driver_up(void)
 	ck_assert_uint_eq(rd(VIRTIO_MMIO_DEVICE_ID), 19); /* VIRTIO_ID_VSOCK */
 	ck_assert_uint_eq(rd(VIRTIO_MMIO_CONFIG), GUEST_CID);
 	wr(VIRTIO_MMIO_STATUS, s);
+	if (many_rx) {
+		wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+		wr(VIRTIO_MMIO_DRIVER_FEATURES,
+		   1U << VIRTIO_RING_F_INDIRECT_DESC);
+	}
 	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
 	wr(VIRTIO_MMIO_DRIVER_FEATURES, 1); /* VIRTIO_F_VERSION_1 */
 	s |= VIRTIO_CONFIG_S_FEATURES_OK;
@@ -152,7 +185,7 @@ void vguest__setup(void)
 	vdev = vsock__create(&o, &mem, err);
 	ck_assert_msg(vdev != NULL, "vsock__create: %s", err);
 	tx_slot = 0;
-	split_rx = false;
+	split_rx = many_rx = false;
 	g_buf_alloc = 256 * 1024;
 	g_fwd_cnt = 0;
 }

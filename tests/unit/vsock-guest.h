@@ -53,6 +53,8 @@ static inline uint64_t q_gpa(unsigned int q)
 #define EVBUF_GPA(i) (RAM_BASE + 0x80000 + (i)*16ULL)
 #define RXBUF_GPA(i) (RAM_BASE + 0x100000 + (i)*0x2000ULL)
 #define TXBUF_GPA(j) (RAM_BASE + 0x200000 + (j)*0x11000ULL)
+#define RXTBL_GPA(i) (RAM_BASE + 0x500000 + (i)*0x100ULL)
+#define RX_PIECES 5 /* many_rx: data descriptors per rx buffer */
 
 struct gq {
 	struct vring_desc *desc;
@@ -65,6 +67,8 @@ extern struct guest_mem mem;
 extern struct virtio_dev *vdev;
 extern struct gq gq[3];
 extern bool split_rx; /* header and data in separate rx descriptors */
+/* rx buffers as indirect tables: the header, then RX_PIECES data pieces */
+extern bool many_rx;
 extern unsigned int tx_slot;
 extern char dir[48], path[64]; /* the temporary directory, PATH in it */
 
