@@ -52,15 +52,7 @@ sed 's/^/    | /' /tmp/l1.out
 
 if [ "$last" -ge 2 ]; then
 	say "L2: turtle runs an L1 at EL2 (--nested), which runs L2"
-	rm -f /tmp/nest.out
-	{
-		timeout 2400 turtle run --kernel $GUEST_KERNEL \
-			--initrd /sys/firmware/initrd --mem 1024 --cpus 2 \
-			--nested --share $S --console-prefix "[L1] " \
-			--cmdline "$GUEST_CMDLINE kvm-arm.mode=nested -- $tuning /tests/bench-levels-l1.sh" \
-			</dev/null 2>&1
-		echo "TURTLE-STATUS $?"
-	} | tr -d '\r' | tee /tmp/nest.out
+	bench_nested_l1 2400 "$tuning /tests/bench-levels-l1.sh" --share $S
 	sed -n 's/^.*\(BENCHRESULT \)/\1/p' /tmp/nest.out >>/tmp/results
 fi
 

@@ -16,6 +16,8 @@
 # measurement, default 0.5), BENCH_FS_MIB (sequential file, default 4).
 # (Time is counted in instructions, so few samples give steady numbers.)
 
+. /tests/bench-lib.sh
+
 # The child guest's command: mount the share at /mnt, echo on vsock port
 # 5000, run turtle exec's commands, until /tmp/stop appears. (Fewer than
 # 32 words: the kernel's limit for init's arguments.)
@@ -62,19 +64,6 @@ gx() {
 	shift
 	timeout 600 turtle exec "$g_sock" -- "$@" </dev/null
 }
-
-# bench_wait_line PATTERN FILE SECONDS: until FILE has PATTERN.
-bench_wait_line() {
-	i=0
-	while ! grep -q -- "$1" "$2" 2>/dev/null; do
-		[ $i -ge $(($3 * 5)) ] && return 1
-		sleep 0.2
-		i=$((i + 1))
-	done
-}
-
-# say TEXT: a progress line, stamped with this level's uptime.
-say() { echo "== $(now) $*"; }
 
 # result LEVEL WHAT FILE PATTERN: FILE's lines matching PATTERN, tagged.
 result() {

@@ -60,15 +60,7 @@ peers_el2_refusal L0
 
 if [ "${BENCH_PEERS_NESTED:-1}" = 1 ]; then
 	say "nested: turtle runs an L1 at EL2 (--nested), which starts an L2 with each VMM"
-	rm -f /tmp/nest.out
-	{
-		timeout 3000 turtle run --kernel $GUEST_KERNEL \
-			--initrd /sys/firmware/initrd --mem 1024 --cpus 2 \
-			--nested --console-prefix "[L1] " \
-			--cmdline "$GUEST_CMDLINE kvm-arm.mode=nested -- /tests/bench-peers-l1.sh" \
-			</dev/null 2>&1
-		echo "TURTLE-STATUS $?"
-	} | tr -d '\r' | tee /tmp/nest.out
+	bench_nested_l1 3000 /tests/bench-peers-l1.sh
 	sed -n 's/^.*\(PEERS\(RESULT\|NOTE\) \)/\1/p' /tmp/nest.out >>/tmp/results
 fi
 

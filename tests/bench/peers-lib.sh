@@ -8,10 +8,9 @@
 # Needs: GUEST_KERNEL, GUEST_CMDLINE (tests/lib.sh); for a full run also
 # img, S, rtt, bytes, blk_s, fs_s, fs_mib.
 
-PINITRD=/guest/peers-initrd.cpio
+. /tests/bench-lib.sh
 
-# say TEXT: a progress line, stamped with this level's uptime.
-say() { echo "== $(now) $*"; }
+PINITRD=/guest/peers-initrd.cpio
 
 # res LEVEL VMM KEY VALUE: one result ("-" values are left out).
 res() {
@@ -60,23 +59,9 @@ vmm_cmd() {
 # vmm_pid VMM: the VMM's process id (turtle's main process), or nothing.
 vmm_pid() {
 	case $1 in
-	turtle)
-		for p in $(pidof turtle); do
-			tr '\0' ' ' <"/proc/$p/cmdline" | grep -q '^turtle run ' && echo "$p" && return
-		done
-		;;
+	turtle) turtle_run_pid ;;
 	*) pidof qemu-system-aarch64 | cut -d' ' -f1 ;;
 	esac
-}
-
-# rss_kib PID [FIELD]: PID's resident KiB outside the guest's RAM: the
-# sum of FIELD (default Rss; Anonymous: the part no file backs) over its
-# mappings smaller than 256 MiB (the guest's RAM is one mapping of
-# 256 MiB, or a little more with QEMU's alignment and guard pages).
-rss_kib() {
-	[ -n "$1" ] && [ -r "/proc/$1/smaps" ] || { echo -; return; }
-	awk -v f="${2:-Rss}:" '/^Size:/ { big = $2 >= 262144 } $1 == f { if (!big) s += $2 }
-		END { print s + 0 }' "/proc/$1/smaps"
 }
 
 # stamp: each input line prefixed with this level's uptime (no fork).
@@ -210,14 +195,4 @@ peers_el2_refusal() {
 		-serial none -no-reboot -kernel "$GUEST_KERNEL" </dev/null 2>&1 | head -n1)
 	echo "PEERSNOTE $1 qemu-system-aarch64 -M virt,virtualization=on -accel kvm: ${msg:-started}" |
 		tee -a /tmp/results
-}
-
-# bench_wait_line PATTERN FILE SECONDS: until FILE has PATTERN.
-bench_wait_line() {
-	i=0
-	while ! grep -q -- "$1" "$2" 2>/dev/null; do
-		[ $i -ge $(($3 * 5)) ] && return 1
-		sleep 0.2
-		i=$((i + 1))
-	done
 }

@@ -62,6 +62,7 @@ fi
 	"$IMAGES/guest.cpio:guest/initrd.cpio" \
 	"$root/tests/system/guest-lib.sh:tests/lib.sh" \
 	"$root/tests/bench/blk-in-host.sh:tests/bench-blk.sh" \
+	"$root/tests/bench/bench-lib.sh:tests/bench-lib.sh" \
 	"$root/tests/bench/levels-lib.sh:tests/bench-levels-lib.sh" \
 	"$root/tests/bench/levels-in-host.sh:tests/bench-levels.sh" \
 	"$root/tests/bench/levels-in-l1.sh:tests/bench-levels-l1.sh"

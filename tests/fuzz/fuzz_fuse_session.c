@@ -36,6 +36,7 @@
 #include "../../fuse-vsock/proto.h"
 #include "../../fuse-vsock/session.h"
 #include "../../lib/log.h"
+#include "../unit/fuse-msg.h"
 #include "fuzz-fuse.h"
 #include "fuzz-share.h"
 
@@ -54,11 +55,7 @@ static struct fuse_budget budget;
 static struct fuse_server *pick(void *ctx, const char *tag)
 {
 	(void)ctx;
-	if (!strcmp(tag, "share"))
-		return srv;
-	if (!strcmp(tag, "ro"))
-		return srv_ro;
-	return NULL;
+	return fmsg__pick(srv, srv_ro, tag);
 }
 
 static int sink(void *ctx, const struct iovec *iov, int iovcnt)

@@ -77,3 +77,21 @@ within() {
 
 # expect NAME COND_DESC: PASS if the previous command succeeded.
 has() { grep -q -- "$1" "$2"; }
+
+# turtle_run_pid: the process id of the "turtle run" here (its main
+# process), or nothing.
+turtle_run_pid() {
+	for p in $(pidof turtle); do
+		tr '\0' ' ' <"/proc/$p/cmdline" | grep -q '^turtle run ' && echo "$p" && return
+	done
+}
+
+# rss_kib PID [FIELD]: PID's resident KiB outside the guest's RAM: the
+# sum of FIELD (default Rss; Anonymous: the part no file backs) over its
+# mappings smaller than 256 MiB (the guest's RAM is one mapping of
+# 256 MiB, or a little more with QEMU's alignment and guard pages).
+rss_kib() {
+	[ -n "$1" ] && [ -r "/proc/$1/smaps" ] || { echo -; return; }
+	awk -v f="${2:-Rss}:" '/^Size:/ { big = $2 >= 262144 } $1 == f { if (!big) s += $2 }
+		END { print s + 0 }' "/proc/$1/smaps"
+}

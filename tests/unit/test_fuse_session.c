@@ -38,11 +38,7 @@ static struct {
 static struct fuse_server *pick(void *ctx, const char *tag)
 {
 	(void)ctx;
-	if (!strcmp(tag, "share"))
-		return srv;
-	if (!strcmp(tag, "ro"))
-		return srv_ro;
-	return NULL;
+	return fmsg__pick(srv, srv_ro, tag);
 }
 
 static int sink_send(void *ctx, const struct iovec *iov, int iovcnt)

@@ -8,7 +8,7 @@
 # workers idle (HEAP_IDLE_FREE, 4 MiB), rounded to a 2 MiB huge page;
 # the workers' kept buffers (8 KiB each) and the rest are far below.
 # Before that bound, turtle kept 1 MiB per worker and a malloc arena per
-# thread: 22 to 28 MiB after this load.
+# thread: 25 to 30 MiB after this load.
 . /tests/lib.sh
 
 S=/tmp/share
@@ -16,25 +16,12 @@ LIMIT_KIB=$((4096 + 2048))
 rm -rf $S /tmp/v.sock*
 mkdir -p $S
 
-# rss_kib PID [FIELD]: PID's resident KiB outside the guest's RAM (every
-# mapping smaller than 256 MiB), FIELD Rss by default.
-rss_kib() {
-	awk -v f="${2:-Rss}:" '/^Size:/ { big = $2 >= 262144 } $1 == f { if (!big) s += $2 }
-		END { print s + 0 }' "/proc/$1/smaps"
-}
-
 # maps PID: its largest resident mappings outside the guest's RAM (KiB
 # resident, KiB mapped, KiB in huge pages, the mapping).
 maps() {
 	awk '/^[0-9a-f]+-[0-9a-f]+ / { m = $1 " " $6 } /^Size:/ { big = $2 >= 262144; sz = $2 }
 		/^Rss:/ { r = $2 } /^AnonHugePages:/ { if (!big && r > 0) print r, sz, "thp=" $2, m }' \
 		"/proc/$1/smaps" | sort -rn | head -n 8 | sed 's/^/    rss /'
-}
-
-turtle_pid() {
-	for p in $(pidof turtle); do
-		tr '\0' ' ' <"/proc/$p/cmdline" | grep -q '^turtle run ' && echo "$p" && return
-	done
 }
 
 vsock-tool sink listen-unix:/tmp/v.sock_5001 >/tmp/sink.out 2>&1 &
@@ -51,12 +38,12 @@ out=/tmp/out
 bg=$!
 up= end=
 if wait_for SHAREMEM-UP $out $bg; then
-	pid=$(turtle_pid)
+	pid=$(turtle_run_pid)
 	up=$(rss_kib "$pid")
 	echo "after boot: $up KiB resident outside the guest's RAM, $(rss_kib "$pid" Anonymous) KiB anonymous"
 	maps "$pid"
 fi
-if [ -n "$up" ] && wait_for SHAREMEM-LOADED $out $bg; then
+if [ "${up:--}" != - ] && wait_for SHAREMEM-LOADED $out $bg; then
 	end=$(rss_kib "$pid")
 	echo "after the load: $end KiB resident, $(rss_kib "$pid" Anonymous) KiB anonymous, $(ls /proc/$pid/task | wc -l) threads"
 	maps "$pid"
@@ -68,7 +55,7 @@ wait $k 2>/dev/null
 sed 's/^/    | /' $out
 
 dd=$(grep -c SHAREMEM-DD-OK $out)
-if [ -z "$end" ]; then
+if [ "${end:--}" = - ]; then
 	fail share-memory "the guest did not load the share (turtle: $(grep TURTLE-RC $out))"
 elif ! has "SHAREMEM-FS BENCH done" $out || [ "$dd" != 16 ]; then
 	fail share-memory "the load failed: fsbench $(grep -c 'BENCH done' $out), $dd of 16 readers"
