@@ -101,17 +101,11 @@
 void *reply_body(struct fuse_req *r, size_t len)
 {
 	size_t need = sizeof(struct fuse_out_header) + len;
-	void *p;
 
 	if (need > FUSE_SERVER_MAX_REPLY)
 		return NULL;
-	if (need > r->out->cap) {
-		p = realloc(r->out->p, need);
-		if (!p)
-			return NULL;
-		r->out->p = p;
-		r->out->cap = need;
-	}
+	if (need > r->out->cap && fuse_server__buf_grow(r->out, need))
+		return NULL;
 	return (char *)r->out->p + sizeof(struct fuse_out_header);
 }
 

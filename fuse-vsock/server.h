@@ -86,12 +86,17 @@ struct fuse_buf {
  * in FUSE_SERVER_BUF_KEEP bytes but those of READ, READDIR, READDIRPLUS,
  * GETXATTR and LISTXATTR, whose size the request names. Such a request
  * needs fuse_server__reply_need(msg, len) bytes more while it runs (0:
- * it fits), which a session charges to its budget; after the reply is
- * sent, fuse_server__buf_shrink returns the buffer to KEEP bytes (p may
- * be NULL then: out of memory).
+ * it fits), which a session charges to its budget; fuse_server__buf_grow
+ * gives it a buffer that large (0, or -1 out of memory), one of the
+ * FUSE_SERVER_SPARE_BUFS spare ones of FUSE_SERVER_BUF_SIZE bytes when it
+ * fits; after the reply is sent, fuse_server__buf_shrink returns the
+ * buffer to KEEP bytes (p may be NULL then: out of memory), the large
+ * one to the spares while there is room, else to the heap.
  */
 #define FUSE_SERVER_BUF_KEEP (8u << 10)
+#define FUSE_SERVER_SPARE_BUFS 2
 size_t fuse_server__reply_need(const void *msg, size_t len);
+int fuse_server__buf_grow(struct fuse_buf *b, size_t need);
 void fuse_server__buf_shrink(struct fuse_buf *b);
 
 /* How the caller talks to a request while it runs. */

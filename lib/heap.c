@@ -17,5 +17,5 @@ int heap__idle(void)
 
 	if (mi.fordblks <= HEAP_IDLE_FREE)
 		return 0;
-	return malloc_trim(0);
+	return malloc_trim(HEAP_IDLE_FREE);
 }

@@ -12,16 +12,18 @@
  * heap__bound (once, before any thread): one arena for every thread; a
  * fixed threshold of HEAP_MMAP_THRESHOLD (blocks above it, 16 MiB READ
  * replies, are unmapped when freed); a free top of the heap above
- * HEAP_TRIM_THRESHOLD goes back at once. heap__idle (when the shares'
- * workers have nothing to do): if the heap holds more than HEAP_IDLE_FREE
- * bytes freed, give their pages back (malloc_trim), wherever they sit.
+ * HEAP_TRIM_THRESHOLD goes back at once (not less: a stream of 1 MiB
+ * WRITEs, several at a time, would fault its pages in again for each).
+ * heap__idle (when the shares' workers have nothing to do): if the heap
+ * holds more than HEAP_IDLE_FREE bytes freed, give their pages back
+ * (malloc_trim) wherever they sit, but for HEAP_IDLE_FREE at its top.
  */
 #ifndef TURTLE_LIB_HEAP_H
 #define TURTLE_LIB_HEAP_H
 
 #define HEAP_ARENAS 1
 #define HEAP_MMAP_THRESHOLD (2u << 20)
-#define HEAP_TRIM_THRESHOLD (2u << 20)
+#define HEAP_TRIM_THRESHOLD (8u << 20)
 #define HEAP_IDLE_FREE (4u << 20)
 
 void heap__bound(void);

@@ -53,7 +53,7 @@ START_TEST(test_fuse_reply_buf_grows_to_need_then_shrinks)
 	static char data[256 << 10];
 	const struct fuse_in_header *in = (const void *)msg;
 	uint64_t fh;
-	void *kept;
+	void *kept, *big;
 
 	memset(data, 'x', sizeof(data));
 	ck_assert_int_gt(create_(FUSE_ROOT_ID, "f", O_RDWR, &fh), 0);
@@ -65,15 +65,23 @@ START_TEST(test_fuse_reply_buf_grows_to_need_then_shrinks)
 	ck_assert_ptr_eq(out.p, kept);
 
 	ck_assert_int_eq(read_(fh, 0, sizeof(data)), sizeof(data));
-	ck_assert_uint_eq(out.cap, fuse_server__reply_need(msg, in->len));
-	ck_assert_uint_eq(out.cap,
+	ck_assert_uint_eq(fuse_server__reply_need(msg, in->len),
 			  sizeof(struct fuse_out_header) + sizeof(data));
+	/* Up to a 1 MiB READ's: a buffer of that size, to be kept. */
+	ck_assert_uint_eq(out.cap, FUSE_SERVER_BUF_SIZE);
 	ck_assert_mem_eq(body(), data, sizeof(data));
+	big = out.p;
 	fuse_server__buf_shrink(&out);
 	ck_assert_uint_eq(out.cap, FUSE_SERVER_BUF_KEEP);
 	ck_assert_ptr_nonnull(out.p);
 	/* A small read fits as it is. */
 	ck_assert_int_eq(read_(fh, 0, 4096), 4096);
+	ck_assert_uint_eq(out.cap, FUSE_SERVER_BUF_KEEP);
+	/* The next large one gets the spare: no fresh pages. */
+	ck_assert_int_eq(read_(fh, 4096, 65536), 65536);
+	ck_assert_ptr_eq(out.p, big);
+	ck_assert_mem_eq(body(), data, 65536);
+	fuse_server__buf_shrink(&out);
 	ck_assert_uint_eq(out.cap, FUSE_SERVER_BUF_KEEP);
 }
 END_TEST
