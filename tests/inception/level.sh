@@ -113,9 +113,13 @@ if [ -f /chain/nohz ] && [ "$(nproc)" -ge 2 ]; then
 	taskset -p -c 0 $$ >/dev/null
 	pin=1
 fi
-# timer_irqs: this level's timer interrupts per CPU so far (arch_timer).
+# timer_irqs: this level's timer interrupts per CPU so far (arch_timer),
+# and the memory events that make its KVM drop every shadow stage 2 of its
+# guest's guests (an MMU notifier on any page of a guest's RAM calls
+# kvm_nested_s2_unmap: THP collapses, compaction's migrations).
 timer_irqs() {
 	echo "L$this timer interrupts per CPU: $(grep -m1 arch_timer /proc/interrupts | tr -s ' ')"
+	echo "L$this vmstat: $(grep -E '^(thp_fault_alloc|thp_fault_fallback|thp_collapse_alloc|compact_stall|pgmigrate_success|nr_anon_transparent_hugepages) ' /proc/vmstat | tr '\n' ' ')"
 }
 
 kernel=/chain/Image
