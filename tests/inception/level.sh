@@ -113,9 +113,30 @@ if [ -f /chain/nohz ] && [ "$(nproc)" -ge 2 ]; then
 	taskset -p -c 0 $$ >/dev/null
 	pin=1
 fi
-# timer_irqs: this level's timer interrupts per CPU so far (arch_timer).
+# /chain/thp: transparent huge pages for the child's RAM at this level too.
+# Linux turns THP off on a machine with less than 512 MiB of RAM
+# (mm/huge_memory.c, hugepage_init), which is every level from L2 down, so
+# their KVMs map their child's RAM in 4 KiB pages, and so must every shadow
+# stage 2 above them (a shadow entry is a block only where every level
+# below maps one: arch/arm64/kvm/mmu.c): each 4 KiB page of a deep level
+# faults separately into every level above. With THP (madvise: turtle
+# asks for it on guest RAM) a 2 MiB block faults once. Without compaction
+# or khugepaged, though: both move pages of the child's RAM, and any MMU
+# notifier on it makes this level's KVM drop every shadow stage 2 it keeps
+# (arch/arm64/kvm/mmu.c, kvm_unmap_gfn_range -> kvm_nested_s2_unmap).
+thp=/sys/kernel/mm/transparent_hugepage
+if [ -f /chain/thp ] && grep -q '\[never\]' $thp/enabled 2>/dev/null; then
+	echo never >$thp/defrag
+	echo 3600000 >$thp/khugepaged/scan_sleep_millisecs
+	echo madvise >$thp/enabled && echo "L$this THP: turned on (madvise) for the child's RAM"
+fi
+# timer_irqs: this level's timer interrupts per CPU so far (arch_timer),
+# and the memory events that make its KVM drop every shadow stage 2 of its
+# guest's guests (an MMU notifier on any page of a guest's RAM calls
+# kvm_nested_s2_unmap: THP collapses, compaction's migrations).
 timer_irqs() {
 	echo "L$this timer interrupts per CPU: $(grep -m1 arch_timer /proc/interrupts | tr -s ' ')"
+	echo "L$this vmstat: $(grep -E '^(thp_fault_alloc|thp_fault_fallback|thp_collapse_alloc|compact_stall|pgmigrate_success|nr_anon_transparent_hugepages) ' /proc/vmstat | tr '\n' ' ')"
 }
 
 kernel=/chain/Image
@@ -182,9 +203,19 @@ fi
 # unless /chain/quiet says not to (make run).
 verbose="--stats -v"
 [ -f /chain/quiet ] && verbose=
+# Shadow stage-2 slots. This level's KVM runs each level below the next
+# one (L$next's guests, their guests, ...) on a shadow of their stage 2,
+# one per distinct VTTBR_EL2 that L$next programs, and keeps 2 of them per
+# vCPU of L$next (arch/arm64/kvm/nested.c, S2_MMU_PER_VCPU). With fewer
+# slots than levels below L$next, every switch between them recycles a
+# slot, unmaps all of it, and faults every page in again: the L4 livelock
+# (docs/inception.md). So L$next gets (last - next + 1) / 2 vCPUs: 2 for
+# L1 of an L4 or L5 chain, 1 down to L3.
 cpus=""
+need=$(((last - next + 1) / 2))
+[ "$need" -gt 1 ] && cpus="--cpus $need"
 if [ -f /chain/nohz ] && [ "$next" -lt "$last" ]; then
-	cpus="--cpus 2"
+	[ "$need" -gt 2 ] || cpus="--cpus 2"
 	extra="nohz_full=1 rcu_nocbs=1 irqaffinity=0 $extra"
 fi
 /chain/bin/turtle run --kernel "$kernel" --initrd $initrd --mem "$mem" \

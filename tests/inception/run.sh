@@ -39,6 +39,12 @@
 #                         vCPU thread alone on CPU 1 (level.sh); the lean
 #                         kernel is then built with kernel/lean-nohz.config
 #                         (Debian's has NO_HZ_FULL too)
+#   THP=0                 leave transparent huge pages as each level's
+#                         kernel has them: off below 512 MiB of RAM (L2
+#                         down). By default level.sh turns them on, so each
+#                         level maps its child's RAM in 2 MiB blocks (L3
+#                         reaches its init in 2.9 s of instruction time
+#                         instead of 8.9 to 9.1 s; docs/inception.md)
 #   REPORT_EVERY=seconds  how often each turtle prints where its vCPU is
 #                         (default 120)
 #   TURTLE_HOST=...       native or emulated (docs/native.md)
@@ -105,6 +111,7 @@ done
 [ -z "${CHAIN_CACHE:-}" ] || chain_file cache "$CHAIN_CACHE"
 [ "${TRACE:-0}" != 1 ] || chain_file trace ""
 [ "${NOHZ:-0}" != 1 ] || chain_file nohz ""
+[ "${THP:-1}" != 1 ] || chain_file thp ""
 [ "${VERBOSE:-1}" != 0 ] || chain_file quiet ""
 for f in ${CHAIN_BIN:-}; do
 	[ -f "$f" ] || { echo "inception: CHAIN_BIN: no file $f" >&2; exit 1; }
