@@ -68,6 +68,7 @@ int main(void)
 		fuse_mapped_suite,
 		fuse_perms_suite,
 		fuse_session_suite,
+		fuse_window_suite,
 		fuse_budget_suite,
 		fuse_client_suite,
 		fuse_client_writes_suite,
