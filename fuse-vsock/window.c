@@ -181,10 +181,29 @@ struct fuse_window *fuse_window__create(volatile uint8_t *mem,
 	return w;
 }
 
-/* End the current session (w->call held). */
+struct win_close {
+	struct fuse_job job; /* first: the pool hands this back */
+	struct fuse_session *session;
+};
+
+static void win_close_run(struct fuse_job *job, struct fuse_buf *buf)
+{
+	struct win_close *wc = (struct win_close *)job;
+
+	(void)buf;
+	fuse_session__close(wc->session); /* win_done frees its conn */
+	free(wc);
+}
+
+/*
+ * End the current session (w->call held). On a worker: the last session
+ * of a share drops its table, which closes files, and the vCPU thread's
+ * seccomp filter has no close.
+ */
 static void win_drop(struct fuse_window *w)
 {
 	struct win_conn *c = w->conn;
+	struct win_close *wc;
 
 	if (!c)
 		return;
@@ -192,7 +211,14 @@ static void win_drop(struct fuse_window *w)
 	pthread_mutex_lock(&w->lock);
 	c->stale = true;
 	pthread_mutex_unlock(&w->lock);
-	fuse_session__close(c->session); /* win_done frees c, maybe later */
+	wc = calloc(1, sizeof(*wc));
+	if (!wc) {
+		pr_err("fuse: no memory to end a direct window session: it stays open");
+		return;
+	}
+	wc->job.run = win_close_run;
+	wc->session = c->session;
+	fuse_pool__submit(w->pool, &wc->job);
 }
 
 void fuse_window__close(struct fuse_window *w)

@@ -179,6 +179,16 @@ START_TEST(test_fuse_window_hello_unknown_tag)
 }
 END_TEST
 
+/* A second hello (the guest mounts again) starts a new session. */
+START_TEST(test_fuse_window_hello_again)
+{
+	hello_and_init();
+	hello_and_init();
+	ck_assert_int_gt(call(FUSE_LOOKUP, 1, NULL, 0, "hello"), 0);
+	ck_assert_int_eq(oh()->error, 0);
+}
+END_TEST
+
 START_TEST(test_fuse_window_init_trimmed)
 {
 	const struct fuse_init_out *out = (const void *)(reply + 16);
@@ -337,6 +347,7 @@ Suite *fuse_window_suite(void)
 	tcase_add_test(tc, test_fuse_window_header_len_must_match);
 	tcase_add_test(tc, test_fuse_window_request_before_hello);
 	tcase_add_test(tc, test_fuse_window_hello_unknown_tag);
+	tcase_add_test(tc, test_fuse_window_hello_again);
 	tcase_add_test(tc, test_fuse_window_init_trimmed);
 	tcase_add_test(tc, test_fuse_window_read_round_trip);
 	tcase_add_test(tc, test_fuse_window_forget_has_no_reply);
