@@ -270,6 +270,18 @@ START_TEST(test_fuse_window_reply_too_big)
 }
 END_TEST
 
+/* No window in this machine's device tree: why, for the fallback message. */
+START_TEST(test_fuse_window_open_without_window)
+{
+	struct fuse_window_client c;
+	char err[ERRBUF_LEN] = "";
+
+	ck_assert_int_eq(fuse_window_client__open(&c, dir, err), -1);
+	ck_assert_err_has(err, "no direct window");
+	ck_assert_err_has(err, "--direct-window");
+}
+END_TEST
+
 static void ring_nothing(void *ctx, uint32_t reg, uint32_t val)
 {
 	(void)ctx;
@@ -352,6 +364,7 @@ Suite *fuse_window_suite(void)
 	tcase_add_test(tc, test_fuse_window_read_round_trip);
 	tcase_add_test(tc, test_fuse_window_forget_has_no_reply);
 	tcase_add_test(tc, test_fuse_window_reply_too_big);
+	tcase_add_test(tc, test_fuse_window_open_without_window);
 	tcase_add_test(tc, test_fuse_window_no_doorbell);
 	tcase_add_test(tc, test_fuse_window_client_framing);
 	tcase_add_test(tc, test_fuse_window_error_reply);
