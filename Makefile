@@ -54,8 +54,8 @@ PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
 PORTABLE_SRCS += agent/exec-proto.c vmm/exec.c vmm/exec-cli.c
 # turtle-agent, run inside guests; all but main.c is in the unit build.
 AGENT_SRCS    := agent/exec.c agent/run-as.c
-AGENT_SRCS    += agent/mount.c agent/fuse-client.c
-AGENT_ALL     := agent/main.c $(AGENT_SRCS) agent/exec-proto.c \
+AGENT_SRCS    += agent/mount.c agent/fuse-client.c agent/fuse-window.c
+AGENT_ALL     := agent/main.c $(AGENT_SRCS) agent/exec-proto.c vmm/direct.c \
 		 lib/log.c
 AGENT_OBJS    := $(AGENT_ALL:%.c=$(B)/aarch64/%.o)
 # Device models (portable too, so in the unit build as well).
@@ -70,7 +70,8 @@ FUSE_SRCS     := fuse-vsock/server.c fuse-vsock/inode.c \
 		 fuse-vsock/server-mapped.c \
 		 fuse-vsock/server-lock.c fuse-vsock/pool.c \
 		 fuse-vsock/session.c fuse-vsock/service.c \
-		 fuse-vsock/budget.c fuse-vsock/reply-buf.c
+		 fuse-vsock/budget.c fuse-vsock/reply-buf.c \
+		 fuse-vsock/window.c
 DEVICE_SRCS   += $(FUSE_SRCS)
 # Code that talks to arm64 KVM.
 KVM_SRCS      := vmm/main.c vmm/run.c vmm/vm.c vmm/vcpu.c vmm/kvm-stats.c \

@@ -26,6 +26,10 @@
  * times out, so a slow host is only slow. A write of a reply that fails
  * with ENOENT is normal: the request was interrupted and already ended.
  *
+ * A synchronous transport (fuse_client__start_calls: the direct window,
+ * which answers each request within the call that sends it) has one
+ * thread: read a request, call, write the reply, read the next.
+ *
  * Endings. Unmounting (or aborting) the mount makes read() of the fd fail
  * with ENODEV: the requests thread then shuts its connection down, which
  * the server takes for the end of the session and which wakes the replies
@@ -61,7 +65,8 @@
 
 struct pair {
 	struct fuse_client *c;
-	int fuse_fd, conn_fd;
+	int fuse_fd, conn_fd; /* conn_fd -1: calls */
+	struct fuse_client_call call;
 	pthread_t requests, replies;
 	uint8_t *req_buf;
 };
@@ -149,7 +154,8 @@ static const char *mount_error(int e)
 }
 
 int fuse_client__mount(const char *mnt, const char *source, int read_only,
-		       unsigned int n, int *fds, char *err)
+		       unsigned int max_read, unsigned int n, int *fds,
+		       char *err)
 {
 	unsigned long flags = MS_NOSUID | MS_NODEV;
 	char data[160];
@@ -174,6 +180,9 @@ int fuse_client__mount(const char *mnt, const char *source, int read_only,
 		 "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other,"
 		 "default_permissions",
 		 fds[0]);
+	if (max_read)
+		snprintf(data + strlen(data), sizeof(data) - strlen(data),
+			 ",max_read=%u", max_read);
 	if (read_only)
 		flags |= MS_RDONLY;
 	if (mount(source, mnt, "fuse.turtle", flags, data) < 0) {
@@ -343,10 +352,100 @@ static void *replies_thread(void *arg)
 	return NULL;
 }
 
+size_t fuse_client__error_reply(const void *req, int error, void *out)
+{
+	struct fuse_in_header in;
+	struct fuse_out_header h;
+
+	memcpy(&in, req, sizeof(in));
+	if (in.opcode == FUSE_FORGET || in.opcode == FUSE_BATCH_FORGET ||
+	    in.opcode == FUSE_INTERRUPT)
+		return 0;
+	h.len = sizeof(h);
+	h.error = -error;
+	h.unique = in.unique;
+	memcpy(out, &h, sizeof(h));
+	return sizeof(h);
+}
+
+static void *calls_thread(void *arg)
+{
+	struct pair *p = arg;
+	uint8_t *reply = malloc(FUSE_CLIENT_MAX_REPLY);
+	ssize_t n, r;
+
+	while (reply) {
+		n = read(p->fuse_fd, p->req_buf, FUSE_CLIENT_REQ_BUF);
+		if (n < 0 &&
+		    (errno == EINTR || errno == EAGAIN || errno == ENOENT))
+			continue;
+		if (n < (ssize_t)sizeof(struct fuse_in_header)) {
+			if (n >= 0 || errno != ENODEV)
+				client_broken(p->c, "reading /dev/fuse: %s",
+					      n < 0 ? strerror(errno)
+						    : "a short request");
+			atomic_store(&p->c->ended, true);
+			break;
+		}
+		r = p->call.call(p->call.ctx, p->req_buf, (size_t)n, reply,
+				 FUSE_CLIENT_MAX_REPLY);
+		if (r == -ENOTCONN || r == -ENOSYS || r == -EPROTO) {
+			client_broken(p->c, "the host's transport: %s",
+				      strerror((int)-r));
+			break;
+		}
+		if (r < 0)
+			r = (ssize_t)fuse_client__error_reply(p->req_buf,
+							      (int)-r, reply);
+		/* ENOENT: interrupted and gone; ENODEV: the mount is. */
+		if (r > 0 && write(p->fuse_fd, reply, (size_t)r) < 0 &&
+		    errno == ENODEV) {
+			atomic_store(&p->c->ended, true);
+			break;
+		}
+	}
+	if (!reply)
+		client_broken(p->c, "no memory for replies");
+	free(reply);
+	return NULL;
+}
+
+struct fuse_client *
+fuse_client__start_calls(int fuse_fd, const struct fuse_client_call *call,
+			 const struct fuse_client_ops *ops, char *err)
+{
+	struct fuse_client *c = calloc(1, sizeof(*c) + sizeof(c->pairs[0]));
+	int e;
+
+	if (!c || !(c->pairs[0].req_buf = malloc(FUSE_CLIENT_REQ_BUF))) {
+		free(c);
+		close(fuse_fd);
+		errbuf_set(err, "out of memory");
+		return NULL;
+	}
+	c->n = 1;
+	c->ops = *ops;
+	c->pairs[0].c = c;
+	c->pairs[0].fuse_fd = fuse_fd;
+	c->pairs[0].conn_fd = -1;
+	c->pairs[0].call = *call;
+	e = pthread_create(&c->pairs[0].requests, NULL, calls_thread,
+			   &c->pairs[0]);
+	if (e) {
+		close(fuse_fd);
+		free(c->pairs[0].req_buf);
+		free(c);
+		errbuf_set(err, "starting the FUSE thread: %s", strerror(e));
+		return NULL;
+	}
+	return c;
+}
+
 static void close_pair(struct pair *p)
 {
 	close(p->fuse_fd);
-	close(p->conn_fd);
+	if (p->conn_fd >= 0)
+		close(p->conn_fd);
 	free(p->req_buf);
 }
 
@@ -420,7 +519,8 @@ int fuse_client__wait(struct fuse_client *c, char *err)
 
 	for (i = 0; i < c->n; i++) {
 		pthread_join(c->pairs[i].requests, NULL);
-		pthread_join(c->pairs[i].replies, NULL);
+		if (c->pairs[i].conn_fd >= 0)
+			pthread_join(c->pairs[i].replies, NULL);
 		close_pair(&c->pairs[i]);
 	}
 	if (atomic_load(&c->broken)) {

@@ -8,7 +8,9 @@
 #ifndef TURTLE_AGENT_FUSE_CLIENT_H
 #define TURTLE_AGENT_FUSE_CLIENT_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../fuse-vsock/server.h"
 
@@ -37,10 +39,12 @@ int fuse_client__hello(int fd, const char *tag, uint32_t *flags);
 /*
  * Mount FUSE at mnt (source names it in /proc/mounts) and open n
  * /dev/fuse fds for it: fds[0] is the mount's, the rest clones of it.
+ * max_read: the largest READ the kernel may send (0: its default).
  * Returns 0, or -1 with err set (nothing left mounted or open).
  */
 int fuse_client__mount(const char *mnt, const char *source, int read_only,
-		       unsigned int n, int *fds, char *err);
+		       unsigned int max_read, unsigned int n, int *fds,
+		       char *err);
 
 struct fuse_client_ops {
 	/*
@@ -65,6 +69,34 @@ struct fuse_client *fuse_client__start(const int *fuse_fds, const int *conn_fds,
 				       unsigned int n,
 				       const struct fuse_client_ops *ops,
 				       char *err);
+/*
+ * A synchronous transport (the direct window: agent/fuse-window.h): call
+ * sends one request and returns its reply's length in reply (0: the
+ * request takes none), or a negative errno. -ENOTCONN, -ENOSYS and
+ * -EPROTO mean the transport is broken; any other error is the request's
+ * own: the kernel gets it as the request's reply.
+ */
+struct fuse_client_call {
+	ssize_t (*call)(void *ctx, const void *req, size_t len, void *reply,
+			size_t cap);
+	void *ctx;
+};
+
+/*
+ * Forward between fuse_fd (owned from here) and call, one request at a
+ * time on one thread. fuse_client__wait as for fuse_client__start.
+ */
+struct fuse_client *
+fuse_client__start_calls(int fuse_fd, const struct fuse_client_call *call,
+			 const struct fuse_client_ops *ops, char *err);
+
+/*
+ * The reply for request req that a transport refused (error, a positive
+ * errno): a bare fuse_out_header, into out. Its length, or 0 when the
+ * request takes no reply.
+ */
+size_t fuse_client__error_reply(const void *req, int error, void *out);
+
 /*
  * Wait until the mount is gone (unmounted or aborted) and every thread
  * has stopped; close the fds and free c. Returns 0, or -1 with err set

@@ -9,6 +9,10 @@
  *      turtle refuses any other), each saying hello for --tag and reading the
  *      welcome (proto.h); connecting and the welcome both time out;
  *   2. mount FUSE at the mountpoint, one /dev/fuse fd per connection.
+ * With --direct, when this machine has a direct window (vmm/direct.h) whose
+ * top turtle serves the tag, the share comes through it instead
+ * (fuse-window.c: straight from the top of the chain, not from the level
+ * above); otherwise over vsock as above. Either way it says which, and why.
  * Then a child forwards between them (fuse-client.c) and first makes
  * sure the mount answers: it stats the mountpoint, which takes the
  * kernel's INIT and a GETATTR through the server, and lifts FUSE's strict
@@ -40,15 +44,22 @@
 #include "../fuse-vsock/ports.h"
 #include "../fuse-vsock/proto.h"
 #include "fuse-client.h"
+#include "fuse-window.h"
+#include "../vmm/direct.h"
 
 #define CONNECT_TIMEOUT_SEC 10
 #define WELCOME_TIMEOUT_SEC 30
 
 static const char usage[] =
-	"usage: turtle-agent mount [--tag NAME] [--conns N] [--ro] MOUNTPOINT\n"
+	"usage: turtle-agent mount [--tag NAME] [--conns N] [--ro] [--direct]\n"
+	"                          MOUNTPOINT\n"
 	"  Mount the directory the host shares as NAME (turtle run --share\n"
 	"  DIR,tag=NAME; default \"" AGENT_MOUNT_DEFAULT_TAG "\") over vsock,\n"
-	"  with N connections (default 4). Returns once the mount works.\n";
+	"  with N connections (default 4). Returns once the mount works.\n"
+	"  --direct: the share NAME of the turtle at the top of the chain,\n"
+	"  through the direct window (turtle run --direct-window at every\n"
+	"  level), one request at a time; over vsock from the level above\n"
+	"  when this machine has no window or the top serves no NAME.\n";
 
 static const char no_share[] =
 	"the host offers no shared directory (is turtle running with --share and --vsock?)";
@@ -81,6 +92,8 @@ int agent_mount__parse(int argc, char **argv, struct agent_mount_opts *o,
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--ro")) {
 			o->read_only = 1;
+		} else if (!strcmp(argv[i], "--direct")) {
+			o->direct = 1;
 		} else if (!strcmp(argv[i], "--tag") && i + 1 < argc) {
 			o->tag = argv[++i];
 			if (!*o->tag || strlen(o->tag) >= FUSE_VSOCK_TAG_MAX) {
@@ -246,18 +259,66 @@ static void detach_stdio(void)
 		close(log);
 }
 
+static struct fuse_window_client window;
+
+static ssize_t window_call(void *ctx, const void *req, size_t len, void *reply,
+			   size_t cap)
+{
+	return fuse_window_client__call(ctx, req, len, reply, cap);
+}
+
+/*
+ * --direct: the window, welcomed for tag, into window. 0, or -1 and why
+ * not in err (the caller falls back to vsock).
+ */
+static int window_connect(const char *tag, uint32_t *flags, char *err)
+{
+	int ret;
+
+	if (fuse_window_client__open(&window, DIRECT_DT_ROOT, err))
+		return -1;
+	if (sysconf(_SC_PAGESIZE) != 4096) {
+		errbuf_set(
+			err,
+			"the window carries 4 KiB pages, this kernel's are %ld bytes",
+			sysconf(_SC_PAGESIZE));
+		fuse_window_client__close(&window);
+		return -1;
+	}
+	ret = fuse_window_client__hello(&window, tag, flags);
+	if (!ret)
+		return 0;
+	if (ret == -ENOSYS)
+		errbuf_set(
+			err,
+			"the top turtle answers no FUSE through its window (it has no --share)");
+	else if (ret == -ENOENT)
+		errbuf_set(err, "the top turtle has no share '%s'", tag);
+	else
+		errbuf_set(err,
+			   "greeting the top turtle through the window: %s",
+			   strerror(-ret));
+	fuse_window_client__close(&window);
+	return -1;
+}
+
 /* The child: forward, check the mount answers, tell the parent. */
 static int serve(const struct agent_mount_opts *o, const int *fuse_fds,
 		 const int *conns, int report)
 {
 	const struct fuse_client_ops ops = { .broken = host_gone };
+	const struct fuse_client_call call = { .call = window_call,
+					       .ctx = &window };
 	char err[ERRBUF_LEN];
 	struct fuse_client *c;
 	struct stat st;
 	int e = 0;
 
 	setsid();
-	c = fuse_client__start(fuse_fds, conns, o->conns, &ops, err);
+	if (o->direct)
+		c = fuse_client__start_calls(fuse_fds[0], &call, &ops, err);
+	else
+		c = fuse_client__start(fuse_fds, conns, o->conns, &ops, err);
 	if (!c) {
 		say("%s", err);
 		e = ENOMEM;
@@ -304,7 +365,18 @@ int agent_mount__main(int argc, char **argv)
 		return 1;
 	}
 	o.mountpoint = mnt_path = mnt;
-	for (i = 0; i < o.conns; i++) {
+	if (o.direct) {
+		if (window_connect(o.tag, &flags, err)) {
+			say("mount %s: share '%s' over vsock from the level above, not the direct window: %s",
+			    mnt, o.tag, err);
+			o.direct = 0;
+		} else {
+			say("mount %s: share '%s' over the direct window, from the turtle at the top of the chain",
+			    mnt, o.tag);
+			o.conns = 1;
+		}
+	}
+	for (i = 0; !o.direct && i < o.conns; i++) {
 		conns[i] = connect_share(o.tag, &f, err);
 		if (conns[i] < 0) {
 			say("%s", err);
@@ -317,9 +389,10 @@ int agent_mount__main(int argc, char **argv)
 	snprintf(source, sizeof(source), "turtle:%s", o.tag);
 	if (fuse_client__mount(mnt, source,
 			       o.read_only || (flags & FUSE_VSOCK_F_RO),
-			       o.conns, fuse_fds, err)) {
+			       o.direct ? FUSE_WINDOW_MAX_WRITE : 0, o.conns,
+			       fuse_fds, err)) {
 		say("%s", err);
-		for (i = 0; i < o.conns; i++)
+		for (i = 0; !o.direct && i < o.conns; i++)
 			close(conns[i]);
 		return 1;
 	}
@@ -335,7 +408,8 @@ int agent_mount__main(int argc, char **argv)
 	}
 	close(report[1]);
 	for (i = 0; i < o.conns; i++) {
-		close(conns[i]);
+		if (!o.direct)
+			close(conns[i]);
 		close(fuse_fds[i]);
 	}
 	do

@@ -13,6 +13,7 @@ struct agent_mount_opts {
 	const char *tag;
 	unsigned int conns;
 	int read_only;
+	int direct; /* --direct: over the direct window if there is one */
 	const char *mountpoint;
 };
 
@@ -20,7 +21,7 @@ struct agent_mount_opts {
 int agent_mount__parse(int argc, char **argv, struct agent_mount_opts *o,
 		       char *err);
 
-/* `turtle-agent mount [--tag NAME] [--conns N] [--ro] MOUNTPOINT` */
+/* `turtle-agent mount [--tag NAME] [--conns N] [--ro] [--direct] MOUNTPOINT` */
 int agent_mount__main(int argc, char **argv);
 
 #endif

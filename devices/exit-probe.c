@@ -77,6 +77,13 @@ static void exit_probe__write(void *dev, uint64_t offset, const uint8_t *data,
 		memcpy(&hi, data, 4);
 		if (p->npool < EXIT_PROBE_POOL_PAGES)
 			p->pool[p->npool++] = (uint64_t)hi << 32 | p->pool_lo;
+	} else if ((offset == EXIT_PROBE_REG_DOORBELL ||
+		    offset == EXIT_PROBE_REG_DOORBELL + 4) &&
+		   len == 4 && p->doorbell) {
+		uint32_t val;
+
+		memcpy(&val, data, 4);
+		p->doorbell(p->doorbell_ctx, offset, val);
 	} else if (offset == EXIT_PROBE_REG_ECHO && mem && p->mem_words >= 2) {
 		uint32_t req = mem[0];
 
@@ -98,6 +105,8 @@ int exit_probe__init(struct exit_probe *p)
 	p->ram = NULL;
 	p->pool_lo = 0;
 	p->npool = 0;
+	p->doorbell = NULL;
+	p->doorbell_ctx = NULL;
 	p->kernel_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	return p->kernel_fd < 0 ? -1 : 0;
 }

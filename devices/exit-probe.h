@@ -31,6 +31,8 @@
  *   0x38  R  the 32-bit sum of the pool's pages, read by turtle through
  *            the table and its own view of guest RAM
  *   0x3c  R  how many of the table's pages lie in guest RAM
+ *   0x40  W  32-bit: a doorbell (exit_probe.doorbell), when there is one:
+ *   0x44     the direct window's FUSE transport (fuse-vsock/window-proto.h)
  * The pool: the turtle in the guest publishes where the memory it gave
  * its own guest lies in this guest's RAM, so that turtle here can find
  * what that guest writes (vmm/direct.h).
@@ -57,6 +59,7 @@
 #define EXIT_PROBE_REG_POOL_HI 0x34
 #define EXIT_PROBE_REG_POOL_SUM 0x38
 #define EXIT_PROBE_REG_POOL_PAGES 0x3c
+#define EXIT_PROBE_REG_DOORBELL 0x40 /* and 0x44 */
 #define EXIT_PROBE_POOL_PAGES 16
 #define EXIT_PROBE_POOL_PAGE 4096
 #define EXIT_PROBE_KERNEL_VALUE 1
@@ -71,6 +74,9 @@ struct exit_probe {
 	uint32_t pool_lo;
 	unsigned int npool;
 	uint64_t pool[EXIT_PROBE_POOL_PAGES];
+	/* Writes to 0x40 and 0x44, on the vCPU thread; or NULL. */
+	void (*doorbell)(void *ctx, uint64_t reg, uint32_t val);
+	void *doorbell_ctx;
 };
 
 /* The 32-bit sum of n little-endian words (the guest's byte order). */

@@ -160,3 +160,13 @@ size_t fuse_vsock__queued(struct fuse_vsock *fv, size_t *peak)
 {
 	return fuse_budget__used(&fv->budget, peak);
 }
+
+struct fuse_pool *fuse_vsock__pool(struct fuse_vsock *fv)
+{
+	return fv->pool;
+}
+
+struct fuse_budget *fuse_vsock__budget(struct fuse_vsock *fv)
+{
+	return &fv->budget;
+}

@@ -23,6 +23,9 @@ struct fuse_vsock *fuse_vsock__serve(struct virtio_dev *vsock,
 				     unsigned int n, char *err);
 /* After the vsock device is gone (no connection left): stop the workers. */
 void fuse_vsock__destroy(struct fuse_vsock *fv);
+/* The workers and the budget, for the direct window's sessions (window.h). */
+struct fuse_pool *fuse_vsock__pool(struct fuse_vsock *fv);
+struct fuse_budget *fuse_vsock__budget(struct fuse_vsock *fv);
 /* Bytes of requests held now (and at most so far), all shares together. */
 size_t fuse_vsock__queued(struct fuse_vsock *fv, size_t *peak);
 

@@ -9,12 +9,20 @@
 #include <unistd.h>
 
 #include "../devices/exit-probe.h"
+#include "../fuse-vsock/window.h"
 #include "../lib/log.h"
 #include "platform.h"
 #include "vm.h"
 
 static struct exit_probe probe = { .kernel_fd = -1 };
 static int serving, pool_given;
+static struct fuse_window *fuse_win;
+static uint8_t *window_mem;
+
+_Static_assert(FUSE_WINDOW_MEM == DIRECT_MEM_SIZE, "the FUSE area");
+_Static_assert(FUSE_WINDOW_REG_CALL == EXIT_PROBE_REG_DOORBELL &&
+		       FUSE_WINDOW_REG_HELLO == EXIT_PROBE_REG_DOORBELL + 4,
+	       "the FUSE doorbells");
 
 #define POOL_SLOT_OFFSET 1 /* the pool's slot: the window's + 1 */
 #define PAGEMAP_PRESENT (1ULL << 63)
@@ -116,6 +124,7 @@ static int direct__serve(struct vm *vm, unsigned int slot)
 	if (vm__memory_region(vm, slot, DIRECT_WINDOW_BASE + DIRECT_MEM_OFFSET,
 			      DIRECT_MEM_SIZE, mem, 0))
 		return -1;
+	window_mem = mem;
 	probe.mem = mem;
 	probe.ram = &vm->mem;
 	probe.mem_words = DIRECT_MEM_SIZE / sizeof(uint32_t);
@@ -190,6 +199,29 @@ int direct__attach(struct vm *vm, enum direct_mode mode, unsigned int slot)
 	}
 }
 
+static void direct__doorbell(void *ctx, uint64_t reg, uint32_t val)
+{
+	fuse_window__ring(ctx, reg, val);
+}
+
+int direct__serve_shares(struct fuse_pool *pool, struct fuse_budget *budget,
+			 struct fuse_server **shares, unsigned int n)
+{
+	if (!serving || !n)
+		return 0;
+	fuse_win = fuse_window__create(window_mem, pool, budget, shares, n);
+	if (!fuse_win) {
+		pr_err("--direct-window: out of memory");
+		return -1;
+	}
+	probe.doorbell_ctx = fuse_win;
+	probe.doorbell = direct__doorbell;
+	pr_debug(
+		"direct window: serving %u share%s by tag at its FUSE doorbell",
+		n, n == 1 ? "" : "s");
+	return 0;
+}
+
 uint64_t direct__served_count(void)
 {
 	return serving ? __atomic_load_n(&probe.count, __ATOMIC_RELAXED) : 0;
@@ -207,6 +239,8 @@ int direct__serving(void)
 
 void direct__detach(void)
 {
+	if (fuse_win)
+		fuse_window__close(fuse_win);
 	if (serving)
 		exit_probe__exit(&probe);
 	serving = 0;

@@ -30,6 +30,9 @@
  *   0x0000  an exit probe (devices/exit-probe.h): exitbench --direct;
  *           its 0x20 reads the sum of the shared memory below as the top
  *           turtle sees it
+ *           and, at 0x40 and 0x44, the doorbells of the shares' FUSE
+ *           transport (fuse-vsock/window-proto.h) when this turtle has
+ *           a --share
  *   0x1000  nothing: reads zeroes, writes are dropped (at the top)
  *   0x8000  32 KiB of shared memory: at the top a memory slot of the top
  *           turtle's own memory. An experiment for the data path: every
@@ -101,6 +104,16 @@ int direct__check(uint64_t base, uint64_t size, uint64_t page_size, char *err);
  * auto (resolve it with direct__find first). 0, or -1 with a message.
  */
 int direct__attach(struct vm *vm, enum direct_mode mode, unsigned int slot);
+struct fuse_pool;
+struct fuse_budget;
+struct fuse_server;
+/*
+ * Serving: answer FUSE requests for the n shares at the window's doorbell
+ * (fuse-vsock/window-proto.h), on their worker pool and budget. Before
+ * the vCPUs start; nothing when not serving. 0, or -1 with a message.
+ */
+int direct__serve_shares(struct fuse_pool *pool, struct fuse_budget *budget,
+			 struct fuse_server **shares, unsigned int n);
 /* Accesses that reached the served window's probe (0 unless serving). */
 uint64_t direct__served_count(void);
 /* Did pass mode give the guest a pool at DIRECT_POOL_BASE? */

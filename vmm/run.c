@@ -323,12 +323,19 @@ static int shares__serve(void)
 {
 	char err[ERRBUF_LEN];
 
-	if (nr_servers &&
-	    !fuse_vsock__serve(vsock_dev, servers, nr_servers, err)) {
+	struct fuse_vsock *fv;
+
+	if (!nr_servers)
+		return 0;
+	fv = fuse_vsock__serve(vsock_dev, servers, nr_servers, err);
+	if (!fv) {
 		pr_err("%s", err);
 		return -1;
 	}
-	return 0;
+	/* The direct window's doorbell serves the same shares (serving). */
+	return direct__serve_shares(fuse_vsock__pool(fv),
+				    fuse_vsock__budget(fv), servers,
+				    nr_servers);
 }
 
 static int virtio_create_devices(struct vm *vm, const struct run_opts *o)

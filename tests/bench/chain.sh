@@ -21,7 +21,13 @@
 # one in the emulated host serves it, each below passes it on:
 # vmm/direct.h), and exitbench runs a second time with --direct, through
 # the window, which adds the direct rows to the exit table.
+# With fsbench too, the deepest level also mounts the emulated host's share
+# through the window (turtle-agent mount --direct: served by L0's turtle
+# itself, fuse-vsock/window-proto.h) at /direct and runs fsbench there: the
+# "direct:" rows, with their ratio to L1's chained share.
 # BENCH_CHAIN_FS=0: no fsbench (only the exit table).
+# BENCH_FROM=K: run only the depths K to LEVELS (the others' logs are
+# reused for the tables; LEVELS+1: only the tables).
 # Prints two tables: the median cost of an exit per level, and the shared
 # directory's median latency in microseconds and MB/s per level, each with
 # the level's ratio to L1 (against the goal: at most n times L1's latency);
@@ -38,11 +44,13 @@ fs=${BENCH_CHAIN_FS:-1}
 cmd="exitbench --seconds $secs"
 [ "$direct" = 0 ] || cmd+="; exitbench --seconds $secs --direct"
 [ "$fs" = 0 ] || cmd+="; fsbench --seconds $secs --size $mib /chain"
+[ "$fs" = 0 ] || [ "$direct" = 0 ] ||
+	cmd+="; mkdir -p /direct && turtle-agent mount --direct --tag chain /direct && fsbench --seconds $secs --size $mib /direct | sed 's/^BENCH /BENCH direct-/'"
 
 [ -x "$root/build/fsbench" ] || { echo "bench: build/fsbench missing (run make images)" >&2; exit 1; }
 kernel=${KERNEL:-$("$root/kernel/build-lean.sh")} || { echo "bench: the lean kernel did not build" >&2; exit 1; }
 rc=0
-for ((n = 1; n <= levels; n++)); do
+for ((n = ${BENCH_FROM:-1}; n <= levels; n++)); do
 	echo "bench: chain: L$n, fsbench at L$n (log: build/bench-chain-L$n.log)" >&2
 	progress "chain suite: L0->L$n"
 	# The leaf's turtle gets the exit probe, on top of the user's options.
@@ -92,6 +100,19 @@ row() { # row NAME OP KEY: one operation at every level, then the ratios
 	done
 	echo "$line"
 }
+# row_vs NAME OP KEY BASE: as row, but each ratio against BASE's L1.
+row_vs() {
+	line=$(printf '%-24s' "$1")
+	for ((n = 1; n <= levels; n++)); do
+		line+=$(awk -v v="$(val $n "$2" "$3")" \
+			'BEGIN { if (v == "-" || v + 0 < 100) printf "%10s", v; else printf "%10.0f", v }')
+	done
+	for ((n = 2; n <= levels; n++)); do
+		line+=$(awk -v a="$(val $n "$2" "$3")" -v b="$(val 1 "$4" "$3")" \
+			'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%10.3g", a / b; else printf "%10s", "-" }')
+	done
+	echo "$line"
+}
 table_header() {
 	hdr=$(printf '%-24s' "")
 	for ((n = 1; n <= levels; n++)); do hdr+=$(printf '%10s' "L$n"); done
@@ -125,9 +146,18 @@ echo
 	row "create+4K+fsync (us)" create-4k med_us
 	row "seq write (MB/s)" seqwrite mbps
 	row "seq read, cold (MB/s)" seqread mbps
+	if [ "$direct" != 0 ]; then
+		row_vs "direct: stat, cold" direct-stat-cold med_us stat-cold
+		row_vs "direct: open+read 4K" direct-open-read-4k med_us open-read-4k
+		row_vs "direct: create+4K+fsync" direct-create-4k med_us create-4k
+		row_vs "direct: stat, cached" direct-stat med_us stat
+		row_vs "direct: seq write (MB/s)" direct-seqwrite mbps seqwrite
+		row_vs "direct: seq read (MB/s)" direct-seqread mbps seqread
+	fi
 	row "request in turtle (us)" served run_avg_us
 	row "  of it queued (us)" served queued_avg_us
 	echo "(goal: latency at Ln at most n times L1's; logs: build/bench-chain-L*.log)"
+	[ "$direct" = 0 ] || echo "(direct: /direct, the emulated host's share through the window, served by L0's turtle; ratios against L1's chained share)"
 	echo "(request in turtle: the average time the turtle serving the level, in the"
 	echo " level above, took from a whole request to its reply, over the whole run)"
 }
@@ -159,5 +189,6 @@ for ((n = 1; n <= levels; n++)); do
 	[ "$fs" = 0 ] || grep -q "\[L$n\] BENCH done" "$root/build/bench-chain-L$n.log" || { echo "bench: L$n: fsbench did not finish" >&2; missing=1; }
 	grep -q "\[L$n\] EXIT done" "$root/build/bench-chain-L$n.log" || { echo "bench: L$n: exitbench did not finish" >&2; missing=1; }
 	[ "$direct" = 0 ] || grep -q "\[L$n\] EXIT direct-done" "$root/build/bench-chain-L$n.log" || { echo "bench: L$n: exitbench --direct did not finish" >&2; missing=1; }
+	[ "$direct" = 0 ] || [ "$fs" = 0 ] || grep -q "\[L$n\] BENCH direct-done" "$root/build/bench-chain-L$n.log" || { echo "bench: L$n: fsbench over the direct window did not finish" >&2; missing=1; }
 done
 [ $rc = 0 ] && [ $missing = 0 ]

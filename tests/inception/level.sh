@@ -184,6 +184,12 @@ else
 	cache=$(cat /chain/cache 2>/dev/null)
 	share="--share /chain,tag=chain,cache=${cache:-always}"
 	init="-- /bin/chain-level $next $last"
+	# /chain/direct-share: the deepest level mounts it through the direct
+	# window, from L0's turtle (every turtle gets --direct-window).
+	if [ -f /chain/direct-share ]; then
+		share="$share --direct-window"
+		[ "$next" = "$last" ] && init="$init direct"
+	fi
 fi
 
 echo "INCEPTION-START L$next"

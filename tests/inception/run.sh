@@ -30,6 +30,10 @@
 #   CHAIN_CACHE=MODE      the chain's shares' cache mode (turtle --share
 #                         ...,cache=; default always: nothing changes
 #                         /chain during a run)
+#   CHAIN_DIRECT_SHARE=1  every turtle gets --direct-window, and the deepest
+#                         level mounts /chain through it, straight from L0's
+#                         turtle (turtle-agent mount --direct; over vsock
+#                         from the level above when it cannot, saying why)
 #   VIA=initrd            hand the chain down in each level's initramfs
 #                         (retain_initrd) instead of the shared directory
 #   EL1_LAST=1            the deepest level at EL1 (it hosts nothing), and
@@ -109,6 +113,7 @@ done
 [ "${EL1_LAST:-0}" != 1 ] || chain_file el1-last ""
 [ -z "${REPORT_EVERY:-}" ] || chain_file report-every "$REPORT_EVERY"
 [ -z "${CHAIN_CACHE:-}" ] || chain_file cache "$CHAIN_CACHE"
+[ "${CHAIN_DIRECT_SHARE:-0}" != 1 ] || chain_file direct-share ""
 [ "${TRACE:-0}" != 1 ] || chain_file trace ""
 [ "${NOHZ:-0}" != 1 ] || chain_file nohz ""
 [ "${THP:-1}" != 1 ] || chain_file thp ""

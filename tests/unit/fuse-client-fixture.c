@@ -279,7 +279,7 @@ static void mount_share(const char *tag, enum fuse_security sec)
 		ck_assert_int_eq(fuse_client__hello(client_fds[i], tag, &flags),
 				 0);
 	ck_assert_msg(fuse_client__mount(mnt, "turtle:test",
-					 !!(flags & FUSE_VSOCK_F_RO), NCONN,
+					 !!(flags & FUSE_VSOCK_F_RO), 0, NCONN,
 					 fuse_fds, err) == 0,
 		      "%s", err);
 	client = fuse_client__start(fuse_fds, client_fds, NCONN, &ops, err);

@@ -71,6 +71,7 @@ int main(void)
 		fuse_mapped_suite,
 		fuse_perms_suite,
 		fuse_session_suite,
+		fuse_window_suite,
 		fuse_budget_suite,
 		fuse_reply_buf_suite,
 		fuse_client_suite,

@@ -62,6 +62,7 @@ Suite *fuse_cache_suite(void);
 Suite *fuse_mapped_suite(void);
 Suite *fuse_perms_suite(void);
 Suite *fuse_session_suite(void);
+Suite *fuse_window_suite(void);
 Suite *fuse_budget_suite(void);
 Suite *fuse_reply_buf_suite(void);
 Suite *fuse_client_suite(void);

@@ -29,6 +29,7 @@ START_TEST(test_agent_mount_parse_defaults)
 	ck_assert_str_eq(o.tag, "share");
 	ck_assert_uint_eq(o.conns, AGENT_MOUNT_DEFAULT_CONNS);
 	ck_assert_int_eq(o.read_only, 0);
+	ck_assert_int_eq(o.direct, 0);
 	ck_assert_str_eq(o.mountpoint, "/mnt");
 }
 END_TEST
@@ -39,8 +40,9 @@ START_TEST(test_agent_mount_parse_options)
 	char err[ERRBUF_LEN];
 
 	ck_assert_int_eq(parse(&o, err, "--tag", "src", "--conns", "2", "--ro",
-			       "/m", NULL),
+			       "--direct", "/m", NULL),
 			 0);
+	ck_assert_int_eq(o.direct, 1);
 	ck_assert_str_eq(o.tag, "src");
 	ck_assert_uint_eq(o.conns, 2);
 	ck_assert_int_eq(o.read_only, 1);
