@@ -25,6 +25,7 @@
  *   ENOENT    the hello names no share
  *   ENOTCONN  a request before a welcomed hello (or after a broken one)
  *   E2BIG     the reply would not fit in FUSE_WINDOW_MSG_MAX
+ *   ESHUTDOWN the top turtle is stopping (no reply will come)
  * One request at a time: the top turtle serializes them.
  *
  * FUSE_INIT's reply is trimmed to the window: max_write and max_pages so

@@ -54,6 +54,7 @@ struct fuse_window {
 	pthread_mutex_t lock; /* the request in flight */
 	pthread_cond_t cond;
 	bool is_init, replied, resumed;
+	bool aborted; /* the VM is stopping: no doorbell waits any more */
 	uint32_t status, reply_len;
 
 	uint8_t msg[FUSE_WINDOW_MSG_MAX];   /* the request, turtle's copy */
@@ -108,7 +109,7 @@ static int win_send(void *ctx, const struct iovec *iov, int iovcnt)
 	int i;
 
 	pthread_mutex_lock(&w->lock);
-	if (c->stale) {
+	if (c->stale || w->aborted) {
 		pthread_mutex_unlock(&w->lock);
 		return 0;
 	}
@@ -235,6 +236,7 @@ void fuse_window__close(struct fuse_window *w)
 static uint32_t win_feed(struct fuse_window *w, uint32_t len, bool want_reply)
 {
 	size_t off = 0;
+	uint32_t status;
 	ssize_t n;
 
 	while (off < len) {
@@ -246,16 +248,21 @@ static uint32_t win_feed(struct fuse_window *w, uint32_t len, bool want_reply)
 		}
 		off += (size_t)n;
 		pthread_mutex_lock(&w->lock);
-		while (off < len && !w->resumed)
+		while (off < len && !w->resumed && !w->aborted)
 			pthread_cond_wait(&w->cond, &w->lock);
 		w->resumed = false;
+		if (w->aborted) {
+			pthread_mutex_unlock(&w->lock);
+			return ESHUTDOWN;
+		}
 		pthread_mutex_unlock(&w->lock);
 	}
 	pthread_mutex_lock(&w->lock);
-	while (want_reply && !w->replied)
+	while (want_reply && !w->replied && !w->aborted)
 		pthread_cond_wait(&w->cond, &w->lock);
+	status = want_reply && !w->replied ? ESHUTDOWN : w->status;
 	pthread_mutex_unlock(&w->lock);
-	return w->status;
+	return status;
 }
 
 static void win_begin(struct fuse_window *w, bool is_init)
@@ -310,24 +317,52 @@ static uint32_t win_call(struct fuse_window *w, uint32_t len)
 	return win_feed(w, len, want_reply);
 }
 
+void fuse_window__abort(struct fuse_window *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->aborted = true;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static bool win_aborted(struct fuse_window *w)
+{
+	bool aborted;
+
+	pthread_mutex_lock(&w->lock);
+	aborted = w->aborted;
+	pthread_mutex_unlock(&w->lock);
+	return aborted;
+}
+
+/* Check the message the doorbell announced and serve it: its status. */
+static uint32_t win_serve(struct fuse_window *w, int hello, uint32_t val)
+{
+	uint32_t status;
+
+	if (win_aborted(w))
+		return ESHUTDOWN;
+	if (val > FUSE_WINDOW_MSG_MAX) {
+		status = EMSGSIZE;
+	} else {
+		memcpy(w->msg, w->mem + FUSE_WINDOW_MSG, val);
+		status = fuse_window__check(w->msg, val, hello);
+	}
+	if (status) {
+		pr_guest("fuse: a direct window %s of %u bytes: %s",
+			 hello ? "hello" : "request", val,
+			 strerror((int)status));
+		return status;
+	}
+	return hello ? win_hello(w, val) : win_call(w, val);
+}
+
 void fuse_window__ring(struct fuse_window *w, uint64_t reg, uint32_t val)
 {
-	int hello = reg == FUSE_WINDOW_REG_HELLO;
 	struct fuse_window_status st = { 0 };
 
 	pthread_mutex_lock(&w->call);
-	if (val > FUSE_WINDOW_MSG_MAX) {
-		st.status = EMSGSIZE;
-	} else {
-		memcpy(w->msg, w->mem + FUSE_WINDOW_MSG, val);
-		st.status = fuse_window__check(w->msg, val, hello);
-	}
-	if (st.status)
-		pr_guest("fuse: a direct window %s of %u bytes: %s",
-			 hello ? "hello" : "request", val,
-			 strerror((int)st.status));
-	else
-		st.status = hello ? win_hello(w, val) : win_call(w, val);
+	st.status = win_serve(w, reg == FUSE_WINDOW_REG_HELLO, val);
 	pthread_mutex_lock(&w->lock);
 	st.reply_len = st.status ? 0 : w->reply_len;
 	pthread_mutex_unlock(&w->lock);

@@ -41,6 +41,13 @@ void fuse_window__close(struct fuse_window *w);
  */
 uint32_t fuse_window__check(const void *msg, uint32_t len, int hello);
 
+/*
+ * The VM is stopping: a doorbell waiting for a reply (a request that never
+ * ends, a budget that is never given back) returns ESHUTDOWN now, and so
+ * does every later one, so that the vCPU threads can be joined.
+ */
+void fuse_window__abort(struct fuse_window *w);
+
 /* A doorbell: reg is FUSE_WINDOW_REG_CALL or _HELLO, val what was written. */
 void fuse_window__ring(struct fuse_window *w, uint64_t reg, uint32_t val);
 

@@ -237,6 +237,12 @@ int direct__serving(void)
 	return serving;
 }
 
+void direct__abort(void)
+{
+	if (fuse_win)
+		fuse_window__abort(fuse_win);
+}
+
 void direct__detach(void)
 {
 	if (fuse_win)

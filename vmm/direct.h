@@ -120,6 +120,9 @@ uint64_t direct__served_count(void);
 int direct__has_pool(void);
 /* Does this turtle serve a window (the top of the chain)? */
 int direct__serving(void);
+/* The VM is stopping: release vCPUs waiting at the FUSE doorbell. */
+void direct__abort(void);
+/* After the vCPUs stopped: end the window's session, close the probe. */
 void direct__detach(void);
 
 #endif

@@ -661,6 +661,7 @@ int turtle__run(const struct run_opts *o)
 		thread__enter(THREAD_MAIN, "turtle");
 		serve(&vm, &con, sfd);
 	}
+	direct__abort(); /* a vCPU may wait at the FUSE doorbell */
 	vcpu__stop_all(&vm);
 	term__restore();
 

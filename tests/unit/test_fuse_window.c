@@ -8,6 +8,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,6 +350,70 @@ START_TEST(test_fuse_window_error_reply)
 }
 END_TEST
 
+/* A job that holds a worker until released. */
+static struct {
+	struct fuse_job job[2];
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int go;
+} hold = { .lock = PTHREAD_MUTEX_INITIALIZER,
+	   .cond = PTHREAD_COND_INITIALIZER };
+
+static void hold_run(struct fuse_job *job, struct fuse_buf *buf)
+{
+	(void)job;
+	(void)buf;
+	pthread_mutex_lock(&hold.lock);
+	while (!hold.go)
+		pthread_cond_wait(&hold.cond, &hold.lock);
+	pthread_mutex_unlock(&hold.lock);
+}
+
+static void *ring_getattr(void *arg)
+{
+	struct fuse_getattr_in in = { 0 };
+	size_t len = fmsg__build(req_buf, FUSE_GETATTR, uniq++, 1, 0, 0, &in,
+				 sizeof(in), NULL, NULL);
+
+	(void)arg;
+	memcpy(mem + FUSE_WINDOW_MSG, req_buf, len);
+	fuse_window__ring(win, FUSE_WINDOW_REG_CALL, (uint32_t)len);
+	return NULL;
+}
+
+/*
+ * A vCPU waiting at the doorbell for a reply that does not come (every
+ * worker busy) is let go when the VM stops, and later doorbells too.
+ */
+START_TEST(test_fuse_window_abort_releases_the_doorbell)
+{
+	struct fuse_window_status st;
+	size_t before;
+	pthread_t t;
+	int i;
+
+	hello_and_init();
+	before = fuse_budget__used(&budget, NULL);
+	hold.go = 0;
+	for (i = 0; i < 2; i++) { /* the pool's two workers */
+		hold.job[i].run = hold_run;
+		fuse_pool__submit(pool, &hold.job[i]);
+	}
+	ck_assert_int_eq(pthread_create(&t, NULL, ring_getattr, NULL), 0);
+	while (fuse_budget__used(&budget, NULL) == before)
+		sched_yield(); /* the request is queued: the doorbell waits */
+	fuse_window__abort(win);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	memcpy(&st, mem, sizeof(st));
+	ck_assert_uint_eq(st.status, ESHUTDOWN);
+	ck_assert_uint_eq(raw_ring(FUSE_WINDOW_REG_CALL, 40), ESHUTDOWN);
+	pthread_mutex_lock(&hold.lock);
+	hold.go = 1;
+	pthread_cond_broadcast(&hold.cond);
+	pthread_mutex_unlock(&hold.lock);
+}
+END_TEST
+
 Suite *fuse_window_suite(void)
 {
 	Suite *s = suite_create("fuse_window");
@@ -368,6 +434,7 @@ Suite *fuse_window_suite(void)
 	tcase_add_test(tc, test_fuse_window_no_doorbell);
 	tcase_add_test(tc, test_fuse_window_client_framing);
 	tcase_add_test(tc, test_fuse_window_error_reply);
+	tcase_add_test(tc, test_fuse_window_abort_releases_the_doorbell);
 	suite_add_tcase(s, tc);
 	return s;
 }
