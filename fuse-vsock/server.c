@@ -356,25 +356,29 @@ static const struct op ops[] = {
 static int ext_groups(const struct fuse_req *r, gid_t *groups, int max)
 {
 	const char *p = r->ext, *end = p + r->ext_len;
-	const struct fuse_supp_groups *sg;
+	struct fuse_supp_groups sg;
 	struct fuse_ext_header h;
-	uint32_t i;
+	uint32_t i, g;
 
 	while ((size_t)(end - p) >= sizeof(h)) {
 		memcpy(&h, p, sizeof(h));
 		if (h.size < sizeof(h) || h.size % 8 ||
 		    h.size > (size_t)(end - p))
 			return 0;
+		/* Copied out: the extensions need not be aligned. */
 		if (h.type == FUSE_EXT_GROUPS &&
-		    h.size >= sizeof(h) + sizeof(*sg)) {
-			sg = (const void *)(p + sizeof(h));
-			if (sg->nr_groups > (uint32_t)max ||
-			    sg->nr_groups >
-				    (h.size - sizeof(h) - sizeof(*sg)) / 4)
+		    h.size >= sizeof(h) + sizeof(sg)) {
+			memcpy(&sg, p + sizeof(h), sizeof(sg));
+			if (sg.nr_groups > (uint32_t)max ||
+			    sg.nr_groups >
+				    (h.size - sizeof(h) - sizeof(sg)) / 4)
 				return 0;
-			for (i = 0; i < sg->nr_groups; i++)
-				groups[i] = sg->groups[i];
-			return (int)sg->nr_groups;
+			for (i = 0; i < sg.nr_groups; i++) {
+				memcpy(&g, p + sizeof(h) + sizeof(sg) + 4 * i,
+				       4);
+				groups[i] = g;
+			}
+			return (int)sg.nr_groups;
 		}
 		p += h.size;
 	}

@@ -188,6 +188,9 @@ static void run(struct fuse_job *job, struct fuse_buf *buf)
 		iov.iov_base = buf->p;
 		iov.iov_len = n;
 		s->ops->send(s->ctx, &iov, 1);
+	} else if (!n && s->ops->no_reply && !atomic_load(&s->closed)) {
+		s->ops->no_reply(s->ctx,
+				 ((struct fuse_in_header *)r->msg)->unique);
 	}
 	fuse_server__account(s->srv, t0 - r->queued_ns, turtle__now_ns() - t0);
 	/* The reply's bytes go back only once they are freed. */
@@ -230,6 +233,10 @@ static int dispatch(struct fuse_session *s)
 	s->cur_len = 0;
 	if (((struct fuse_in_header *)r->msg)->opcode == FUSE_INTERRUPT) {
 		interrupt(s, r);
+		if (s->ops->no_reply)
+			s->ops->no_reply(
+				s->ctx,
+				((struct fuse_in_header *)r->msg)->unique);
 		if (s->budget)
 			fuse_budget__give(s->budget, &s->waiter, r->charge);
 		free(r);

@@ -34,6 +34,12 @@ struct fuse_session_ops {
 	 * any thread, with the budget's lock held: be quick, take no lock.
 	 */
 	void (*resume)(void *ctx);
+	/*
+	 * Optional: the request with this unique ended without a reply
+	 * (FORGET, BATCH_FORGET, INTERRUPT, NOTIFY_REPLY), so a client that
+	 * waits for each request in turn knows to go on. From any thread.
+	 */
+	void (*no_reply)(void *ctx, uint64_t unique);
 };
 
 struct fuse_session;

@@ -18,8 +18,9 @@
  *      at offset 0, before the guest's store completes.
  *
  * status is 0 (reply_len bytes of reply follow: a fuse_vsock_welcome for
- * a hello, a whole FUSE reply, or nothing for FORGET, BATCH_FORGET and
- * INTERRUPT) or a positive errno for a request that was not served:
+ * a hello, a whole FUSE reply, or nothing for a request that has none:
+ * FORGET, BATCH_FORGET, INTERRUPT, NOTIFY_REPLY; the doorbell returns once
+ * the request has run either way) or a positive errno for a request that was not served:
  *   EMSGSIZE  the length is below a header or above FUSE_WINDOW_MSG_MAX
  *   EPROTO    the header's len is not the length written; a bad hello
  *   ENOENT    the hello names no share

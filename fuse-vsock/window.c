@@ -54,11 +54,14 @@ struct fuse_window {
 	pthread_mutex_t lock; /* the request in flight */
 	pthread_cond_t cond;
 	bool is_init, replied, resumed;
-	bool aborted; /* the VM is stopping: no doorbell waits any more */
+	bool hello;	 /* the reply awaited is a welcome, not a FUSE reply */
+	uint64_t unique; /* the FUSE request's, whose reply is awaited */
+	bool aborted;	 /* the VM is stopping: no doorbell waits any more */
 	uint32_t status, reply_len;
 
-	uint8_t msg[FUSE_WINDOW_MSG_MAX];   /* the request, turtle's copy */
-	uint8_t reply[FUSE_WINDOW_MSG_MAX]; /* the reply being sent */
+	/* The request (turtle's copy), the reply being sent: FUSE-aligned. */
+	_Alignas(8) uint8_t msg[FUSE_WINDOW_MSG_MAX];
+	_Alignas(8) uint8_t reply[FUSE_WINDOW_MSG_MAX];
 };
 
 uint32_t fuse_window__check(const void *msg, uint32_t len, int hello)
@@ -100,6 +103,31 @@ static struct fuse_server *win_pick(void *ctx, const char *tag)
 	return NULL;
 }
 
+/*
+ * Is this the reply the doorbell waits for (w->lock held)? Not when it
+ * came already, nor when it answers another request: a reply the guest
+ * did not wait for (an INTERRUPT's, say) may come late, during the next.
+ */
+static bool win_awaited(struct fuse_window *w, const struct iovec *iov,
+			int iovcnt)
+{
+	struct fuse_out_header oh;
+	size_t got = 0, n;
+	int i;
+
+	if (w->replied)
+		return false;
+	if (w->hello)
+		return true;
+	for (i = 0; i < iovcnt && got < sizeof(oh); i++) {
+		n = iov[i].iov_len < sizeof(oh) - got ? iov[i].iov_len
+						      : sizeof(oh) - got;
+		memcpy((uint8_t *)&oh + got, iov[i].iov_base, n);
+		got += n;
+	}
+	return got == sizeof(oh) && oh.unique == w->unique;
+}
+
 /* A reply (or the welcome), from a worker or, for the welcome, the vCPU. */
 static int win_send(void *ctx, const struct iovec *iov, int iovcnt)
 {
@@ -109,7 +137,7 @@ static int win_send(void *ctx, const struct iovec *iov, int iovcnt)
 	int i;
 
 	pthread_mutex_lock(&w->lock);
-	if (c->stale || w->aborted) {
+	if (c->stale || w->aborted || !win_awaited(w, iov, iovcnt)) {
 		pthread_mutex_unlock(&w->lock);
 		return 0;
 	}
@@ -138,6 +166,23 @@ static int win_send(void *ctx, const struct iovec *iov, int iovcnt)
 	return 0;
 }
 
+/* A request that ends without a reply: the doorbell waiting for it goes on. */
+static void win_no_reply(void *ctx, uint64_t unique)
+{
+	struct win_conn *c = ctx;
+	struct fuse_window *w = c->w;
+
+	pthread_mutex_lock(&w->lock);
+	if (!c->stale && !w->aborted && !w->hello && !w->replied &&
+	    unique == w->unique) {
+		w->status = 0;
+		w->reply_len = 0;
+		w->replied = true;
+		pthread_cond_broadcast(&w->cond);
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
 static void win_done(void *ctx)
 {
 	free(ctx);
@@ -158,6 +203,7 @@ static const struct fuse_session_ops win_ops = {
 	.send = win_send,
 	.done = win_done,
 	.resume = win_resume,
+	.no_reply = win_no_reply,
 };
 
 struct fuse_window *fuse_window__create(volatile uint8_t *mem,
@@ -229,11 +275,19 @@ void fuse_window__close(struct fuse_window *w)
 	pthread_mutex_unlock(&w->call);
 }
 
+void fuse_window__destroy(struct fuse_window *w)
+{
+	pthread_mutex_destroy(&w->call);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	free(w);
+}
+
 /*
  * Feed len bytes of w->msg to the session, waiting for the budget when it
- * is spent, then for the reply if there is one. The status.
+ * is spent, then for the reply (or the word that none comes). The status.
  */
-static uint32_t win_feed(struct fuse_window *w, uint32_t len, bool want_reply)
+static uint32_t win_feed(struct fuse_window *w, uint32_t len)
 {
 	size_t off = 0;
 	uint32_t status;
@@ -258,16 +312,19 @@ static uint32_t win_feed(struct fuse_window *w, uint32_t len, bool want_reply)
 		pthread_mutex_unlock(&w->lock);
 	}
 	pthread_mutex_lock(&w->lock);
-	while (want_reply && !w->replied && !w->aborted)
+	while (!w->replied && !w->aborted)
 		pthread_cond_wait(&w->cond, &w->lock);
-	status = want_reply && !w->replied ? ESHUTDOWN : w->status;
+	status = w->replied ? w->status : ESHUTDOWN;
 	pthread_mutex_unlock(&w->lock);
 	return status;
 }
 
-static void win_begin(struct fuse_window *w, bool is_init)
+static void win_begin(struct fuse_window *w, bool hello, uint64_t unique,
+		      bool is_init)
 {
 	pthread_mutex_lock(&w->lock);
+	w->hello = hello;
+	w->unique = unique;
 	w->is_init = is_init;
 	w->replied = w->resumed = false;
 	w->status = 0;
@@ -292,8 +349,8 @@ static uint32_t win_hello(struct fuse_window *w, uint32_t len)
 		return ENOMEM;
 	}
 	w->conn = c;
-	win_begin(w, false);
-	status = win_feed(w, len, true);
+	win_begin(w, true, 0, false);
+	status = win_feed(w, len);
 	if (status)
 		return status;
 	memcpy(&wel, w->reply, sizeof(wel));
@@ -307,14 +364,11 @@ static uint32_t win_hello(struct fuse_window *w, uint32_t len)
 static uint32_t win_call(struct fuse_window *w, uint32_t len)
 {
 	const struct fuse_in_header *h = (const void *)w->msg;
-	bool want_reply = h->opcode != FUSE_FORGET &&
-			  h->opcode != FUSE_BATCH_FORGET &&
-			  h->opcode != FUSE_INTERRUPT;
 
 	if (!w->conn)
 		return ENOTCONN;
-	win_begin(w, h->opcode == FUSE_INIT);
-	return win_feed(w, len, want_reply);
+	win_begin(w, false, h->unique, h->opcode == FUSE_INIT);
+	return win_feed(w, len);
 }
 
 void fuse_window__abort(struct fuse_window *w)

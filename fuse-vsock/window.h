@@ -34,6 +34,9 @@ struct fuse_window *fuse_window__create(volatile uint8_t *mem,
  */
 void fuse_window__close(struct fuse_window *w);
 
+/* Free w once the pool that served it is destroyed (no worker can use it). */
+void fuse_window__destroy(struct fuse_window *w);
+
 /*
  * The checks on a message the guest announced with length len (msg: the
  * turtle's own copy of it; FUSE_WINDOW_MSG_MAX bytes of it are readable):
