@@ -179,6 +179,8 @@ static void sock_close(struct vsock_sock *s)
 		return;
 	if (!s->conn && s->deadline_ms)
 		u->pending--;
+	if (s->conn)
+		u->nconns--;
 	close(s->fd); /* leaves epoll too */
 	s->fd = -1;
 	listener_resume(u); /* an fd is free again */
@@ -287,6 +289,13 @@ int vsock_unix__accept_guest(struct vsock_unix *u, struct vsock_conn *c)
 
 	if (u->listen_fd < 0)
 		return -1;
+	if (u->nconns >= VSOCK_UNIX_MAX_CONNS) {
+		u->full++;
+		pr_guest(
+			"virtio-vsock: guest port %u -> host port %u: already %u connections through host sockets; refused",
+			c->peer_port, c->local_port, u->nconns);
+		return -1;
+	}
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s_%u", u->path,
 		 c->local_port);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -303,6 +312,7 @@ int vsock_unix__accept_guest(struct vsock_unix *u, struct vsock_conn *c)
 	if (!s)
 		return -1;
 	s->conn = c;
+	u->nconns++;
 	s->connecting = r < 0;
 	c->ops = &sock_ops;
 	c->be = s;
@@ -351,6 +361,14 @@ static void sock_read_line(struct vsock_sock *s)
 		sock_close(s);
 		return;
 	}
+	if (u->nconns >= VSOCK_UNIX_MAX_CONNS) {
+		u->full++;
+		pr_debug(
+			"virtio-vsock: '%s': already %u connections; closing a new one",
+			u->path, u->nconns);
+		sock_close(s);
+		return;
+	}
 	c = vsock_conns__connect(u->conns, port, &sock_ops, s);
 	if (!c) {
 		sock_close(s);
@@ -359,6 +377,7 @@ static void sock_read_line(struct vsock_sock *s)
 	u->pending--;
 	s->deadline_ms = 0;
 	s->conn = c;
+	u->nconns++;
 	sock_changed(c); /* nothing to watch until the guest answers */
 }
 

@@ -27,6 +27,13 @@
  */
 #define VSOCK_UNIX_MAX_PENDING 64
 /*
+ * Connections through host sockets at once, either way. Each may hold
+ * VSOCK_BUF_ALLOC bytes the host program has not read yet, so this bounds
+ * that memory (128 x 256 KiB = 32 MiB); more are refused: the guest's
+ * connect gets a reset, a host program's socket is closed after its line.
+ */
+#define VSOCK_UNIX_MAX_CONNS 128
+/*
  * accept4 failing for want of fds (EMFILE, ENFILE) or memory: the
  * listener leaves epoll for this long (or until one of our sockets
  * closes), instead of being reported again at once; one message per
@@ -62,12 +69,14 @@ struct vsock_unix {
 	struct vsock_sock *socks; /* open */
 	struct vsock_sock *dead;  /* closed, freed by vsock_unix__reap */
 	unsigned int pending;	  /* of socks, waiting for their line */
+	unsigned int nconns;	  /* of socks, with a connection */
 	bool listen_paused;	  /* out of epoll after an accept error */
 	uint64_t listen_resume_ms;
 
 	/* Counters, for tests and the rate-limited messages. */
 	uint64_t accept_errors, accept_msg_ms, accept_errors_told;
 	uint64_t evicted; /* pending sockets closed to make room */
+	uint64_t full;	  /* connections refused at VSOCK_UNIX_MAX_CONNS */
 };
 
 /*

@@ -7,6 +7,7 @@
  * driver of vsock-guest.h.
  */
 #include <endian.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "../../lib/log.h"
+#include "../../virtio/vsock-unix.h"
 #include "suites.h"
 #include "vsock-guest.h"
 
@@ -391,6 +393,37 @@ START_TEST(test_vsock_regular_file_not_replaced)
 }
 END_TEST
 
+/*
+ * A guest cannot make turtle hold more than VSOCK_UNIX_MAX_CONNS host
+ * connections (each may buffer VSOCK_BUF_ALLOC unread bytes): the next
+ * connect is reset and reaches no host program.
+ */
+START_TEST(test_vsock_guest_connections_capped)
+{
+	int fds[VSOCK_UNIX_MAX_CONNS];
+	int lfd = listen_port(1234), i;
+	struct virtio_vsock_hdr h;
+
+	driver_up();
+	for (i = 0; i < VSOCK_UNIX_MAX_CONNS; i++) {
+		guest_send(OP_REQUEST, GPORT + (uint32_t)i, 1234, 0, NULL, 0);
+		fds[i] = accept_ms(lfd, WAIT_MS);
+		ck_assert_int_ge(fds[i], 0);
+		h = guest_expect(OP_RESPONSE, NULL);
+		ck_assert_uint_eq(le32toh(h.dst_port), GPORT + (uint32_t)i);
+	}
+	guest_send(OP_REQUEST, GPORT + (uint32_t)i, 1234, 0, NULL, 0);
+	h = guest_expect(OP_RST, NULL);
+	ck_assert_uint_eq(le32toh(h.dst_port), GPORT + (uint32_t)i);
+	ck_assert_int_eq(
+		poll(&(struct pollfd){ .fd = lfd, .events = POLLIN }, 1, 0),
+		0); /* no host program saw it */
+	for (i = 0; i < VSOCK_UNIX_MAX_CONNS; i++)
+		close(fds[i]);
+	close(lfd);
+}
+END_TEST
+
 Suite *vsock_unix_suite(void)
 {
 	Suite *s = suite_create("vsock_unix");
@@ -410,6 +443,7 @@ Suite *vsock_unix_suite(void)
 	tcase_add_test(tc, test_vsock_hangup_while_stalled);
 	tcase_add_test(tc, test_vsock_stale_socket_replaced);
 	tcase_add_test(tc, test_vsock_regular_file_not_replaced);
+	tcase_add_test(tc, test_vsock_guest_connections_capped);
 	suite_add_tcase(s, tc);
 
 	return s;
