@@ -35,6 +35,7 @@ struct vsock_sock {
 	bool in_epoll;
 	bool connecting; /* our connect to PATH_P is in progress */
 	bool hup;
+	bool from_guest; /* the guest's connection to PATH_P (counted) */
 	char line[VSOCK_UNIX_LINE_MAX];
 	size_t line_len;
 	uint64_t deadline_ms;
@@ -179,7 +180,7 @@ static void sock_close(struct vsock_sock *s)
 		return;
 	if (!s->conn && s->deadline_ms)
 		u->pending--;
-	if (s->conn)
+	if (s->from_guest)
 		u->nconns--;
 	close(s->fd); /* leaves epoll too */
 	s->fd = -1;
@@ -312,6 +313,7 @@ int vsock_unix__accept_guest(struct vsock_unix *u, struct vsock_conn *c)
 	if (!s)
 		return -1;
 	s->conn = c;
+	s->from_guest = true;
 	u->nconns++;
 	s->connecting = r < 0;
 	c->ops = &sock_ops;
@@ -361,14 +363,6 @@ static void sock_read_line(struct vsock_sock *s)
 		sock_close(s);
 		return;
 	}
-	if (u->nconns >= VSOCK_UNIX_MAX_CONNS) {
-		u->full++;
-		pr_debug(
-			"virtio-vsock: '%s': already %u connections; closing a new one",
-			u->path, u->nconns);
-		sock_close(s);
-		return;
-	}
 	c = vsock_conns__connect(u->conns, port, &sock_ops, s);
 	if (!c) {
 		sock_close(s);
@@ -377,7 +371,6 @@ static void sock_read_line(struct vsock_sock *s)
 	u->pending--;
 	s->deadline_ms = 0;
 	s->conn = c;
-	u->nconns++;
 	sock_changed(c); /* nothing to watch until the guest answers */
 }
 

@@ -27,10 +27,11 @@
  */
 #define VSOCK_UNIX_MAX_PENDING 64
 /*
- * Connections through host sockets at once, either way. Each may hold
- * VSOCK_BUF_ALLOC bytes the host program has not read yet, so this bounds
- * that memory (128 x 256 KiB = 32 MiB); more are refused: the guest's
- * connect gets a reset, a host program's socket is closed after its line.
+ * The guest's connections to host programs (PATH_P) at once. Each may
+ * hold VSOCK_BUF_ALLOC bytes the host program has not read yet, so this
+ * bounds what a guest can make turtle hold (128 x 256 KiB = 32 MiB); the
+ * next connect gets a reset. Connections a host program opens (CONNECT on
+ * PATH) are its own to read, bounded by VSOCK_MAX_CONNS.
  */
 #define VSOCK_UNIX_MAX_CONNS 128
 /*
@@ -69,7 +70,7 @@ struct vsock_unix {
 	struct vsock_sock *socks; /* open */
 	struct vsock_sock *dead;  /* closed, freed by vsock_unix__reap */
 	unsigned int pending;	  /* of socks, waiting for their line */
-	unsigned int nconns;	  /* of socks, with a connection */
+	unsigned int nconns;	  /* of socks, the guest's connections */
 	bool listen_paused;	  /* out of epoll after an accept error */
 	uint64_t listen_resume_ms;
 
