@@ -2,6 +2,8 @@
 /* Seed messages and symbolic references for the FUSE fuzzers. */
 #include "fuzz-fuse.h"
 
+#include "../../fuse-vsock/proto.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,4 +133,22 @@ struct fuse_init_in fz_init_in(uint32_t minor, uint32_t flags)
 	in.max_readahead = 65536;
 	in.flags = flags;
 	return in;
+}
+
+const uint8_t *fz_find_sep(const uint8_t *p, const uint8_t *end)
+{
+	for (; p + sizeof(FZ_SEP) <= end; p++)
+		if (p[0] == FZ_SEP[0] && !memcmp(p, FZ_SEP, sizeof(FZ_SEP)))
+			return p;
+	return end;
+}
+
+size_t fz_hello(uint8_t *b, const char *tag)
+{
+	struct fuse_vsock_hello h = { .magic = FUSE_VSOCK_MAGIC,
+				      .version = FUSE_VSOCK_VERSION };
+
+	strncpy(h.tag, tag, sizeof(h.tag) - 1);
+	memcpy(b, &h, sizeof(h));
+	return sizeof(h);
 }

@@ -51,6 +51,11 @@ void fz_seed__msg(struct fz_seed *s, uint32_t opcode, uint64_t nodeid,
 /* Write it as DIR/NAME; exits on failure. */
 void fz_seed__write(const struct fz_seed *s, const char *dir, const char *name);
 
+/* The next FZ_SEP in [p, end), or end. */
+const uint8_t *fz_find_sep(const uint8_t *p, const uint8_t *end);
+/* A fuse_vsock_hello for tag at b: its size. */
+size_t fz_hello(uint8_t *b, const char *tag);
+
 /* The fuse_init_in the harnesses send. */
 struct fuse_init_in fz_init_in(uint32_t minor, uint32_t flags);
 

@@ -179,14 +179,6 @@ static void send_init(struct fuse_server *s, uint8_t cfg)
 	send_msg(s, m.b, m.n);
 }
 
-static const uint8_t *find_sep(const uint8_t *p, const uint8_t *end)
-{
-	for (; p + sizeof(FZ_SEP) <= end; p++)
-		if (p[0] == FZ_SEP[0] && !memcmp(p, FZ_SEP, sizeof(FZ_SEP)))
-			return p;
-	return end;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *p, *end = data + size, *next;
@@ -208,7 +200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!(cfg & C_NO_INIT))
 		send_init(s, cfg);
 	for (p = data + 1; p < end && n < MAX_MSGS; p = next + sizeof(FZ_SEP)) {
-		next = find_sep(p, end);
+		next = fz_find_sep(p, end);
 		if (next - p == 1) {
 			if (*p == 0) {
 				fuse_server__detach(s);

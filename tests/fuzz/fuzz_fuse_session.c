@@ -166,16 +166,6 @@ static int feed(struct fuse_session *s, const void *p, size_t n, bool budgeted)
 	return ret;
 }
 
-static size_t hello(uint8_t *b, const char *tag)
-{
-	struct fuse_vsock_hello h = { .magic = FUSE_VSOCK_MAGIC,
-				      .version = FUSE_VSOCK_VERSION };
-
-	strncpy(h.tag, tag, sizeof(h.tag) - 1);
-	memcpy(b, &h, sizeof(h));
-	return sizeof(h);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuse_session *s;
@@ -206,7 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	done = 0;
 	if (data[0] & 0x80) {
-		pre.n = hello(pre.b, data[0] & 0x40 ? "ro" : "share");
+		pre.n = fz_hello(pre.b, data[0] & 0x40 ? "ro" : "share");
 		if (data[0] & 0x20) {
 			struct fuse_init_in in = fz_init_in(
 				FUSE_KERNEL_MINOR_VERSION,
@@ -264,7 +254,7 @@ static void seeds(const char *dir)
 	/* Hello, INIT, lookup, open, read, mkdir, forget: whole, then split. */
 	s.n = 0;
 	fz_seed__put(&s, cfg_whole, sizeof(cfg_whole));
-	fz_seed__put(&s, b, hello(b, "share"));
+	fz_seed__put(&s, b, fz_hello(b, "share"));
 	fz_seed__msg(&s, FUSE_INIT, 0, &in, sizeof(in), NULL, NULL);
 	fz_seed__msg(&s, FUSE_LOOKUP, 1, NULL, 0, "f", NULL);
 	fz_seed__msg(&s, FUSE_OPEN, 2, &op, sizeof(op), NULL, NULL);
@@ -319,7 +309,7 @@ static void seeds(const char *dir)
 	s.n = 0;
 	b[0] = 0;
 	fz_seed__put(&s, b, 1);
-	fz_seed__put(&s, b, hello(b, "nope"));
+	fz_seed__put(&s, b, fz_hello(b, "nope"));
 	fz_seed__put(&s, "more", 4);
 	fz_seed__write(&s, dir, "bad-hello");
 }

@@ -181,24 +181,6 @@ static void doorbell(const uint8_t *p, size_t n)
 	     m, n);
 }
 
-static size_t hello(uint8_t *b, const char *tag)
-{
-	struct fuse_vsock_hello h = { .magic = FUSE_VSOCK_MAGIC,
-				      .version = FUSE_VSOCK_VERSION };
-
-	strncpy(h.tag, tag, sizeof(h.tag) - 1);
-	memcpy(b, &h, sizeof(h));
-	return sizeof(h);
-}
-
-static const uint8_t *find_sep(const uint8_t *p, const uint8_t *end)
-{
-	for (; p + sizeof(FZ_SEP) <= end; p++)
-		if (p[0] == FZ_SEP[0] && !memcmp(p, FZ_SEP, sizeof(FZ_SEP)))
-			return p;
-	return end;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *p, *end = data + size, *next;
@@ -212,7 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		reset();
 	memset(&refs, 0, sizeof(refs));
 	if (!(data[0] & C_NO_HELLO)) {
-		s.n = hello(s.b, data[0] & C_RO ? "ro" : "share");
+		s.n = fz_hello(s.b, data[0] & C_RO ? "ro" : "share");
 		ring(FUSE_WINDOW_REG_HELLO, (uint32_t)s.n, s.b, s.n);
 		if (!(data[0] & C_NO_INIT)) {
 			struct fuse_init_in in = fz_init_in(
@@ -228,7 +210,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (p = data + 1; p < end && n < MAX_RINGS;
 	     p = next + sizeof(FZ_SEP)) {
-		next = find_sep(p, end);
+		next = fz_find_sep(p, end);
 		if (next > p)
 			doorbell(p, (size_t)(next - p));
 		n++;
@@ -299,7 +281,7 @@ static void seeds(const char *dir)
 	fz_seed__put(&s, FZ_SEP, sizeof(FZ_SEP));
 	k = D_HELLO;
 	fz_seed__put(&s, &k, 1);
-	s.n += hello(s.b + s.n, "share");
+	s.n += fz_hello(s.b + s.n, "share");
 	fz_seed__write(&s, dir, "hello-again");
 #undef START
 #undef RING
