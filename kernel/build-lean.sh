@@ -27,11 +27,16 @@ for f in ${LEAN_EXTRA:-}; do
 	[ -f "$f" ] || { log "LEAN_EXTRA: no file $f"; exit 1; }
 	frags+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")")
 done
-# lean.config alone keeps its old key, so existing caches stay valid.
+# kernel/patches/*.patch: small additions to Debian's source, each a
+# choice that only a fragment takes (hz-12.patch: CONFIG_HZ_12, for
+# lean-hz12.config), so lean.config's own build is the same with or
+# without them. lean.config alone keeps its old key, so existing caches
+# stay valid; with more fragments the key covers the patches too.
+patches=("$here"/patches/*.patch)
 if [ ${#frags[@]} = 1 ]; then
 	cfg_sum=$(sha256sum "$here/lean.config" | cut -c1-12)
 else
-	cfg_sum=$(cat "${frags[@]}" | sha256sum | cut -c1-12)
+	cfg_sum=$(cat "${frags[@]}" "${patches[@]}" | sha256sum | cut -c1-12)
 fi
 out=$cache/lean/$series-$cfg_sum
 if [ -f "$out/Image" ]; then
@@ -54,8 +59,13 @@ if [ -f "$out/Image" ]; then
 fi
 
 . "$here/linux-source.sh"
-need_tools bc bison flex libssl-dev libelf-dev
+need_tools bc bison flex libssl-dev libelf-dev patch
 linux_source
+for p in "${patches[@]}"; do
+	# Applied once: a patch that reverses cleanly is in already.
+	patch -d "$src" -p1 -R -s -f --dry-run <"$p" >/dev/null 2>&1 && continue
+	patch -d "$src" -p1 -s -f <"$p" >/dev/null || { log "$p does not apply to $src"; exit 1; }
+done
 
 build=$cache/lean/build-$series-$cfg_sum
 mkdir -p "$build"

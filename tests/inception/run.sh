@@ -43,6 +43,12 @@
 #                         vCPU thread alone on CPU 1 (level.sh); the lean
 #                         kernel is then built with kernel/lean-nohz.config
 #                         (Debian's has NO_HZ_FULL too)
+#   LEAN_HZ=12|100        the lean kernel's tick: 12 Hz (kernel/lean-hz12.config,
+#                         a second cached build, about 7 minutes) is the
+#                         default from 4 levels, where one timer interrupt
+#                         of the deepest level, or of the level above it,
+#                         is an exit that costs more than a 100 Hz tick's
+#                         10 ms (docs/inception.md); 100 below that
 #   THP=0                 leave transparent huge pages as each level's
 #                         kernel has them: off below 512 MiB of RAM (L2
 #                         down). By default level.sh turns them on, so each
@@ -75,6 +81,13 @@ esac
 # the lean kernel (README, "Inception").
 # NOHZ=1 needs full dynticks: the lean kernel with kernel/lean-nohz.config.
 [ "${NOHZ:-0}" != 1 ] || export LEAN_EXTRA=${LEAN_EXTRA:-$root/kernel/lean-nohz.config}
+# From 4 levels a 12 Hz tick (LEAN_HZ above).
+hz=${LEAN_HZ:-$([ "$levels" -ge 4 ] && echo 12 || echo 100)}
+case $hz in
+12) export LEAN_EXTRA="${LEAN_EXTRA:-} $root/kernel/lean-hz12.config" ;;
+100) ;;
+*) echo "inception: LEAN_HZ must be 12 or 100, not '$hz'" >&2; exit 2 ;;
+esac
 kernel=${KERNEL:-}
 if [ "$kernel" = debian ] || { [ -z "$kernel" ] && [ "$levels" -lt 3 ]; }; then
 	kernel=$GUEST_KERNEL
