@@ -72,6 +72,9 @@ bool next(struct virtio_vsock_hdr *h, size_t room);
 struct virtio_vsock_hdr expect(uint16_t op);
 void expect_nothing(void);
 
+/* len bytes of a pattern that differs with seed. */
+void vfake__fill(uint8_t *p, size_t len, unsigned int seed);
+
 /* The guest connects to HPORT and is accepted. */
 struct fake_be *established(void);
 /* The guest's connection was reset: RST sent, backend released. */
