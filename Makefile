@@ -130,9 +130,11 @@ $(B)/ptyrun: tests/system/ptyrun.c
 $(B)/as-user: tests/system/as-user.c
 	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
 
-# vsock echo, throughput and latency tool, in both images.
-$(B)/vsock-tool: tests/system/vsock-tool.c
-	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
+# vsock echo, throughput and latency tool, in both images: one file per
+# mode, and the helpers they share.
+VSOCK_TOOL_SRCS := $(wildcard tests/system/vsock-tool/*.c)
+$(B)/vsock-tool: $(VSOCK_TOOL_SRCS) tests/system/vsock-tool/vsock-tool.h
+	$(CC_CROSS) $(CFLAGS) -static -o $@ $(VSOCK_TOOL_SRCS)
 
 # An unprivileged guest process speaking FUSE to the share's port itself
 # (share-guest.sh; it must be refused), in the guest image.
