@@ -5,11 +5,12 @@
  *
  * The guest supplies rx buffers; the device hands them over as slots
  * (vsock_conns__next_many) and we fill them in this order: RSTs for
- * connections already gone (a bounded queue, half of it for answers to
- * junk), then the connections on the output list, round robin. A
- * connection is on that list while it owes a control packet (REQUEST,
- * RESPONSE, SHUTDOWN, CREDIT_UPDATE) or its backend may have bytes and the
- * guest has credit for them; each turn gives one packet, or one batch.
+ * connections already gone (a bounded queue; answers to junk may fill
+ * only half of it), then the connections on the output list, round
+ * robin. A connection is on that list while it owes a control packet
+ * (REQUEST, RESPONSE, SHUTDOWN, CREDIT_UPDATE) or its backend may have
+ * bytes and the guest has credit for them; each turn gives one packet, or
+ * one batch.
  *
  * A batch: a connection's data is read from the backend once, straight
  * into up to VSOCK_RX_BATCH slots (Linux's rx buffers are 4 KiB each), at
