@@ -60,7 +60,8 @@ AGENT_ALL     := agent/main.c $(AGENT_SRCS) agent/exec-proto.c vmm/direct.c \
 AGENT_OBJS    := $(AGENT_ALL:%.c=$(B)/aarch64/%.o)
 # Device models (portable too, so in the unit build as well).
 DEVICE_SRCS   := virtio/mmio.c virtio/dev-thread.c virtio/blk.c
-DEVICE_SRCS   += virtio/vsock.c virtio/vsock-conn.c virtio/vsock-unix.c \
+DEVICE_SRCS   += virtio/vsock.c virtio/vsock-conn.c virtio/vsock-conn-rx.c \
+		 virtio/vsock-unix.c \
 		 virtio/vsock-svc.c
 # The shared filesystem's server (FUSE over vsock, --share).
 FUSE_SRCS     := fuse-vsock/server.c fuse-vsock/inode.c \
@@ -129,9 +130,11 @@ $(B)/ptyrun: tests/system/ptyrun.c
 $(B)/as-user: tests/system/as-user.c
 	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
 
-# vsock echo, throughput and latency tool, in both images.
-$(B)/vsock-tool: tests/system/vsock-tool.c
-	$(CC_CROSS) $(CFLAGS) -static -o $@ $<
+# vsock echo, throughput and latency tool, in both images: one file per
+# mode, and the helpers they share.
+VSOCK_TOOL_SRCS := $(wildcard tests/system/vsock-tool/*.c)
+$(B)/vsock-tool: $(VSOCK_TOOL_SRCS) tests/system/vsock-tool/vsock-tool.h
+	$(CC_CROSS) $(CFLAGS) -static -o $@ $(VSOCK_TOOL_SRCS)
 
 # An unprivileged guest process speaking FUSE to the share's port itself
 # (share-guest.sh; it must be refused), in the guest image.
@@ -186,6 +189,7 @@ FUZZ_FLAGS := -std=gnu11 -O1 -g $(WARN) -pthread -D_GNU_SOURCE \
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB   := $(filter-out fuse-vsock/service.c,$(FUSE_SRCS)) lib/log.c lib/thread.c lib/heap.c \
 	      virtio/virtqueue.c virtio/iov.c virtio/vsock-conn.c \
+	      virtio/vsock-conn-rx.c \
 	      virtio/vsock-svc.c \
 	      tests/fuzz/fuzz-share.c tests/fuzz/fuzz-fuse.c
 

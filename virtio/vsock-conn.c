@@ -38,21 +38,24 @@
  * service's recv); what a socket cannot take now waits in a per-connection
  * ring of VSOCK_BUF_ALLOC bytes, which is exactly what we advertise, so a
  * guest that sends more than buf_alloc - (rx_cnt - fwd_cnt) overran its
- * credit and is reset. Host -> guest: we read from the backend straight
- * into the guest's rx buffers, at most the guest's free space; one read
- * may fill several buffers (up to VSOCK_RX_BATCH), each then its own RW
- * packet with its own header and length. With no credit left we stop
- * reading (the backend stops polling) until a header from the guest moves
- * its fwd_cnt on.
+ * credit and is reset. Host -> guest (vsock-conn-rx.c): we read from the
+ * backend straight into the guest's rx buffers, never more than the
+ * guest's free space; with no credit left we stop reading (the backend
+ * stops polling) until a header from the guest moves its fwd_cnt on.
  *
- * Output. What we owe the guest waits until it supplies rx buffers: RSTs
- * for connections already gone (a bounded queue), then the connections on
- * the output list, round robin, each with its control packets before data.
- * Every packet we send carries our current fwd_cnt, so it also serves as a
- * credit update.
+ * Output (vsock-conn-rx.c). What we owe the guest waits until it supplies rx
+ * buffers: RSTs for connections already gone (a bounded queue), then the
+ * connections on the output list, round robin, each with its control packets
+ * before data. Every packet we send carries our current fwd_cnt, so it also
+ * serves as a credit update.
  *
  * Anything malformed (bad CID, type, op or length, data in the wrong
  * state, credit overrun) resets that one connection and nothing else.
+ *
+ * This file: the connection table, the state machine, and what comes from
+ * the guest (its packets, their payload to the backend, our credit).
+ * vsock-conn-rx.c: what goes to the guest. vsock-conn-internal.h: what the
+ * two share.
  */
 #include "vsock-conn.h"
 
@@ -61,16 +64,7 @@
 #include <string.h>
 
 #include "../lib/log.h"
-
-#define PEND_REQUEST (1U << 0)
-#define PEND_RESPONSE (1U << 1)
-#define PEND_SHUTDOWN (1U << 2)
-#define PEND_CREDIT (1U << 3)
-
-#define SHUT_SEND VIRTIO_VSOCK_SHUTDOWN_SEND
-#define SHUT_BOTH (VIRTIO_VSOCK_SHUTDOWN_RCV | VIRTIO_VSOCK_SHUTDOWN_SEND)
-
-enum out_result { OUT_NONE, OUT_PACKET, OUT_GONE };
+#include "vsock-conn-internal.h"
 
 /* The table */
 
@@ -124,22 +118,6 @@ static struct vsock_conn *conn_new(struct vsock_conns *t, uint32_t local,
 	return c;
 }
 
-static void out_unlink(struct vsock_conn *c)
-{
-	struct vsock_conns *t = c->t;
-	struct vsock_conn **pp = &t->out_head, *prev = NULL;
-
-	while (*pp != c) {
-		prev = *pp;
-		pp = &(*pp)->out_next;
-	}
-	*pp = c->out_next;
-	if (t->out_tail == c)
-		t->out_tail = prev;
-	c->out_next = NULL;
-	c->queued = false;
-}
-
 static void conn_release(struct vsock_conn *c)
 {
 	struct vsock_conns *t = c->t;
@@ -155,7 +133,7 @@ static void conn_release(struct vsock_conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	if (c->queued)
-		out_unlink(c);
+		vsock_conn__unqueue(c);
 	t->nr--;
 	if (c->ops)
 		c->ops->release(c);
@@ -170,100 +148,13 @@ void vsock_conns__reset_all(struct vsock_conns *t)
 	t->rst_head = t->rst_count = 0;
 }
 
-/* Output */
-
-static void queue_rst(struct vsock_conns *t, uint32_t local, uint32_t peer,
-		      bool forced)
-{
-	struct virtio_vsock_hdr *h;
-
-	/* Unasked-for RSTs (answers to junk) may use only half the queue. */
-	if (t->rst_count == VSOCK_RST_QUEUE ||
-	    (!forced && t->rst_count >= VSOCK_RST_QUEUE / 2)) {
-		t->rsts_dropped++;
-		return;
-	}
-	h = &t->rst[(t->rst_head + t->rst_count++) % VSOCK_RST_QUEUE];
-	memset(h, 0, sizeof(*h));
-	h->src_cid = htole64(VSOCK_HOST_CID);
-	h->dst_cid = htole64(t->guest_cid);
-	h->src_port = htole32(local);
-	h->dst_port = htole32(peer);
-	h->type = htole16(VIRTIO_VSOCK_TYPE_STREAM);
-	h->op = htole16(VIRTIO_VSOCK_OP_RST);
-}
-
-static void fill_hdr(struct vsock_conn *c, struct virtio_vsock_hdr *h,
-		     uint16_t op, uint32_t flags, uint32_t len)
-{
-	memset(h, 0, sizeof(*h));
-	h->src_cid = htole64(VSOCK_HOST_CID);
-	h->dst_cid = htole64(c->t->guest_cid);
-	h->src_port = htole32(c->local_port);
-	h->dst_port = htole32(c->peer_port);
-	h->len = htole32(len);
-	h->type = htole16(VIRTIO_VSOCK_TYPE_STREAM);
-	h->op = htole16(op);
-	h->flags = htole32(flags);
-	h->buf_alloc = htole32(VSOCK_BUF_ALLOC);
-	h->fwd_cnt = htole32(c->fwd_cnt);
-	/* Every header tells the guest our fwd_cnt: a credit update. */
-	c->fwd_cnt_sent = c->fwd_cnt;
-	c->pending &= ~PEND_CREDIT;
-}
-
-uint32_t vsock_conn__peer_free(const struct vsock_conn *c)
-{
-	uint32_t in_flight = c->tx_cnt - c->peer_fwd_cnt;
-
-	return in_flight >= c->peer_buf_alloc ? 0
-					      : c->peer_buf_alloc - in_flight;
-}
-
-static bool can_send_data(const struct vsock_conn *c)
-{
-	return c->state == VSOCK_ESTABLISHED && !(c->our_shut & SHUT_SEND) &&
-	       !(c->peer_shut & VIRTIO_VSOCK_SHUTDOWN_RCV) &&
-	       vsock_conn__peer_free(c) > 0;
-}
-
-bool vsock_conn__wants_read(const struct vsock_conn *c)
-{
-	return !c->readable && can_send_data(c);
-}
-
-bool vsock_conn__wants_write(const struct vsock_conn *c)
-{
-	return c->buf_len > 0;
-}
-
-/* Put c on the output list if it has something for the guest. */
-static void conn_kick(struct vsock_conn *c)
-{
-	struct vsock_conns *t = c->t;
-
-	if (c->queued || (!c->pending && !(c->readable && can_send_data(c))))
-		return;
-	c->queued = true;
-	c->out_next = NULL;
-	if (t->out_tail)
-		t->out_tail->out_next = c;
-	else
-		t->out_head = c;
-	t->out_tail = c;
-}
-
-static void conn_changed(struct vsock_conn *c)
-{
-	if (c->ops && c->ops->changed)
-		c->ops->changed(c);
-}
+/* The state machine */
 
 void vsock_conn__reset(struct vsock_conn *c)
 {
 	/* A REQUEST still unsent needs no RST to cancel it. */
 	if (!(c->pending & PEND_REQUEST))
-		queue_rst(c->t, c->local_port, c->peer_port, true);
+		vsock_conns__queue_rst(c->t, c->local_port, c->peer_port, true);
 	conn_release(c);
 }
 
@@ -271,7 +162,7 @@ void vsock_conn__reset(struct vsock_conn *c)
  * After a shutdown or a flush: pass the guest's end of stream on, and end
  * the connection once both directions are done. True if c is gone.
  */
-static bool check_finish(struct vsock_conn *c)
+bool vsock_conn__check_finish(struct vsock_conn *c)
 {
 	bool guest_done = (c->peer_shut & SHUT_SEND) && !c->buf_len;
 
@@ -291,161 +182,6 @@ static bool check_finish(struct vsock_conn *c)
 	return false;
 }
 
-/*
- * RW packets from the backend's bytes, if it has any: one read into as
- * many slots as the guest's credit covers. The number of slots filled.
- */
-static enum out_result send_data(struct vsock_conn *c,
-				 struct vsock_rx_slot *slots, unsigned int n,
-				 unsigned int *used)
-{
-	struct iovec v[VSOCK_IOV_MAX];
-	uint32_t credit = vsock_conn__peer_free(c), part[VSOCK_RX_BATCH];
-	size_t total = 0, m;
-	unsigned int j, nslots = 0;
-	ssize_t r;
-	int k = 0, kk, i;
-
-	if (n > VSOCK_RX_BATCH)
-		n = VSOCK_RX_BATCH;
-	for (j = 0; j < n && credit && k < VSOCK_IOV_MAX; j++) {
-		m = slots[j].room;
-		if (m > VSOCK_MAX_PAYLOAD)
-			m = VSOCK_MAX_PAYLOAD;
-		if (m > credit)
-			m = credit;
-		kk = iov__slice(v + k, VSOCK_IOV_MAX - k, slots[j].iov,
-				slots[j].iovcnt, slots[j].off, m);
-		/* What the slice covers: less than m if v ran out. */
-		for (m = 0, i = k; i < k + kk; i++)
-			m += v[i].iov_len;
-		if (!m)
-			break;
-		k += kk;
-		part[j] = (uint32_t)m;
-		credit -= (uint32_t)m;
-		total += m;
-		nslots++;
-	}
-	if (!nslots)
-		return OUT_NONE;
-	r = c->ops->read(c, v, k);
-	if (r > 0) {
-		if ((size_t)r > total)
-			r = (ssize_t)total;
-		c->tx_cnt += (uint32_t)r;
-		for (j = 0; r > 0; j++) {
-			m = (size_t)r < part[j] ? (size_t)r : part[j];
-			fill_hdr(c, &slots[j].h, VIRTIO_VSOCK_OP_RW, 0,
-				 (uint32_t)m);
-			r -= (ssize_t)m;
-		}
-		*used = j;
-		return OUT_PACKET;
-	}
-	if (r == VSOCK_AGAIN) {
-		c->readable = false;
-		conn_changed(c);
-		return OUT_NONE;
-	}
-	if (r < 0) {
-		vsock_conn__reset(c);
-		return OUT_GONE;
-	}
-	/* End of stream: tell the guest, after everything already sent. */
-	c->readable = false;
-	c->our_shut |= SHUT_SEND;
-	c->pending |= PEND_SHUTDOWN;
-	if (check_finish(c))
-		return OUT_GONE;
-	conn_changed(c);
-	return OUT_NONE;
-}
-
-static enum out_result conn_output(struct vsock_conn *c,
-				   struct vsock_rx_slot *slots, unsigned int n,
-				   unsigned int *used)
-{
-	struct virtio_vsock_hdr *h = &slots[0].h;
-	enum out_result r;
-
-	*used = 1;
-	if (c->pending & PEND_REQUEST) {
-		c->pending &= ~PEND_REQUEST;
-		fill_hdr(c, h, VIRTIO_VSOCK_OP_REQUEST, 0, 0);
-		return OUT_PACKET;
-	}
-	if (c->pending & PEND_RESPONSE) {
-		c->pending &= ~PEND_RESPONSE;
-		fill_hdr(c, h, VIRTIO_VSOCK_OP_RESPONSE, 0, 0);
-		return OUT_PACKET;
-	}
-	if (c->readable && can_send_data(c)) {
-		r = send_data(c, slots, n, used);
-		if (r != OUT_NONE)
-			return r;
-	}
-	if (c->pending & PEND_SHUTDOWN) {
-		c->pending &= ~PEND_SHUTDOWN;
-		fill_hdr(c, h, VIRTIO_VSOCK_OP_SHUTDOWN, c->our_shut, 0);
-		return OUT_PACKET;
-	}
-	if (c->pending & PEND_CREDIT) {
-		fill_hdr(c, h, VIRTIO_VSOCK_OP_CREDIT_UPDATE, 0, 0);
-		return OUT_PACKET;
-	}
-	return OUT_NONE;
-}
-
-bool vsock_conns__has_output(const struct vsock_conns *t)
-{
-	return t->rst_count || t->out_head;
-}
-
-unsigned int vsock_conns__next_many(struct vsock_conns *t,
-				    struct vsock_rx_slot *slots, unsigned int n)
-{
-	struct vsock_conn *c;
-	unsigned int used;
-
-	if (!n)
-		return 0;
-	for (;;) {
-		if (t->rst_count) {
-			slots[0].h = t->rst[t->rst_head];
-			t->rst_head = (t->rst_head + 1) % VSOCK_RST_QUEUE;
-			t->rst_count--;
-			return 1;
-		}
-		c = t->out_head;
-		if (!c)
-			return 0;
-		switch (conn_output(c, slots, n, &used)) {
-		case OUT_PACKET:
-			/* To the back of the line: round robin. */
-			out_unlink(c);
-			conn_kick(c);
-			return used;
-		case OUT_NONE:
-			out_unlink(c);
-			break;
-		case OUT_GONE:
-			break;
-		}
-	}
-}
-
-bool vsock_conns__next(struct vsock_conns *t, struct virtio_vsock_hdr *h,
-		       const struct iovec *iov, int iovcnt, size_t room)
-{
-	struct vsock_rx_slot s = { .iov = iov, .iovcnt = iovcnt, .room = room };
-
-	if (!vsock_conns__next_many(t, &s, 1))
-		return false;
-	*h = s.h;
-	return true;
-}
-
 /* Input */
 
 /* Our fwd_cnt moved: the guest must hear of it before it stalls. */
@@ -458,7 +194,7 @@ static void maybe_credit_update(struct vsock_conn *c)
 	if (c->fwd_cnt != c->fwd_cnt_sent &&
 	    seen_free < VSOCK_CREDIT_THRESHOLD) {
 		c->pending |= PEND_CREDIT;
-		conn_kick(c);
+		vsock_conn__kick(c);
 	}
 }
 
@@ -513,10 +249,15 @@ static bool conn_data(struct vsock_conn *c, const struct iovec *iov, int iovcnt,
 			vsock_conn__reset(c);
 			return true;
 		}
-		conn_changed(c);
+		vsock_conn__changed(c);
 	}
 	maybe_credit_update(c);
 	return false;
+}
+
+bool vsock_conn__wants_write(const struct vsock_conn *c)
+{
+	return c->buf_len > 0;
 }
 
 void vsock_conn__writable(struct vsock_conn *c)
@@ -554,16 +295,9 @@ void vsock_conn__writable(struct vsock_conn *c)
 		}
 		maybe_credit_update(c);
 	}
-	if (check_finish(c))
+	if (vsock_conn__check_finish(c))
 		return;
-	conn_changed(c);
-}
-
-void vsock_conn__readable(struct vsock_conn *c)
-{
-	c->readable = true;
-	conn_kick(c);
-	conn_changed(c);
+	vsock_conn__changed(c);
 }
 
 void vsock_conn__accepted(struct vsock_conn *c)
@@ -571,8 +305,8 @@ void vsock_conn__accepted(struct vsock_conn *c)
 	c->state = VSOCK_ESTABLISHED;
 	c->deadline_ms = 0;
 	c->pending |= PEND_RESPONSE;
-	conn_kick(c);
-	conn_changed(c);
+	vsock_conn__kick(c);
+	vsock_conn__changed(c);
 }
 
 /* What makes a packet from the guest malformed, or NULL. */
@@ -605,7 +339,7 @@ static void conn_incoming(struct vsock_conns *t,
 	int r;
 
 	if (!c) {
-		queue_rst(t, local, peer, false);
+		vsock_conns__queue_rst(t, local, peer, false);
 		return;
 	}
 	c->state = VSOCK_ACCEPTING;
@@ -638,7 +372,7 @@ void vsock_conns__recv(struct vsock_conns *t, const struct virtio_vsock_hdr *h,
 		if (c)
 			vsock_conn__reset(c);
 		else if (op != VIRTIO_VSOCK_OP_RST)
-			queue_rst(t, local, peer, false);
+			vsock_conns__queue_rst(t, local, peer, false);
 		return;
 	}
 	if (op == VIRTIO_VSOCK_OP_RST) {
@@ -650,7 +384,7 @@ void vsock_conns__recv(struct vsock_conns *t, const struct virtio_vsock_hdr *h,
 		if (op == VIRTIO_VSOCK_OP_REQUEST)
 			conn_incoming(t, h, local, peer);
 		else
-			queue_rst(t, local, peer, false);
+			vsock_conns__queue_rst(t, local, peer, false);
 		return;
 	}
 	/* Every header carries the guest's credit. */
@@ -678,7 +412,7 @@ void vsock_conns__recv(struct vsock_conns *t, const struct virtio_vsock_hdr *h,
 		if (c->state != VSOCK_ESTABLISHED)
 			goto reset;
 		c->peer_shut |= le32toh(h->flags) & SHUT_BOTH;
-		if (check_finish(c))
+		if (vsock_conn__check_finish(c))
 			return;
 		break;
 	case VIRTIO_VSOCK_OP_CREDIT_REQUEST:
@@ -691,8 +425,8 @@ void vsock_conns__recv(struct vsock_conns *t, const struct virtio_vsock_hdr *h,
 	default: /* a second REQUEST on a live connection */
 		goto reset;
 	}
-	conn_kick(c);
-	conn_changed(c);
+	vsock_conn__kick(c);
+	vsock_conn__changed(c);
 	return;
 reset:
 	t->bad_packets++;
@@ -723,7 +457,7 @@ struct vsock_conn *vsock_conns__connect(struct vsock_conns *t,
 	c->state = VSOCK_CONNECTING;
 	c->pending = PEND_REQUEST;
 	c->deadline_ms = t->now_ms + VSOCK_TIMEOUT_MS;
-	conn_kick(c);
+	vsock_conn__kick(c);
 	return c;
 }
 

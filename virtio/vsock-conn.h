@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * virtio-vsock connections, the pure part: the stream state machine and
- * credit flow control (see the primer in vsock-conn.c), with no virtqueue,
- * no socket and no thread. The device feeds it the packets the guest sent
- * (vsock_conns__recv) and asks it for the next packet to give the guest
- * (vsock_conns__next); a backend (a host Unix socket or an in-VMM service)
- * moves the bytes through struct vsock_conn_ops. The unit tests drive it
- * with scripted packets and a fake backend.
+ * credit flow control (see the primers in vsock-conn.c and
+ * vsock-conn-rx.c), with no virtqueue, no socket and no thread. The
+ * device feeds it the packets the guest sent (vsock_conns__recv) and asks
+ * it for the next packet to give the guest (vsock_conns__next); a backend
+ * (a host Unix socket or an in-VMM service) moves the bytes through struct
+ * vsock_conn_ops. The unit tests drive it with scripted packets and a fake
+ * backend.
  *
  * Threading: everything here runs on one thread (the device's).
  */

@@ -50,6 +50,7 @@ int main(void)
 		virtio_mmio_suite,
 		vsock_conn_suite,
 		vsock_conn_credit_suite,
+		vsock_conn_rx_suite,
 		vsock_conn_malformed_suite,
 		vsock_parse_suite,
 		vsock_suite,

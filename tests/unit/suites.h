@@ -40,6 +40,7 @@ Suite *blk_suite(void);
 Suite *virtio_mmio_suite(void);
 Suite *vsock_conn_suite(void);
 Suite *vsock_conn_credit_suite(void);
+Suite *vsock_conn_rx_suite(void);
 Suite *vsock_conn_malformed_suite(void);
 Suite *vsock_parse_suite(void);
 Suite *vsock_suite(void);

@@ -196,6 +196,14 @@ void expect_nothing(void)
 		      le16toh(h.op));
 }
 
+void vfake__fill(uint8_t *p, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(i * 13 + seed);
+}
+
 /* The guest connects to HPORT and is accepted. */
 struct fake_be *established(void)
 {

@@ -13,19 +13,13 @@
 #include <stdint.h>
 
 #include "../../virtio/vsock-conn.h"
+#include "vsock-ops.h"
 
 #define GUEST_CID 42
 #define GPORT 5000 /* the guest's port */
 #define HPORT 80   /* a host port */
 #define BIG (512 * 1024)
 
-#define OP_REQUEST VIRTIO_VSOCK_OP_REQUEST
-#define OP_RESPONSE VIRTIO_VSOCK_OP_RESPONSE
-#define OP_RST VIRTIO_VSOCK_OP_RST
-#define OP_SHUTDOWN VIRTIO_VSOCK_OP_SHUTDOWN
-#define OP_RW VIRTIO_VSOCK_OP_RW
-#define OP_CREDIT_UPDATE VIRTIO_VSOCK_OP_CREDIT_UPDATE
-#define OP_CREDIT_REQUEST VIRTIO_VSOCK_OP_CREDIT_REQUEST
 #define SHUT_RCV VIRTIO_VSOCK_SHUTDOWN_RCV
 #define SHUT_SEND VIRTIO_VSOCK_SHUTDOWN_SEND
 
@@ -71,6 +65,9 @@ bool next(struct virtio_vsock_hdr *h, size_t room);
 /* The next packet must be op; its header is returned. */
 struct virtio_vsock_hdr expect(uint16_t op);
 void expect_nothing(void);
+
+/* len bytes of a pattern that differs with seed. */
+void vfake__fill(uint8_t *p, size_t len, unsigned int seed);
 
 /* The guest connects to HPORT and is accepted. */
 struct fake_be *established(void);

@@ -16,6 +16,7 @@
 
 #include "../../virtio/vsock-conn.h"
 #include "../../virtio/vsock.h"
+#include "vsock-ops.h"
 #include "suites.h"
 #include "../../lib/log.h"
 
@@ -34,12 +35,6 @@
 #define GPORT 5000
 #define WAIT_MS unit__wait_ms(5000) /* for what must happen */
 
-#define OP_REQUEST VIRTIO_VSOCK_OP_REQUEST
-#define OP_RESPONSE VIRTIO_VSOCK_OP_RESPONSE
-#define OP_RST VIRTIO_VSOCK_OP_RST
-#define OP_SHUTDOWN VIRTIO_VSOCK_OP_SHUTDOWN
-#define OP_RW VIRTIO_VSOCK_OP_RW
-#define OP_CREDIT_UPDATE VIRTIO_VSOCK_OP_CREDIT_UPDATE
 #define SHUT_BOTH (VIRTIO_VSOCK_SHUTDOWN_RCV | VIRTIO_VSOCK_SHUTDOWN_SEND)
 
 static inline uint64_t q_gpa(unsigned int q)
