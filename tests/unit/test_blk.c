@@ -8,11 +8,14 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../lib/log.h"
+#include "../../virtio/blk-map.h"
 #include "../../virtio/blk-req.h"
 #include "../../virtio/blk.h"
 #include "fds.h"
@@ -647,60 +650,99 @@ START_TEST(test_blk_create_failure_closes_fds)
 }
 END_TEST
 
+/* The same requests over the mapped image (blk-map.h). */
+static void setup_map(void)
+{
+	char err[ERRBUF_LEN];
+
+	setup();
+	ck_assert_int_eq(blk_map__setup(&be, BLK_IO_MAP, "test.img", err), 0);
+	ck_assert_ptr_eq(be.io, &blk_io_map);
+}
+
+static void teardown_map(void)
+{
+	blk_map__teardown(&be);
+	teardown();
+}
+
 Suite *blk_suite(void)
 {
+	static const struct {
+		const char *suffix;
+		void (*setup)(void), (*teardown)(void);
+	} paths[] = { { "", setup, teardown },
+		      { "-map", setup_map, teardown_map } };
 	Suite *s = suite_create("blk");
+	unsigned int i;
 	TCase *tc;
 
 	tc = tcase_create("create");
 	tcase_add_test(tc, test_blk_create_failure_closes_fds);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("io");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_blk_read_returns_file_content);
-	tcase_add_test(tc, test_blk_write_lands_in_file);
-	tcase_add_test(tc, test_blk_header_split_across_three_iovecs);
-	tcase_add_test(tc, test_blk_read_data_split_across_iovecs);
-	tcase_add_test(tc, test_blk_write_data_split_across_iovecs);
-	tcase_add_test(tc, test_blk_read_past_eof_zero_fills);
-	tcase_add_test(tc, test_blk_flush_ok);
-	tcase_add_test(tc, test_blk_flush_read_only_ok);
-	tcase_add_test(tc, test_blk_get_id_returns_serial);
-	tcase_add_test(tc, test_blk_get_id_truncates_to_buffer);
-	tcase_add_test(tc, test_blk_bytes_written);
-	suite_add_tcase(s, tc);
+	for (i = 0; i < 2; i++) {
+		/* Check keeps the names: one static copy per path. */
+		static char names[2][3][16];
 
-	tc = tcase_create("ranges");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_blk_discard_zeroes_range);
-	tcase_add_test(tc, test_blk_write_zeroes_zeroes_range);
-	tcase_add_test(tc, test_blk_write_zeroes_unmap_zeroes_range);
-	tcase_add_test(tc, test_blk_write_zeroes_segments_split_across_iovecs);
-	tcase_add_test(tc, test_blk_write_zeroes_without_zero_range);
-	suite_add_tcase(s, tc);
+		snprintf(names[i][0], 16, "io%s", paths[i].suffix);
+		snprintf(names[i][1], 16, "ranges%s", paths[i].suffix);
+		snprintf(names[i][2], 16, "rejected%s", paths[i].suffix);
 
-	tc = tcase_create("rejected");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_blk_read_past_end_ioerr);
-	tcase_add_test(tc, test_blk_write_past_end_ioerr_unchanged);
-	tcase_add_test(tc, test_blk_sector_overflow_ioerr);
-	tcase_add_test(tc, test_blk_read_partial_sector_ioerr);
-	tcase_add_test(tc, test_blk_write_partial_sector_ioerr_unchanged);
-	tcase_add_test(tc, test_blk_write_read_only_ioerr_unchanged);
-	tcase_add_test(tc, test_blk_discard_read_only_ioerr_unchanged);
-	tcase_add_test(tc, test_blk_write_zeroes_read_only_ioerr_unchanged);
-	tcase_add_test(tc, test_blk_discard_flags_unsupp);
-	tcase_add_test(tc, test_blk_write_zeroes_unknown_flag_unsupp);
-	tcase_add_test(tc, test_blk_discard_too_many_segments_ioerr);
-	tcase_add_test(tc, test_blk_discard_no_segment_ioerr);
-	tcase_add_test(tc, test_blk_discard_partial_segment_ioerr);
-	tcase_add_test(tc, test_blk_segment_past_end_ioerr_nothing_done);
-	tcase_add_test(tc, test_blk_segment_too_long_ioerr);
-	tcase_add_test(tc, test_blk_short_header_ioerr);
-	tcase_add_test(tc, test_blk_unknown_type_unsupp);
-	tcase_add_test(tc, test_blk_no_writable_byte_fails);
-	suite_add_tcase(s, tc);
+		tc = tcase_create(names[i][0]);
+		tcase_add_checked_fixture(tc, paths[i].setup,
+					  paths[i].teardown);
+		tcase_add_test(tc, test_blk_read_returns_file_content);
+		tcase_add_test(tc, test_blk_write_lands_in_file);
+		tcase_add_test(tc, test_blk_header_split_across_three_iovecs);
+		tcase_add_test(tc, test_blk_read_data_split_across_iovecs);
+		tcase_add_test(tc, test_blk_write_data_split_across_iovecs);
+		/* A mapped image that shrank: test_blk_map.c. */
+		if (i == 0)
+			tcase_add_test(tc, test_blk_read_past_eof_zero_fills);
+		tcase_add_test(tc, test_blk_flush_ok);
+		tcase_add_test(tc, test_blk_flush_read_only_ok);
+		tcase_add_test(tc, test_blk_get_id_returns_serial);
+		tcase_add_test(tc, test_blk_get_id_truncates_to_buffer);
+		tcase_add_test(tc, test_blk_bytes_written);
+		suite_add_tcase(s, tc);
 
+		tc = tcase_create(names[i][1]);
+		tcase_add_checked_fixture(tc, paths[i].setup,
+					  paths[i].teardown);
+		tcase_add_test(tc, test_blk_discard_zeroes_range);
+		tcase_add_test(tc, test_blk_write_zeroes_zeroes_range);
+		tcase_add_test(tc, test_blk_write_zeroes_unmap_zeroes_range);
+		tcase_add_test(
+			tc, test_blk_write_zeroes_segments_split_across_iovecs);
+		tcase_add_test(tc, test_blk_write_zeroes_without_zero_range);
+		suite_add_tcase(s, tc);
+
+		tc = tcase_create(names[i][2]);
+		tcase_add_checked_fixture(tc, paths[i].setup,
+					  paths[i].teardown);
+		tcase_add_test(tc, test_blk_read_past_end_ioerr);
+		tcase_add_test(tc, test_blk_write_past_end_ioerr_unchanged);
+		tcase_add_test(tc, test_blk_sector_overflow_ioerr);
+		tcase_add_test(tc, test_blk_read_partial_sector_ioerr);
+		tcase_add_test(tc,
+			       test_blk_write_partial_sector_ioerr_unchanged);
+		tcase_add_test(tc, test_blk_write_read_only_ioerr_unchanged);
+		tcase_add_test(tc, test_blk_discard_read_only_ioerr_unchanged);
+		tcase_add_test(tc,
+			       test_blk_write_zeroes_read_only_ioerr_unchanged);
+		tcase_add_test(tc, test_blk_discard_flags_unsupp);
+		tcase_add_test(tc, test_blk_write_zeroes_unknown_flag_unsupp);
+		tcase_add_test(tc, test_blk_discard_too_many_segments_ioerr);
+		tcase_add_test(tc, test_blk_discard_no_segment_ioerr);
+		tcase_add_test(tc, test_blk_discard_partial_segment_ioerr);
+		tcase_add_test(tc,
+			       test_blk_segment_past_end_ioerr_nothing_done);
+		tcase_add_test(tc, test_blk_segment_too_long_ioerr);
+		tcase_add_test(tc, test_blk_short_header_ioerr);
+		tcase_add_test(tc, test_blk_unknown_type_unsupp);
+		tcase_add_test(tc, test_blk_no_writable_byte_fails);
+		suite_add_tcase(s, tc);
+	}
 	return s;
 }
