@@ -56,6 +56,15 @@ int fault_guard__install(void)
 	return 0;
 }
 
+int fault_guard__thread(void)
+{
+	sigset_t bus;
+
+	sigemptyset(&bus);
+	sigaddset(&bus, SIGBUS);
+	return pthread_sigmask(SIG_UNBLOCK, &bus, NULL) ? -1 : 0;
+}
+
 int fault_guard__wanted(void)
 {
 	return wanted;
@@ -64,14 +73,11 @@ int fault_guard__wanted(void)
 int fault_guard__call(void (*fn)(void *), void *arg, void **addr)
 {
 	sigjmp_buf jb;
-	sigset_t bus;
 
 	/* 0: no mask saved here, so no system call on the way in. */
 	if (sigsetjmp(jb, 0)) {
 		/* Out of the handler by a jump: SIGBUS is still blocked. */
-		sigemptyset(&bus);
-		sigaddset(&bus, SIGBUS);
-		pthread_sigmask(SIG_UNBLOCK, &bus, NULL);
+		fault_guard__thread();
 		if (addr)
 			*addr = fault_addr;
 		return -1;

@@ -23,6 +23,13 @@
  */
 int fault_guard__install(void);
 
+/*
+ * Let SIGBUS reach this thread's handler: a thread that runs guarded
+ * calls must not block it (dev-thread.c blocks every signal but SIGSYS,
+ * and a fault while SIGBUS is blocked kills at once). Returns -1 on error.
+ */
+int fault_guard__thread(void);
+
 /* The guard was installed at least once (something in turtle needs it). */
 int fault_guard__wanted(void);
 

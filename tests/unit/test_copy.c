@@ -7,6 +7,7 @@
  * lib/fault-guard.h: a guarded copy from a truncated mapping returns -1,
  * again and again; an unguarded one still kills with SIGBUS.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -118,6 +119,21 @@ START_TEST(test_fault_guard_survives_sigbus)
 }
 END_TEST
 
+/* A thread that blocks every signal, as turtle's device threads do. */
+START_TEST(test_fault_guard_thread_that_blocked_sigbus)
+{
+	static uint8_t buf[4096];
+	uint8_t *args[2] = { buf, cut_mapping() + 4096 };
+	sigset_t all;
+
+	sigfillset(&all);
+	ck_assert_int_eq(pthread_sigmask(SIG_BLOCK, &all, NULL), 0);
+	ck_assert_int_eq(fault_guard__install(), 0);
+	ck_assert_int_eq(fault_guard__thread(), 0);
+	ck_assert_int_eq(fault_guard__call(copy_page, args, NULL), -1);
+}
+END_TEST
+
 START_TEST(test_fault_guard_unguarded_sigbus_kills)
 {
 	static uint8_t buf[4096];
@@ -138,6 +154,7 @@ Suite *copy_suite(void)
 	tcase_add_test(tc, test_copy_mem_every_size_and_alignment);
 	tcase_add_test(tc, test_copy_mops_every_size_and_alignment);
 	tcase_add_test(tc, test_fault_guard_survives_sigbus);
+	tcase_add_test(tc, test_fault_guard_thread_that_blocked_sigbus);
 	tcase_add_test_raise_signal(tc, test_fault_guard_unguarded_sigbus_kills,
 				    SIGBUS);
 	suite_add_tcase(s, tc);
