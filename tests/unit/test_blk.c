@@ -666,13 +666,28 @@ static void teardown_map(void)
 	teardown();
 }
 
+static const struct {
+	const char *suffix;
+	void (*setup)(void), (*teardown)(void);
+} paths[] = { { "", setup, teardown }, { "-map", setup_map, teardown_map } };
+
+/* A test case named KIND plus path i's suffix, with its fixture. */
+static TCase *path_tcase(Suite *s, unsigned int i, unsigned int k,
+			 const char *kind)
+{
+	static char names[2][3][16]; /* Check keeps the pointer */
+	TCase *tc;
+
+	snprintf(names[i][k], sizeof(names[i][k]), "%s%s", kind,
+		 paths[i].suffix);
+	tc = tcase_create(names[i][k]);
+	tcase_add_checked_fixture(tc, paths[i].setup, paths[i].teardown);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
 Suite *blk_suite(void)
 {
-	static const struct {
-		const char *suffix;
-		void (*setup)(void), (*teardown)(void);
-	} paths[] = { { "", setup, teardown },
-		      { "-map", setup_map, teardown_map } };
 	Suite *s = suite_create("blk");
 	unsigned int i;
 	TCase *tc;
@@ -682,16 +697,7 @@ Suite *blk_suite(void)
 	suite_add_tcase(s, tc);
 
 	for (i = 0; i < 2; i++) {
-		/* Check keeps the names: one static copy per path. */
-		static char names[2][3][16];
-
-		snprintf(names[i][0], 16, "io%s", paths[i].suffix);
-		snprintf(names[i][1], 16, "ranges%s", paths[i].suffix);
-		snprintf(names[i][2], 16, "rejected%s", paths[i].suffix);
-
-		tc = tcase_create(names[i][0]);
-		tcase_add_checked_fixture(tc, paths[i].setup,
-					  paths[i].teardown);
+		tc = path_tcase(s, i, 0, "io");
 		tcase_add_test(tc, test_blk_read_returns_file_content);
 		tcase_add_test(tc, test_blk_write_lands_in_file);
 		tcase_add_test(tc, test_blk_header_split_across_three_iovecs);
@@ -705,22 +711,16 @@ Suite *blk_suite(void)
 		tcase_add_test(tc, test_blk_get_id_returns_serial);
 		tcase_add_test(tc, test_blk_get_id_truncates_to_buffer);
 		tcase_add_test(tc, test_blk_bytes_written);
-		suite_add_tcase(s, tc);
 
-		tc = tcase_create(names[i][1]);
-		tcase_add_checked_fixture(tc, paths[i].setup,
-					  paths[i].teardown);
+		tc = path_tcase(s, i, 1, "ranges");
 		tcase_add_test(tc, test_blk_discard_zeroes_range);
 		tcase_add_test(tc, test_blk_write_zeroes_zeroes_range);
 		tcase_add_test(tc, test_blk_write_zeroes_unmap_zeroes_range);
 		tcase_add_test(
 			tc, test_blk_write_zeroes_segments_split_across_iovecs);
 		tcase_add_test(tc, test_blk_write_zeroes_without_zero_range);
-		suite_add_tcase(s, tc);
 
-		tc = tcase_create(names[i][2]);
-		tcase_add_checked_fixture(tc, paths[i].setup,
-					  paths[i].teardown);
+		tc = path_tcase(s, i, 2, "rejected");
 		tcase_add_test(tc, test_blk_read_past_end_ioerr);
 		tcase_add_test(tc, test_blk_write_past_end_ioerr_unchanged);
 		tcase_add_test(tc, test_blk_sector_overflow_ioerr);
@@ -742,7 +742,6 @@ Suite *blk_suite(void)
 		tcase_add_test(tc, test_blk_short_header_ioerr);
 		tcase_add_test(tc, test_blk_unknown_type_unsupp);
 		tcase_add_test(tc, test_blk_no_writable_byte_fails);
-		suite_add_tcase(s, tc);
 	}
 	return s;
 }

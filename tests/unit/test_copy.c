@@ -10,13 +10,11 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "../../lib/copy.h"
 #include "../../lib/fault-guard.h"
+#include "cut-map.h"
 #include "suites.h"
 
 #define BIG ((4 << 20) + 3)
@@ -80,27 +78,10 @@ static void copy_page(void *arg)
 	copy__mem(p[0], p[1], 4096);
 }
 
-/* A two-page file mapping whose file is then cut to one page. */
-static uint8_t *cut_mapping(void)
-{
-	char path[] = "/tmp/turtle-copy-XXXXXX";
-	int fd = mkstemp(path);
-	uint8_t *m;
-
-	ck_assert_int_ge(fd, 0);
-	unlink(path);
-	ck_assert_int_eq(ftruncate(fd, 8192), 0);
-	m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	ck_assert_ptr_ne(m, MAP_FAILED);
-	ck_assert_int_eq(ftruncate(fd, 4096), 0);
-	close(fd);
-	return m;
-}
-
 START_TEST(test_fault_guard_survives_sigbus)
 {
 	static uint8_t buf[4096];
-	uint8_t *m = cut_mapping();
+	uint8_t *m = cut_map__make();
 	uint8_t *args[2] = { buf, m };
 	void *addr = NULL;
 	int i;
@@ -123,7 +104,7 @@ END_TEST
 START_TEST(test_fault_guard_thread_that_blocked_sigbus)
 {
 	static uint8_t buf[4096];
-	uint8_t *args[2] = { buf, cut_mapping() + 4096 };
+	uint8_t *args[2] = { buf, cut_map__make() + 4096 };
 	sigset_t all;
 
 	sigfillset(&all);
@@ -137,7 +118,7 @@ END_TEST
 START_TEST(test_fault_guard_unguarded_sigbus_kills)
 {
 	static uint8_t buf[4096];
-	uint8_t *m = cut_mapping();
+	uint8_t *m = cut_map__make();
 	uint8_t *args[2] = { buf, m + 4096 };
 
 	ck_assert_int_eq(fault_guard__install(), 0);

@@ -25,6 +25,7 @@
 #include "../../sandbox/seccomp.h"
 #include "../../vmm/term.h"
 #include "../../lib/thread.h"
+#include "cut-map.h"
 #include "suites.h"
 
 #define NOT_CALLED 90 /* the allowed call failed the child's check */
@@ -366,7 +367,7 @@ START_TEST(test_seccomp_vcpu_creates_no_thread)
 }
 END_TEST
 
-/* Two pages of a file cut to one, mapped before the filter (the fork). */
+/* Mapped before the filter (and the fork): cut-map.h. */
 static uint8_t *cut_map;
 
 static void page_from_cut_map(void *arg)
@@ -388,16 +389,9 @@ static int mapped_io(void)
 
 START_TEST(test_seccomp_blk_mapped_disk)
 {
-	char path[] = "/tmp/turtle-seccomp-XXXXXX";
-	int fd = mkstemp(path);
 	struct outcome o;
 
-	ck_assert_int_ge(fd, 0);
-	unlink(path);
-	ck_assert_int_eq(ftruncate(fd, 8192), 0);
-	cut_map = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	ck_assert_ptr_ne(cut_map, MAP_FAILED);
-	ck_assert_int_eq(ftruncate(fd, 4096), 0);
+	cut_map = cut_map__make();
 	ck_assert_int_eq(fault_guard__install(), 0);
 	run_confined(THREAD_BLK, "blk0-q0", mapped_io, unix_socket, &o);
 	ck_assert_msg(o.allowed_ok, "mapped I/O failed or was refused: %s",
@@ -406,7 +400,6 @@ START_TEST(test_seccomp_blk_mapped_disk)
 			      WEXITSTATUS(o.status) == SECCOMP_EXIT_STATUS &&
 			      strstr(o.msg, "forbidden system call: socket ("),
 		      "status 0x%x, stderr: %s", o.status, o.msg);
-	close(fd);
 }
 END_TEST
 
