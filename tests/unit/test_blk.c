@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * blk__request: virtio-blk requests against a temporary 1 MiB image whose
- * every byte holds pat(offset), driven by hand-built chains; and
- * blk__create's failure path.
+ * every byte holds pat(offset), driven by hand-built chains, over
+ * preadv/pwritev and over the mapped image (blk-map.h). blk__create's
+ * failure path: test_blk_map.c.
  */
 #include <endian.h>
 #include <fcntl.h>
@@ -18,7 +19,6 @@
 #include "../../virtio/blk-map.h"
 #include "../../virtio/blk-req.h"
 #include "../../virtio/blk.h"
-#include "fds.h"
 #include "suites.h"
 
 #define DISK_SIZE (1 << 20)
@@ -626,30 +626,6 @@ START_TEST(test_blk_bytes_written)
 }
 END_TEST
 
-/* A device that cannot get all its eventfds leaves nothing open. */
-START_TEST(test_blk_create_failure_closes_fds)
-{
-	char path[] = "/tmp/turtle-blk-XXXXXX", err[256] = "";
-	struct blk_opts o = { .path = path };
-	struct guest_mem mem = { 0 };
-	struct rlimit old;
-	int fd, before;
-
-	fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(ftruncate(fd, 4096), 0);
-	close(fd);
-	before = fds__count();
-	/* The image and the stop eventfd fit, the transport's do not. */
-	fds__leave_free(2, &old);
-	ck_assert_ptr_null(blk__create(&o, 0, &mem, err));
-	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
-	unlink(path);
-	ck_assert_err_has(err, "cannot set up the device");
-	ck_assert_int_eq(fds__count(), before);
-}
-END_TEST
-
 /* The same requests over the mapped image (blk-map.h). */
 static void setup_map(void)
 {
@@ -691,10 +667,6 @@ Suite *blk_suite(void)
 	Suite *s = suite_create("blk");
 	unsigned int i;
 	TCase *tc;
-
-	tc = tcase_create("create");
-	tcase_add_test(tc, test_blk_create_failure_closes_fds);
-	suite_add_tcase(s, tc);
 
 	for (i = 0; i < 2; i++) {
 		tc = path_tcase(s, i, 0, "io");

@@ -6,10 +6,12 @@
  * mapping, and an image that shrinks under turtle (its requests past the
  * new end fail with IOERR, turtle does not crash, the rest still works).
  * The ordinary requests run over the mapping in test_blk.c ("io-map").
+ * And blk__create's failure path, on both paths.
  */
 #include <endian.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statfs.h>
@@ -17,6 +19,8 @@
 
 #include "../../lib/log.h"
 #include "../../virtio/blk-map.h"
+#include "../../virtio/blk.h"
+#include "fds.h"
 #include "suites.h"
 
 #define SIZE (256 << 10)
@@ -250,10 +254,58 @@ START_TEST(test_blk_map_truncated_image_ioerr)
 }
 END_TEST
 
+/* Lines of /proc/self/maps that name path. */
+static int mappings_of(const char *path)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+	int n = 0;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, path) != NULL;
+	fclose(f);
+	return n;
+}
+
+/*
+ * A device that cannot get all its eventfds leaves nothing open and
+ * nothing mapped, on either path (_i: BLK_IO_PREAD, BLK_IO_MAP).
+ */
+START_TEST(test_blk_create_failure_closes_fds)
+{
+	char path[] = "/tmp/turtle-blk-XXXXXX", err[256] = "";
+	struct blk_opts o = { .path = path, .io = (enum blk_io_mode)_i };
+	struct guest_mem mem = { 0 };
+	struct rlimit old;
+	int fd, before;
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 4096), 0);
+	close(fd);
+	before = fds__count();
+	/* The image and the stop eventfd fit, the transport's do not. */
+	fds__leave_free(2, &old);
+	ck_assert_ptr_null(blk__create(&o, 0, &mem, err));
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+	ck_assert_int_eq(mappings_of(path), 0);
+	unlink(path);
+	ck_assert_err_has(err, "cannot set up the device");
+	ck_assert_int_eq(fds__count(), before);
+}
+END_TEST
+
 Suite *blk_map_suite(void)
 {
 	Suite *s = suite_create("blk_map");
-	TCase *tc = tcase_create("choice");
+	TCase *tc = tcase_create("create");
+
+	tcase_add_loop_test(tc, test_blk_create_failure_closes_fds,
+			    BLK_IO_PREAD, BLK_IO_MAP + 1);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("choice");
 
 	tcase_add_test(tc, test_blk_map_auto_maps_tmpfs);
 	tcase_add_test(tc, test_blk_map_auto_preads_elsewhere);
