@@ -18,7 +18,7 @@ struct blk_map {
 	uint8_t *base;
 	size_t len;
 	const char *name;
-	int warned; /* the shrunk image was reported */
+	int warned; /* a faulting copy was reported (once a disk) */
 };
 
 /* One request's copy, run under the fault guard. */
@@ -52,10 +52,15 @@ static int map_rw(const struct blk_backend *b, struct iovec *v, unsigned int n,
 
 	if (!fault_guard__call(map_copy, &x, &addr))
 		return 0;
-	if (!__atomic_exchange_n(&m->warned, 1, __ATOMIC_RELAXED))
-		pr_err("virtio-blk: disk '%s': byte %llu is past the end of the image, which shrank under turtle: its requests there fail with an I/O error",
+	if (__atomic_exchange_n(&m->warned, 1, __ATOMIC_RELAXED))
+		return -1;
+	if ((uint8_t *)addr >= m->base && (uint8_t *)addr < m->base + m->len)
+		pr_err("virtio-blk: disk '%s': byte %llu of the image faulted: the file shrank under turtle, or its filesystem has no room; requests there fail with an I/O error",
 		       m->name,
 		       (unsigned long long)((uint8_t *)addr - m->base));
+	else
+		pr_err("virtio-blk: disk '%s': a copy faulted in guest memory (%p); the request fails with an I/O error",
+		       m->name, addr);
 	return -1;
 }
 

@@ -46,7 +46,7 @@ else
 fi
 if ! has MAP-TRUNC-IOERR /tmp/out; then
 	fail blk-map-shrunk "the guest's read past the new end did not fail"
-elif ! has "which shrank under turtle" /tmp/out; then
+elif ! has "of the image faulted: the file shrank under turtle" /tmp/out; then
 	fail blk-map-shrunk "turtle did not say why"
 elif ! has MAP-STILL-OK /tmp/out || [ "$RC" != 0 ]; then
 	fail blk-map-shrunk "the disk or turtle did not survive (exit $RC)"
