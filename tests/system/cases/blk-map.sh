@@ -63,7 +63,7 @@ for io in auto pread; do
 	echo "$io: $(sed -n 's/.*virtio-blk: disk .*: \(io=[a-z]*\).*/\1/p' /tmp/out)" >>/tmp/choices
 done
 if [ "$(cat /tmp/choices)" != "$(printf 'auto: io=map\npread: io=pread')" ]; then
-	fail blk-map-auto "chose: $(cat /tmp/choices | tr '\n' ' ')"
+	fail blk-map-auto "chose: $(tr '\n' ' ' </tmp/choices)"
 else
 	pass blk-map-auto "auto maps the image on tmpfs"
 fi
