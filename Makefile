@@ -47,9 +47,11 @@ CFLAGS  := -std=gnu11 -O2 -g $(WARN) -pthread -D_GNU_SOURCE \
 PORTABLE_SRCS := boot/image.c boot/layout.c boot/fdt.c boot/loader.c \
 		 vmm/cli.c vmm/cpu-features.c vmm/escape.c vmm/direct.c \
 		 vmm/kvm-check.c vmm/reboot.c \
-		 lib/log.c lib/mmio.c lib/thread.c lib/heap.c devices/pl011.c \
+		 lib/log.c lib/mmio.c lib/thread.c lib/heap.c lib/copy.c \
+		 lib/fault-guard.c devices/pl011.c \
 		 devices/exit-probe.c devices/pl031.c \
-		 virtio/virtqueue.c virtio/iov.c virtio/blk-req.c
+		 virtio/virtqueue.c virtio/iov.c virtio/blk-req.c \
+		 virtio/blk-map.c
 # `turtle exec` and the exec protocol it shares with the guest agent.
 PORTABLE_SRCS += agent/exec-proto.c vmm/exec.c vmm/exec-cli.c
 # turtle-agent, run inside guests; all but main.c is in the unit build.

@@ -51,6 +51,33 @@ static int rw_all(int fd, struct iovec *v, unsigned int n, off_t off,
 	return 0;
 }
 
+static int pread_rw(const struct blk_backend *b, struct iovec *v,
+		    unsigned int n, uint64_t off, bool write)
+{
+	return rw_all(b->fd, v, n, (off_t)off, write);
+}
+
+/* fdatasync, retried on EINTR; also the mapped backend's second step. */
+int blk__fdatasync(int fd)
+{
+	while (fdatasync(fd) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	return 0;
+}
+
+static int pread_flush(const struct blk_backend *b)
+{
+	return blk__fdatasync(b->fd);
+}
+
+const struct blk_io_ops blk_io_pread = {
+	.name = "pread",
+	.rw = pread_rw,
+	.flush = pread_flush,
+};
+
 /* Sectors [sector, sector + n) lie on the disk, at offsets an off_t holds. */
 static bool range_ok(const struct blk_backend *b, uint64_t sector, uint64_t n)
 {
@@ -70,7 +97,8 @@ static uint8_t blk_rw(const struct blk_backend *b, const struct iovec *iov,
 	    !range_ok(b, sector, len >> BLK_SECTOR_SHIFT))
 		return VIRTIO_BLK_S_IOERR;
 	k = iov__slice(v, VQ_MAX_SEGS, iov, (int)n, off, len);
-	if (rw_all(b->fd, v, k, (off_t)(sector << BLK_SECTOR_SHIFT), write))
+	if ((b->io ? b->io : &blk_io_pread)
+		    ->rw(b, v, k, sector << BLK_SECTOR_SHIFT, write))
 		return VIRTIO_BLK_S_IOERR;
 	return VIRTIO_BLK_S_OK;
 }
@@ -187,12 +215,8 @@ int64_t blk__request(const struct blk_backend *b, const struct vq_chain *c)
 	case VIRTIO_BLK_T_FLUSH:
 		/* Nothing to flush on a disk turtle never writes. */
 		status = VIRTIO_BLK_S_OK;
-		while (!b->read_only && fdatasync(b->fd) < 0) {
-			if (errno != EINTR) {
-				status = VIRTIO_BLK_S_IOERR;
-				break;
-			}
-		}
+		if (!b->read_only && (b->io ? b->io : &blk_io_pread)->flush(b))
+			status = VIRTIO_BLK_S_IOERR;
 		break;
 	case VIRTIO_BLK_T_GET_ID:
 		if (len > VIRTIO_BLK_ID_BYTES)

@@ -27,11 +27,33 @@
 #define BLK_MAX_DISCARD_SECTORS (1U << 22) /* 2 GiB */
 #define BLK_MAX_DISCARD_SEG 16
 
+struct blk_backend;
+
+/*
+ * How reads, writes and flushes reach the image (--disk io=): with
+ * preadv/pwritev on the fd (blk_io_pread, here), or by copies to and from
+ * a mapping of it (blk_io_map, blk-map.c). rw moves the bytes of v[0 .. n)
+ * (consumed) at byte off, already checked against the capacity; rw and
+ * flush return 0 or -1. DISCARD and WRITE_ZEROES use the fd either way.
+ */
+struct blk_io_ops {
+	const char *name;
+	int (*rw)(const struct blk_backend *b, struct iovec *v, unsigned int n,
+		  uint64_t off, bool write);
+	int (*flush)(const struct blk_backend *b);
+};
+
+extern const struct blk_io_ops blk_io_pread;
+
+struct blk_map;
+
 struct blk_backend {
 	int fd;
 	uint64_t capacity; /* in 512-byte sectors */
 	bool read_only;
 	char serial[VIRTIO_BLK_ID_BYTES]; /* GET_ID answer, NUL padded */
+	const struct blk_io_ops *io;	  /* NULL: blk_io_pread */
+	struct blk_map *map;		  /* blk_io_map's state */
 };
 
 /*
@@ -41,5 +63,8 @@ struct blk_backend {
  * for a status at all (the device then treats the queue as broken).
  */
 int64_t blk__request(const struct blk_backend *b, const struct vq_chain *c);
+
+/* fdatasync(fd), retried on EINTR: 0 or -1. */
+int blk__fdatasync(int fd);
 
 #endif

@@ -25,6 +25,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../lib/copy.h"
+#include "../lib/fault-guard.h"
 #include "../lib/log.h"
 #include "blk-req.h"
 #include "dev-thread.h"
@@ -106,6 +108,10 @@ static void blk__worker(void *arg)
 	};
 	uint64_t v;
 
+	/* A mapped image's copies survive SIGBUS only if it gets here. */
+	if (w->blk->be.map && fault_guard__thread())
+		pr_err("virtio-blk: queue %u cannot catch SIGBUS: a shrinking image will stop turtle",
+		       w->q);
 	for (;;) {
 		if (poll(fds, 2, -1) < 0 && errno != EINTR)
 			break;
@@ -240,6 +246,12 @@ struct virtio_dev *blk__create(const struct blk_opts *o, unsigned int index,
 	b->be.read_only = o->read_only;
 	snprintf(b->be.serial, sizeof(b->be.serial), "turtle%u-%llx", index,
 		 (unsigned long long)ino);
+	if (blk_map__setup(&b->be, o->io, o->path, err))
+		goto fail;
+	pr_debug("virtio-blk: disk '%s': io=%s%s", o->path, b->be.io->name,
+		 b->be.io != &blk_io_map ? ""
+		 : copy__has_mops()	 ? " (copies with FEAT_MOPS)"
+					 : " (copies with memcpy)");
 
 	b->features = (1ULL << VIRTIO_BLK_F_SEG_MAX) |
 		      (1ULL << VIRTIO_BLK_F_BLK_SIZE) |
@@ -301,6 +313,8 @@ no_dev:
 	errbuf_set(err, "disk '%s': cannot set up the device: %s", o->path,
 		   strerror(errno));
 fail:
+	if (b)
+		blk_map__teardown(&b->be);
 	close(fd);
 	free(b);
 	return NULL;

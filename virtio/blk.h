@@ -3,6 +3,7 @@
 #ifndef TURTLE_VIRTIO_BLK_H
 #define TURTLE_VIRTIO_BLK_H
 
+#include "blk-map.h"
 #include "guest-mem.h"
 #include "mmio.h"
 
@@ -10,6 +11,7 @@ struct blk_opts {
 	const char *path;
 	int read_only;
 	unsigned int queues; /* 0: one */
+	enum blk_io_mode io; /* how requests reach the image: blk-map.h */
 };
 
 /*

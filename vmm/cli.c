@@ -26,10 +26,13 @@ const char cli__run_usage[] =
 	"                         512, 512M, 2G (default 512)\n"
 	"  -n, --cpus N           number of vCPUs, 1 to 64 (default 1); the guest\n"
 	"                         starts secondaries through PSCI CPU_ON\n"
-	"  -d, --disk PATH[,ro][,queues=N]\n"
+	"  -d, --disk PATH[,ro][,queues=N][,io=auto|pread|map]\n"
 	"                         a virtio-blk disk backed by a raw image file\n"
 	"                         (size a multiple of 512); ro: read-only;\n"
-	"                         queues: 1 to 8 request queues (default 1).\n"
+	"                         queues: 1 to 8 request queues (default 1);\n"
+	"                         io: map the image and copy (map), or preadv\n"
+	"                         and pwritev (pread); auto (default): map an\n"
+	"                         image on tmpfs, ramfs or hugetlbfs.\n"
 	"                         Repeatable, up to 8 disks: /dev/vda, vdb, ...\n"
 	"      --vsock CID[,PATH] a virtio-vsock device; the guest's CID is 3 to\n"
 	"                         4294967294. With PATH, host programs reach\n"
@@ -209,6 +212,23 @@ static int parse_cpus(const char *s, unsigned int *n, char *err)
 	return 0;
 }
 
+static int parse_disk_io(const char *s, enum blk_io_mode *io, char *err)
+{
+	if (!strcmp(s, "auto"))
+		*io = BLK_IO_AUTO;
+	else if (!strcmp(s, "pread"))
+		*io = BLK_IO_PREAD;
+	else if (!strcmp(s, "map"))
+		*io = BLK_IO_MAP;
+	else {
+		errbuf_set(err,
+			   "--disk: io must be auto, pread or map, not '%s'",
+			   s);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_disk(const char *arg, struct run_opts *o, char *err)
 {
 	struct blk_opts *d;
@@ -245,10 +265,13 @@ static int parse_disk(const char *arg, struct run_opts *o, char *err)
 				goto fail;
 			}
 			d->queues = (unsigned int)v;
+		} else if (!strncmp(opt, "io=", 3)) {
+			if (parse_disk_io(opt + 3, &d->io, err))
+				goto fail;
 		} else {
 			errbuf_set(
 				err,
-				"--disk: unknown option '%s' (use ro or queues=N)",
+				"--disk: unknown option '%s' (use ro, queues=N or io=auto|pread|map)",
 				opt);
 			goto fail;
 		}

@@ -37,6 +37,7 @@
 #include "../virtio/vsock.h"
 #include "cli.h"
 #include "escape.h"
+#include "../lib/fault-guard.h"
 #include "../lib/log.h"
 #include "platform.h"
 #include "../sandbox/privs.h"
@@ -655,6 +656,13 @@ int turtle__run(const struct run_opts *o)
 		goto fail;
 
 	con.interactive = term__raw();
+	/* A mapped disk's SIGBUS guard goes back on top of term's handler. */
+	if (fault_guard__wanted() && fault_guard__install() < 0) {
+		pr_err("cannot handle SIGBUS for the mapped disks: %s",
+		       strerror(errno));
+		term__restore();
+		goto fail;
+	}
 	pr_debug("t=%.3fs starting the vCPUs", turtle__elapsed());
 	if (vcpu__start_all(&vm) == 0) {
 		/* Every thread exists: main confines itself last. */

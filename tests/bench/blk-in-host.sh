@@ -6,10 +6,13 @@
 # destroyed, which is fine: it is made here.
 #
 # Prints the table with every line prefixed "BENCHTABLE " for the x86 side:
-# rows host, L1 and L1/host; columns randread and randwrite IOPS (4 KiB,
-# queue depth 1), seqread and seqwrite MB/s (1 MiB). With /bin/turtle-base
-# in the image (BENCH_BLK_BASE=FILE, tests/bench/run.sh), the same guest
-# run under that turtle too, as row "L1 base", for before/after tables.
+# rows host, the L1 guest with each of turtle's I/O paths (--disk io=pread:
+# preadv/pwritev; io=map: copies to and from a mapping of the image, what
+# io=auto picks on tmpfs) and L1 map/host; columns randread and randwrite
+# IOPS (4 KiB, queue depth 1), seqread and seqwrite MB/s (1 MiB). With
+# /bin/turtle-base in the image (BENCH_BLK_BASE=FILE, tests/bench/run.sh),
+# the same guest run under that turtle too (its default I/O path), as row
+# "L1 base", for before/after tables.
 #
 # BENCH_BLK_SECONDS: each measurement's length (default 0.5: the suite
 # runs in instruction time, -icount shift=0, where a second is a billion
@@ -39,11 +42,12 @@ sed 's/^/    | /' /tmp/host.out
 # without this the first phase, 4 KiB random reads, measured one request
 # per 4 ms tick (guest ftrace: block_rq_complete and sched_wakeup at once,
 # sched_switch to blkbench only at tick_nohz_handler).
+# l1 TURTLE OUT [DISKOPTS]: DISKOPTS (",io=map") follow the image's path.
 l1() {
-	echo "== bench: L1 ($1, virtio-blk)"
+	echo "== bench: L1 ($1, virtio-blk $img${3:-})"
 	{
 		timeout 300 "$1" run --kernel $GUEST_KERNEL --initrd $GUEST_INITRD --mem 256 \
-			--disk $img --stats \
+			--disk "$img${3:-}" --stats \
 			--cmdline "$GUEST_CMDLINE cryptomgr.notests -- blkbench --seconds $secs /dev/vda" \
 			</dev/null 2>&1
 		echo "TURTLE-STATUS $?"
@@ -51,7 +55,9 @@ l1() {
 	RC=$(sed -n 's/^TURTLE-STATUS //p' "$2")
 	sed 's/^/    | /' "$2"
 }
-l1 turtle /tmp/l1.out
+l1 turtle /tmp/pread.out ,io=pread
+pread_rc=$RC
+l1 turtle /tmp/l1.out ,io=map
 l1_rc=$RC
 base=0
 if command -v turtle-base >/dev/null; then
@@ -69,7 +75,7 @@ row() { # row NAME FILE
 		"$(val "$2" randread-4k iops)" "$(val "$2" randwrite-4k iops)" \
 		"$(val "$2" seqread-1m mbps)" "$(val "$2" seqwrite-1m mbps)"
 }
-ratio() { # ratio TEST KEY: L1 / host, 3 significant digits
+ratio() { # ratio TEST KEY: L1 (io=map) / host, 3 significant digits
 	awk -v a="$(val /tmp/l1.out "$1" "$2")" -v b="$(val /tmp/host.out "$1" "$2")" \
 		'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.3g", a / b; else print "-" }'
 }
@@ -79,16 +85,18 @@ printf 'BENCHTABLE %-8s %15s %15s %13s %13s\n' "" "randread IOPS" "randwrite IOP
 	"seqread MB/s" "seqwrite MB/s"
 row host /tmp/host.out
 [ $base = 0 ] || row "L1 base" /tmp/base.out
-row L1 /tmp/l1.out
-printf 'BENCHTABLE %-8s %15s %15s %13s %13s\n' L1/host \
+row "L1 pread" /tmp/pread.out
+row "L1 map" /tmp/l1.out
+printf 'BENCHTABLE %-8s %15s %15s %13s %13s\n' "map/host" \
 	"$(ratio randread-4k iops)" "$(ratio randwrite-4k iops)" \
 	"$(ratio seqread-1m mbps)" "$(ratio seqwrite-1m mbps)"
-for f in host l1; do
+for f in host pread l1; do
 	d=$(sed -n 's/^BENCH info .*direct=\([01]\).*/\1/p' /tmp/$f.out)
 	[ "$d" = 0 ] && echo "BENCHTABLE note: $f run without O_DIRECT (page cache)"
 done
 
 ok=1
 grep -q '^BENCH done' /tmp/host.out || { ok=0; echo "BENCHTABLE note: the host run failed (blkbench status $host_rc)"; }
-grep -q '^BENCH done' /tmp/l1.out || { ok=0; echo "BENCHTABLE note: the L1 run failed (turtle status ${l1_rc:-none})"; }
+grep -q '^BENCH done' /tmp/pread.out || { ok=0; echo "BENCHTABLE note: the L1 io=pread run failed (turtle status ${pread_rc:-none})"; }
+grep -q '^BENCH done' /tmp/l1.out || { ok=0; echo "BENCHTABLE note: the L1 io=map run failed (turtle status ${l1_rc:-none})"; }
 [ $ok = 1 ]

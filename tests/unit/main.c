@@ -47,6 +47,8 @@ int main(void)
 		virtqueue_suite,
 		virtqueue_pages_suite,
 		blk_suite,
+		blk_map_suite,
+		copy_suite,
 		virtio_mmio_suite,
 		vsock_conn_suite,
 		vsock_conn_credit_suite,

@@ -37,6 +37,8 @@ Suite *loader_suite(void);
 Suite *virtqueue_suite(void);
 Suite *virtqueue_pages_suite(void);
 Suite *blk_suite(void);
+Suite *blk_map_suite(void);
+Suite *copy_suite(void);
 Suite *virtio_mmio_suite(void);
 Suite *vsock_conn_suite(void);
 Suite *vsock_conn_credit_suite(void);

@@ -1,21 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * blk__request: virtio-blk requests against a temporary 1 MiB image whose
- * every byte holds pat(offset), driven by hand-built chains; and
- * blk__create's failure path.
+ * every byte holds pat(offset), driven by hand-built chains, over
+ * preadv/pwritev and over the mapped image (blk-map.h). blk__create's
+ * failure path: test_blk_map.c.
  */
 #include <endian.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../lib/log.h"
+#include "../../virtio/blk-map.h"
 #include "../../virtio/blk-req.h"
 #include "../../virtio/blk.h"
-#include "fds.h"
 #include "suites.h"
 
 #define DISK_SIZE (1 << 20)
@@ -623,84 +626,94 @@ START_TEST(test_blk_bytes_written)
 }
 END_TEST
 
-/* A device that cannot get all its eventfds leaves nothing open. */
-START_TEST(test_blk_create_failure_closes_fds)
+/* The same requests over the mapped image (blk-map.h). */
+static void setup_map(void)
 {
-	char path[] = "/tmp/turtle-blk-XXXXXX", err[256] = "";
-	struct blk_opts o = { .path = path };
-	struct guest_mem mem = { 0 };
-	struct rlimit old;
-	int fd, before;
+	char err[ERRBUF_LEN];
 
-	fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(ftruncate(fd, 4096), 0);
-	close(fd);
-	before = fds__count();
-	/* The image and the stop eventfd fit, the transport's do not. */
-	fds__leave_free(2, &old);
-	ck_assert_ptr_null(blk__create(&o, 0, &mem, err));
-	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
-	unlink(path);
-	ck_assert_err_has(err, "cannot set up the device");
-	ck_assert_int_eq(fds__count(), before);
+	setup();
+	ck_assert_int_eq(blk_map__setup(&be, BLK_IO_MAP, "test.img", err), 0);
+	ck_assert_ptr_eq(be.io, &blk_io_map);
 }
-END_TEST
+
+static void teardown_map(void)
+{
+	blk_map__teardown(&be);
+	teardown();
+}
+
+static const struct {
+	const char *suffix;
+	void (*setup)(void), (*teardown)(void);
+} paths[] = { { "", setup, teardown }, { "-map", setup_map, teardown_map } };
+
+/* A test case named KIND plus path i's suffix, with its fixture. */
+static TCase *path_tcase(Suite *s, unsigned int i, unsigned int k,
+			 const char *kind)
+{
+	static char names[2][3][16]; /* Check keeps the pointer */
+	TCase *tc;
+
+	snprintf(names[i][k], sizeof(names[i][k]), "%s%s", kind,
+		 paths[i].suffix);
+	tc = tcase_create(names[i][k]);
+	tcase_add_checked_fixture(tc, paths[i].setup, paths[i].teardown);
+	suite_add_tcase(s, tc);
+	return tc;
+}
 
 Suite *blk_suite(void)
 {
 	Suite *s = suite_create("blk");
+	unsigned int i;
 	TCase *tc;
 
-	tc = tcase_create("create");
-	tcase_add_test(tc, test_blk_create_failure_closes_fds);
-	suite_add_tcase(s, tc);
+	for (i = 0; i < 2; i++) {
+		tc = path_tcase(s, i, 0, "io");
+		tcase_add_test(tc, test_blk_read_returns_file_content);
+		tcase_add_test(tc, test_blk_write_lands_in_file);
+		tcase_add_test(tc, test_blk_header_split_across_three_iovecs);
+		tcase_add_test(tc, test_blk_read_data_split_across_iovecs);
+		tcase_add_test(tc, test_blk_write_data_split_across_iovecs);
+		/* A mapped image that shrank: test_blk_map.c. */
+		if (i == 0)
+			tcase_add_test(tc, test_blk_read_past_eof_zero_fills);
+		tcase_add_test(tc, test_blk_flush_ok);
+		tcase_add_test(tc, test_blk_flush_read_only_ok);
+		tcase_add_test(tc, test_blk_get_id_returns_serial);
+		tcase_add_test(tc, test_blk_get_id_truncates_to_buffer);
+		tcase_add_test(tc, test_blk_bytes_written);
 
-	tc = tcase_create("io");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_blk_read_returns_file_content);
-	tcase_add_test(tc, test_blk_write_lands_in_file);
-	tcase_add_test(tc, test_blk_header_split_across_three_iovecs);
-	tcase_add_test(tc, test_blk_read_data_split_across_iovecs);
-	tcase_add_test(tc, test_blk_write_data_split_across_iovecs);
-	tcase_add_test(tc, test_blk_read_past_eof_zero_fills);
-	tcase_add_test(tc, test_blk_flush_ok);
-	tcase_add_test(tc, test_blk_flush_read_only_ok);
-	tcase_add_test(tc, test_blk_get_id_returns_serial);
-	tcase_add_test(tc, test_blk_get_id_truncates_to_buffer);
-	tcase_add_test(tc, test_blk_bytes_written);
-	suite_add_tcase(s, tc);
+		tc = path_tcase(s, i, 1, "ranges");
+		tcase_add_test(tc, test_blk_discard_zeroes_range);
+		tcase_add_test(tc, test_blk_write_zeroes_zeroes_range);
+		tcase_add_test(tc, test_blk_write_zeroes_unmap_zeroes_range);
+		tcase_add_test(
+			tc, test_blk_write_zeroes_segments_split_across_iovecs);
+		tcase_add_test(tc, test_blk_write_zeroes_without_zero_range);
 
-	tc = tcase_create("ranges");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_blk_discard_zeroes_range);
-	tcase_add_test(tc, test_blk_write_zeroes_zeroes_range);
-	tcase_add_test(tc, test_blk_write_zeroes_unmap_zeroes_range);
-	tcase_add_test(tc, test_blk_write_zeroes_segments_split_across_iovecs);
-	tcase_add_test(tc, test_blk_write_zeroes_without_zero_range);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("rejected");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_blk_read_past_end_ioerr);
-	tcase_add_test(tc, test_blk_write_past_end_ioerr_unchanged);
-	tcase_add_test(tc, test_blk_sector_overflow_ioerr);
-	tcase_add_test(tc, test_blk_read_partial_sector_ioerr);
-	tcase_add_test(tc, test_blk_write_partial_sector_ioerr_unchanged);
-	tcase_add_test(tc, test_blk_write_read_only_ioerr_unchanged);
-	tcase_add_test(tc, test_blk_discard_read_only_ioerr_unchanged);
-	tcase_add_test(tc, test_blk_write_zeroes_read_only_ioerr_unchanged);
-	tcase_add_test(tc, test_blk_discard_flags_unsupp);
-	tcase_add_test(tc, test_blk_write_zeroes_unknown_flag_unsupp);
-	tcase_add_test(tc, test_blk_discard_too_many_segments_ioerr);
-	tcase_add_test(tc, test_blk_discard_no_segment_ioerr);
-	tcase_add_test(tc, test_blk_discard_partial_segment_ioerr);
-	tcase_add_test(tc, test_blk_segment_past_end_ioerr_nothing_done);
-	tcase_add_test(tc, test_blk_segment_too_long_ioerr);
-	tcase_add_test(tc, test_blk_short_header_ioerr);
-	tcase_add_test(tc, test_blk_unknown_type_unsupp);
-	tcase_add_test(tc, test_blk_no_writable_byte_fails);
-	suite_add_tcase(s, tc);
-
+		tc = path_tcase(s, i, 2, "rejected");
+		tcase_add_test(tc, test_blk_read_past_end_ioerr);
+		tcase_add_test(tc, test_blk_write_past_end_ioerr_unchanged);
+		tcase_add_test(tc, test_blk_sector_overflow_ioerr);
+		tcase_add_test(tc, test_blk_read_partial_sector_ioerr);
+		tcase_add_test(tc,
+			       test_blk_write_partial_sector_ioerr_unchanged);
+		tcase_add_test(tc, test_blk_write_read_only_ioerr_unchanged);
+		tcase_add_test(tc, test_blk_discard_read_only_ioerr_unchanged);
+		tcase_add_test(tc,
+			       test_blk_write_zeroes_read_only_ioerr_unchanged);
+		tcase_add_test(tc, test_blk_discard_flags_unsupp);
+		tcase_add_test(tc, test_blk_write_zeroes_unknown_flag_unsupp);
+		tcase_add_test(tc, test_blk_discard_too_many_segments_ioerr);
+		tcase_add_test(tc, test_blk_discard_no_segment_ioerr);
+		tcase_add_test(tc, test_blk_discard_partial_segment_ioerr);
+		tcase_add_test(tc,
+			       test_blk_segment_past_end_ioerr_nothing_done);
+		tcase_add_test(tc, test_blk_segment_too_long_ioerr);
+		tcase_add_test(tc, test_blk_short_header_ioerr);
+		tcase_add_test(tc, test_blk_unknown_type_unsupp);
+		tcase_add_test(tc, test_blk_no_writable_byte_fails);
+	}
 	return s;
 }

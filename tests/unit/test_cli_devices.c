@@ -16,6 +16,23 @@ START_TEST(test_cli_disk_plain)
 	ck_assert_str_eq(o.disks[0].path, "a.img");
 	ck_assert_int_eq(o.disks[0].read_only, 0);
 	ck_assert_uint_eq(o.disks[0].queues, 0);
+	ck_assert_int_eq(o.disks[0].io, BLK_IO_AUTO);
+}
+END_TEST
+
+START_TEST(test_cli_disk_io_modes)
+{
+	struct run_opts o = accepted("--kernel", "k", "--disk", "a,io=map,ro",
+				     "-d", "b,io=pread", "-d", "c,io=auto");
+
+	ck_assert_int_eq(o.disks[0].io, BLK_IO_MAP);
+	ck_assert_int_eq(o.disks[0].read_only, 1);
+	ck_assert_int_eq(o.disks[1].io, BLK_IO_PREAD);
+	ck_assert_int_eq(o.disks[2].io, BLK_IO_AUTO);
+	refused("io must be auto, pread or map, not 'mmap'", "--kernel", "k",
+		"--disk", "a,io=mmap");
+	refused("io must be auto, pread or map, not ''", "--kernel", "k",
+		"--disk", "a,io=");
 }
 END_TEST
 
@@ -260,6 +277,7 @@ Suite *cli_devices_suite(void)
 	tcase_add_test(tc, test_cli_disk_options_and_repeat);
 	tcase_add_test(tc, test_cli_disk_bad_option_rejected);
 	tcase_add_test(tc, test_cli_disk_bad_queues_rejected);
+	tcase_add_test(tc, test_cli_disk_io_modes);
 	tcase_add_test(tc, test_cli_disk_no_path_rejected);
 	tcase_add_test(tc, test_cli_disk_too_many_rejected);
 	suite_add_tcase(s, tc);

@@ -20,9 +20,12 @@
 #include <unistd.h>
 
 #include "../../fuse-vsock/server.h"
+#include "../../lib/copy.h"
+#include "../../lib/fault-guard.h"
 #include "../../sandbox/seccomp.h"
 #include "../../vmm/term.h"
 #include "../../lib/thread.h"
+#include "cut-map.h"
 #include "suites.h"
 
 #define NOT_CALLED 90 /* the allowed call failed the child's check */
@@ -364,6 +367,42 @@ START_TEST(test_seccomp_vcpu_creates_no_thread)
 }
 END_TEST
 
+/* Mapped before the filter (and the fork): cut-map.h. */
+static uint8_t *cut_map;
+
+static void page_from_cut_map(void *arg)
+{
+	static uint8_t buf[4096];
+
+	copy__mem(buf, cut_map + (uintptr_t)arg, sizeof(buf));
+}
+
+/* A mapped disk's flush, a copy, and a copy that faults and recovers. */
+static int mapped_io(void)
+{
+	if (msync(cut_map, 8192, MS_SYNC) < 0 ||
+	    fault_guard__call(page_from_cut_map, (void *)0, NULL) ||
+	    fault_guard__call(page_from_cut_map, (void *)4096, NULL) != -1)
+		return -1;
+	return fault_guard__call(page_from_cut_map, (void *)0, NULL);
+}
+
+START_TEST(test_seccomp_blk_mapped_disk)
+{
+	struct outcome o;
+
+	cut_map = cut_map__make();
+	ck_assert_int_eq(fault_guard__install(), 0);
+	run_confined(THREAD_BLK, "blk0-q0", mapped_io, unix_socket, &o);
+	ck_assert_msg(o.allowed_ok, "mapped I/O failed or was refused: %s",
+		      o.msg);
+	ck_assert_msg(WIFEXITED(o.status) &&
+			      WEXITSTATUS(o.status) == SECCOMP_EXIT_STATUS &&
+			      strstr(o.msg, "forbidden system call: socket ("),
+		      "status 0x%x, stderr: %s", o.status, o.msg);
+}
+END_TEST
+
 /* The lists stay small: a new call in one is a decision, not a drift. */
 START_TEST(test_seccomp_list_sizes)
 {
@@ -390,6 +429,7 @@ Suite *seccomp_suite(void)
 	tcase_add_loop_test(tc, test_seccomp_filter_stops_forbidden_call, 0,
 			    sizeof(stop_cases) / sizeof(stop_cases[0]));
 	tcase_add_test(tc, test_seccomp_vcpu_creates_no_thread);
+	tcase_add_test(tc, test_seccomp_blk_mapped_disk);
 	tcase_add_test(tc, test_seccomp_list_sizes);
 	suite_add_tcase(s, tc);
 	return s;

@@ -46,6 +46,7 @@ check bad-disk-size 1 "not a non-zero multiple of 512" run --kernel $GUEST_KERNE
 check bad-disk-dir 1 "cannot open disk '/tmp' for writing: Is a directory" run --kernel $GUEST_KERNEL --disk /tmp
 check bad-disk-option 2 "unknown option 'bogus'" run --kernel $GUEST_KERNEL --disk /tmp/ok.img,bogus
 check bad-disk-queues 2 "queues must be 1 to 8" run --kernel $GUEST_KERNEL --disk /tmp/ok.img,queues=99
+check bad-disk-io 2 "io must be auto, pread or map, not 'mmap'" run --kernel $GUEST_KERNEL --disk /tmp/ok.img,io=mmap
 check bad-disk-no-path 2 "has no image path" run --kernel $GUEST_KERNEL --disk ,ro
 # A second turtle must not write an image the first one is using. The
 # first one's guest says it is up (so its turtle holds the image) and then
