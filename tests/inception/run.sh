@@ -37,7 +37,8 @@
 #   VIA=initrd            hand the chain down in each level's initramfs
 #                         (retain_initrd) instead of the shared directory
 #   EL1_LAST=1            the deepest level at EL1 (it hosts nothing), and
-#                         the level above it with plain VHE KVM
+#                         the level above it with plain VHE KVM; the
+#                         default from 4 levels (EL1_LAST=0: at EL2)
 #   NOHZ=1                a quiet CPU: every level that runs a child gets
 #                         2 vCPUs and nohz_full=1, and runs its child's
 #                         vCPU thread alone on CPU 1 (level.sh); the lean
@@ -123,7 +124,8 @@ for ((n = 1; n <= levels; n++)); do
 	[ -z "${!a:-}" ] || chain_file turtle-args-L$n "${!a}"
 	[ -z "${!m:-}" ] || chain_file mem-L$n "${!m}"
 done
-[ "${EL1_LAST:-0}" != 1 ] || chain_file el1-last ""
+el1_last=${EL1_LAST:-$([ "$levels" -ge 4 ] && echo 1 || echo 0)}
+[ "$el1_last" != 1 ] || chain_file el1-last ""
 [ -z "${REPORT_EVERY:-}" ] || chain_file report-every "$REPORT_EVERY"
 [ -z "${CHAIN_CACHE:-}" ] || chain_file cache "$CHAIN_CACHE"
 [ "${CHAIN_DIRECT_SHARE:-0}" != 1 ] || chain_file direct-share ""
