@@ -15,7 +15,7 @@ levels=$2
 base=${KST_TIMEOUT:-180}
 from=${KST_FROM:-0}
 # An exit at L1 costs some 20 times one at L0, at L2 another 20 times
-# (README, benchmarks); the tests took 5 to 15 times longer at L1.
+# (docs/benchmarks.md); the tests took 5 to 15 times longer at L1.
 case $level in
 0) scale=1 ;;
 1) scale=10 ;;

@@ -79,7 +79,7 @@ esac
 # Debian's 41 MB generic kernel is fine for two levels, but at L3 it takes
 # about half an hour just to read through three FUSE hops, and then boots
 # many times slower than the lean one: from three levels the default is
-# the lean kernel (README, "Inception").
+# the lean kernel (docs/inception.md).
 # NOHZ=1 needs full dynticks: the lean kernel with kernel/lean-nohz.config.
 [ "${NOHZ:-0}" != 1 ] || export LEAN_EXTRA=${LEAN_EXTRA:-$root/kernel/lean-nohz.config}
 # From 4 levels a 12 Hz tick (LEAN_HZ above).
@@ -161,7 +161,7 @@ fi
 # longer than the timer tick of the levels above it: each entry finds a
 # tick pending, exits before L3's first instruction, and L3 never starts.
 # Counting time in instructions gives every level the same work per tick
-# that real hardware would, and the chain runs (README, "Inception").
+# that real hardware would, and the chain runs (docs/inception.md).
 export QEMU_EXTRA=${QEMU_EXTRA--icount shift=0}
 
 log=$root/build/inception-L$levels.log
