@@ -5,12 +5,15 @@
  * copies; the FEAT_MOPS sequence too where the CPU has it (on arm64 hosts;
  * on x86 both are memcpy, and the system test runs the MOPS path).
  * lib/fault-guard.h: a guarded copy from a truncated mapping returns -1,
- * again and again; an unguarded one still kills with SIGBUS.
+ * again and again, in several threads at once, and leaves the signal mask
+ * as it found it; an unguarded one still kills with SIGBUS; a SIGBUS sent
+ * during a guarded copy ends the process (135).
  */
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../lib/copy.h"
 #include "../../lib/fault-guard.h"
@@ -126,6 +129,95 @@ START_TEST(test_fault_guard_unguarded_sigbus_kills)
 }
 END_TEST
 
+/*
+ * Threads fault in guarded copies at the same time, each from its own
+ * mapping, between copies that work: each gets its own way back.
+ */
+#define GUARD_THREADS 4
+#define GUARD_ROUNDS 300
+
+static void *guarded_rounds(void *arg)
+{
+	uint8_t *m = arg, buf[4096];
+	uint8_t *args[2] = { buf, NULL };
+	uintptr_t bad = 0;
+	void *addr;
+	int i;
+
+	for (i = 0; i < GUARD_ROUNDS; i++) {
+		args[1] = m + 4096;
+		addr = NULL;
+		if (fault_guard__call(copy_page, args, &addr) != -1 ||
+		    addr != m + 4096)
+			bad++;
+		args[1] = m;
+		if (fault_guard__call(copy_page, args, NULL) != 0 ||
+		    memcmp(buf, m, sizeof(buf)))
+			bad++;
+	}
+	return (void *)bad;
+}
+
+START_TEST(test_fault_guard_threads_at_once)
+{
+	pthread_t th[GUARD_THREADS];
+	uint8_t *m[GUARD_THREADS];
+	void *bad;
+	int i;
+
+	ck_assert_int_eq(fault_guard__install(), 0);
+	for (i = 0; i < GUARD_THREADS; i++) {
+		m[i] = cut_map__make();
+		memset(m[i], 0x30 + i, 4096);
+	}
+	for (i = 0; i < GUARD_THREADS; i++)
+		ck_assert_int_eq(
+			pthread_create(&th[i], NULL, guarded_rounds, m[i]), 0);
+	for (i = 0; i < GUARD_THREADS; i++) {
+		ck_assert_int_eq(pthread_join(th[i], &bad), 0);
+		ck_assert_msg(!bad, "thread %d: %lu bad rounds", i,
+			      (unsigned long)(uintptr_t)bad);
+	}
+}
+END_TEST
+
+/* After a recovered fault every signal is blocked as before, no more. */
+START_TEST(test_fault_guard_keeps_signal_mask)
+{
+	static uint8_t buf[4096];
+	uint8_t *args[2] = { buf, cut_map__make() + 4096 };
+	sigset_t set, before, after;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGTERM);
+	ck_assert_int_eq(pthread_sigmask(SIG_BLOCK, &set, &before), 0);
+	ck_assert_int_eq(pthread_sigmask(SIG_BLOCK, NULL, &before), 0);
+	ck_assert_int_eq(fault_guard__install(), 0);
+	ck_assert_int_eq(fault_guard__call(copy_page, args, NULL), -1);
+	ck_assert_int_eq(pthread_sigmask(SIG_BLOCK, NULL, &after), 0);
+	for (sig = 1; sig < SIGRTMIN; sig++)
+		ck_assert_msg(sigismember(&before, sig) ==
+				      sigismember(&after, sig),
+			      "signal %d's blocking changed", sig);
+}
+END_TEST
+
+/* SIGBUS from another process (kill): ends the process, not the copy. */
+static void kill_self(void *arg)
+{
+	(void)arg;
+	kill(getpid(), SIGBUS);
+}
+
+START_TEST(test_fault_guard_sent_sigbus_in_copy_ends)
+{
+	ck_assert_int_eq(fault_guard__install(), 0);
+	fault_guard__call(kill_self, NULL, NULL);
+}
+END_TEST
+
 Suite *copy_suite(void)
 {
 	Suite *s = suite_create("copy");
@@ -138,6 +230,10 @@ Suite *copy_suite(void)
 	tcase_add_test(tc, test_fault_guard_thread_that_blocked_sigbus);
 	tcase_add_test_raise_signal(tc, test_fault_guard_unguarded_sigbus_kills,
 				    SIGBUS);
+	tcase_add_test(tc, test_fault_guard_threads_at_once);
+	tcase_add_test(tc, test_fault_guard_keeps_signal_mask);
+	tcase_add_exit_test(tc, test_fault_guard_sent_sigbus_in_copy_ends,
+			    128 + SIGBUS);
 	suite_add_tcase(s, tc);
 	return s;
 }
