@@ -6,12 +6,15 @@
  * thread that runs its copy through fault_guard__call() gets -1 back
  * instead: the handler, installed once for the whole process, jumps back
  * (siglongjmp) only when the faulting thread is inside such a call, and
- * only for a fault (not a SIGBUS someone sent). Any other SIGBUS goes to
- * the handler that was there before, then kills turtle as the default
- * action would: the handler returns from a fault with SIGBUS left blocked
- * (in the saved context's mask), the access runs again and faults, and the
- * kernel, finding SIGBUS blocked, resets it to its default and delivers
- * it: no system call that a seccomp filter would refuse.
+ * only for a fault (not a SIGBUS someone sent, nor the kernel's report of
+ * a memory error elsewhere, BUS_MCEERR_AO). Any other SIGBUS goes to the
+ * handler that was there before, then kills turtle as the default action
+ * would: the handler returns from a fault with SIGBUS left blocked (in the
+ * saved context's mask), the access runs again and faults, and the kernel,
+ * finding SIGBUS blocked, resets it to its default and delivers it: no
+ * system call that a seccomp filter would refuse. A SIGBUS that would not
+ * come again that way (sent, or a memory error report) ends turtle with
+ * _exit(128 + SIGBUS).
  */
 #ifndef TURTLE_LIB_FAULT_GUARD_H
 #define TURTLE_LIB_FAULT_GUARD_H

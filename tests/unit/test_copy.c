@@ -6,13 +6,15 @@
  * on x86 both are memcpy, and the system test runs the MOPS path).
  * lib/fault-guard.h: a guarded copy from a truncated mapping returns -1,
  * again and again, in several threads at once, and leaves the signal mask
- * as it found it; an unguarded one still kills with SIGBUS; a SIGBUS sent
- * during a guarded copy ends the process (135).
+ * as it found it; an unguarded one still kills with SIGBUS; a SIGBUS that
+ * is no fault (sent, or a memory error report) ends the process (135),
+ * inside a guarded copy or not.
  */
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../../lib/copy.h"
@@ -218,6 +220,38 @@ START_TEST(test_fault_guard_sent_sigbus_in_copy_ends)
 }
 END_TEST
 
+/*
+ * The kernel's report of a memory error somewhere in the process
+ * (BUS_MCEERR_AO: si_code > 0, yet no access faulted), as memory-failure
+ * sends it; only a thread itself may forge such a code.
+ */
+static void memory_error_report(void *arg)
+{
+	siginfo_t si;
+
+	(void)arg;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGBUS;
+	si.si_code = BUS_MCEERR_AO;
+	syscall(SYS_rt_tgsigqueueinfo, getpid(), gettid(), SIGBUS, &si);
+}
+
+START_TEST(test_fault_guard_memory_error_report_ends)
+{
+	ck_assert_int_eq(fault_guard__install(), 0);
+	memory_error_report(NULL);
+	/* Not here: returning with SIGBUS blocked would carry on. */
+}
+END_TEST
+
+START_TEST(test_fault_guard_memory_error_report_in_copy_ends)
+{
+	ck_assert_int_eq(fault_guard__install(), 0);
+	/* Not a fault of the copy: no -1 back, the process ends. */
+	fault_guard__call(memory_error_report, NULL, NULL);
+}
+END_TEST
+
 Suite *copy_suite(void)
 {
 	Suite *s = suite_create("copy");
@@ -233,6 +267,11 @@ Suite *copy_suite(void)
 	tcase_add_test(tc, test_fault_guard_threads_at_once);
 	tcase_add_test(tc, test_fault_guard_keeps_signal_mask);
 	tcase_add_exit_test(tc, test_fault_guard_sent_sigbus_in_copy_ends,
+			    128 + SIGBUS);
+	tcase_add_exit_test(tc, test_fault_guard_memory_error_report_ends,
+			    128 + SIGBUS);
+	tcase_add_exit_test(tc,
+			    test_fault_guard_memory_error_report_in_copy_ends,
 			    128 + SIGBUS);
 	suite_add_tcase(s, tc);
 	return s;
