@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <unistd.h>
 
 #include "../lib/copy.h"
 #include "../lib/fault-guard.h"
@@ -90,6 +91,20 @@ static bool in_memory(int fd)
 	       fs.f_type == HUGETLBFS_MAGIC;
 }
 
+/*
+ * Some of the file is a hole (SEEK_HOLE). Reading a hole through a shared
+ * mapping of a tmpfs file allocates a page there, where pread reads the
+ * zero page: a guest reading a sparse read-only disk would fill host
+ * memory with zeroes. (ramfs has no holes: a read allocates on either
+ * path; hugetlbfs's mapping reserves all its pages at mmap already.)
+ */
+static bool has_holes(int fd, off_t size)
+{
+	off_t hole = lseek(fd, 0, SEEK_HOLE);
+
+	return hole >= 0 && hole < size;
+}
+
 /* Map the image: 0, or -1 with err filled in. */
 static int map_image(struct blk_backend *b, const char *name, char *err)
 {
@@ -149,6 +164,13 @@ int blk_map__setup(struct blk_backend *b, enum blk_io_mode mode,
 	}
 	if (mode == BLK_IO_AUTO && !in_memory(b->fd))
 		return 0;
+	if (mode == BLK_IO_AUTO && b->read_only &&
+	    has_holes(b->fd, st.st_size)) {
+		pr_debug(
+			"disk '%s': read-only with holes, whose reads through a mapping would allocate memory; using io=pread",
+			name);
+		return 0;
+	}
 	if (!map_image(b, name, err))
 		return 0;
 	if (mode == BLK_IO_MAP)

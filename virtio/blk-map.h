@@ -10,7 +10,11 @@
  * io=auto, the default, maps an image that is a regular file on a memory
  * filesystem (fstatfs) and uses preadv/pwritev (blk_io_pread) otherwise,
  * or when the mapping fails. io=map maps any regular file, and fails with
- * a clear error where it cannot.
+ * a clear error where it cannot. Reading a hole of a mapped tmpfs file
+ * allocates its page: io=auto therefore does not map a read-only image
+ * with holes (SEEK_HOLE), whose reads would otherwise fill host memory
+ * that no write of the guest could; a writable disk's guest may fill the
+ * whole image anyway.
  *
  * The file can shrink under turtle (another process truncates it): a copy
  * that touches the mapping past the new end faults with SIGBUS, which the

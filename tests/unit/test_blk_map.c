@@ -4,7 +4,9 @@
  * io=auto, pread and map; what io=map refuses; and what only a mapping
  * does: a read-only mapping, zeroes after a discard seen through the
  * mapping, and an image that shrinks under turtle (its requests past the
- * new end fail with IOERR, turtle does not crash, the rest still works).
+ * new end fail with IOERR, turtle does not crash, the rest still works);
+ * io=auto leaves a read-only image with holes unmapped, whose reads would
+ * allocate memory through a mapping.
  * The ordinary requests run over the mapping in test_blk.c ("io-map").
  * And blk__create's failure path, on both paths.
  */
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -51,6 +54,27 @@ static int make_image(const char *dir, bool ro)
 	be.fd = fd;
 	be.capacity = SIZE / BLK_SECTOR_SIZE;
 	be.read_only = ro;
+	return fd;
+}
+
+/* A SIZE-byte read-only image in dir that is one hole; -1 if dir lacks. */
+static int sparse_image(const char *dir)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/turtle-blkmap-XXXXXX", dir);
+	fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	ck_assert_int_eq(ftruncate(fd, SIZE), 0);
+	close(fd);
+	fd = open(path, O_RDONLY);
+	unlink(path);
+	memset(&be, 0, sizeof(be));
+	be.fd = fd;
+	be.capacity = SIZE / BLK_SECTOR_SIZE;
+	be.read_only = true;
 	return fd;
 }
 
@@ -100,6 +124,42 @@ START_TEST(test_blk_map_auto_maps_tmpfs)
 	ck_assert_int_ge(make_image("/dev/shm", false), 0);
 	ck_assert_int_eq(blk_map__setup(&be, BLK_IO_AUTO, "t.img", err), 0);
 	ck_assert_ptr_eq(be.io, &blk_io_map);
+	unmap_image();
+}
+END_TEST
+
+/* Read-only and written through: no hole to fill, so auto maps it. */
+START_TEST(test_blk_map_auto_maps_full_read_only)
+{
+	if (!fs_in_memory("/dev/shm"))
+		return;
+	ck_assert_int_ge(make_image("/dev/shm", true), 0);
+	ck_assert_int_eq(blk_map__setup(&be, BLK_IO_AUTO, "t.img", err), 0);
+	ck_assert_ptr_eq(be.io, &blk_io_map);
+	unmap_image();
+}
+END_TEST
+
+/*
+ * A read-only image on tmpfs that is all hole: the guest reads every byte
+ * (zeroes), and the file still takes no memory. Through a mapping, each
+ * page read would have been allocated, which no write could have done.
+ */
+START_TEST(test_blk_map_auto_sparse_read_only_allocates_nothing)
+{
+	static uint8_t buf[SIZE], zero[SIZE];
+	struct stat st;
+
+	if (!fs_in_memory("/dev/shm"))
+		return;
+	ck_assert_int_ge(sparse_image("/dev/shm"), 0);
+	ck_assert_int_eq(blk_map__setup(&be, BLK_IO_AUTO, "t.img", err), 0);
+	memset(buf, 0xee, sizeof(buf));
+	ck_assert_uint_eq(req(VIRTIO_BLK_T_IN, 0, buf, sizeof(buf)),
+			  VIRTIO_BLK_S_OK);
+	ck_assert_mem_eq(buf, zero, sizeof(buf));
+	ck_assert_int_eq(fstat(be.fd, &st), 0);
+	ck_assert_int_eq(st.st_blocks, 0);
 	unmap_image();
 }
 END_TEST
@@ -308,6 +368,9 @@ Suite *blk_map_suite(void)
 	tc = tcase_create("choice");
 
 	tcase_add_test(tc, test_blk_map_auto_maps_tmpfs);
+	tcase_add_test(tc, test_blk_map_auto_maps_full_read_only);
+	tcase_add_test(tc,
+		       test_blk_map_auto_sparse_read_only_allocates_nothing);
 	tcase_add_test(tc, test_blk_map_auto_preads_elsewhere);
 	tcase_add_test(tc, test_blk_map_pread_never_maps);
 	tcase_add_test(tc, test_blk_map_refuses_non_regular_file);
