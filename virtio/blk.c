@@ -176,7 +176,9 @@ static int blk__open(const struct blk_opts *o, uint64_t *size, ino_t *ino,
 	struct stat st;
 	int fd;
 
-	fd = open(o->path, (o->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO opened for reading would wait for a writer. */
+	fd = open(o->path,
+		  (o->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		errbuf_set(err, "cannot open disk '%s'%s: %s", o->path,
 			   o->read_only ? "" : " for writing", strerror(errno));
@@ -187,6 +189,10 @@ static int blk__open(const struct blk_opts *o, uint64_t *size, ino_t *ino,
 		errbuf_set(err,
 			   "disk '%s' is not a regular file or block device",
 			   o->path);
+		goto fail;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		errbuf_set(err, "disk '%s': %s", o->path, strerror(errno));
 		goto fail;
 	}
 	*ino = st.st_ino;

@@ -356,6 +356,48 @@ START_TEST(test_blk_create_failure_closes_fds)
 }
 END_TEST
 
+/*
+ * --disk on a FIFO, read-only (_i 1) or not: refused at once. A plain
+ * O_RDONLY open of a FIFO waits for a writer, for ever.
+ */
+START_TEST(test_blk_create_refuses_fifo)
+{
+	struct blk_opts o = { .read_only = _i };
+	struct guest_mem mem = { 0 };
+	char path[64], err[256] = "";
+
+	snprintf(path, sizeof(path), "/tmp/turtle-blk-fifo-%d", (int)getpid());
+	unlink(path);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	o.path = path;
+	ck_assert_ptr_null(blk__create(&o, 0, &mem, err));
+	unlink(path);
+	ck_assert_err_has(err, "is not a regular file or block device");
+}
+END_TEST
+
+/*
+ * An image of 0 bytes, or not a whole number of sectors, is refused
+ * before anything is mapped: capacity and mapping never disagree.
+ */
+START_TEST(test_blk_create_refuses_bad_size)
+{
+	static const off_t sizes[] = { 0, 700, 4097 };
+	char path[] = "/tmp/turtle-blk-XXXXXX", err[256] = "";
+	struct blk_opts o = { .path = path, .io = BLK_IO_MAP };
+	struct guest_mem mem = { 0 };
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, sizes[_i]), 0);
+	close(fd);
+	ck_assert_ptr_null(blk__create(&o, 0, &mem, err));
+	ck_assert_int_eq(mappings_of(path), 0);
+	unlink(path);
+	ck_assert_err_has(err, "is not a non-zero multiple of 512");
+}
+END_TEST
+
 Suite *blk_map_suite(void)
 {
 	Suite *s = suite_create("blk_map");
@@ -363,6 +405,8 @@ Suite *blk_map_suite(void)
 
 	tcase_add_loop_test(tc, test_blk_create_failure_closes_fds,
 			    BLK_IO_PREAD, BLK_IO_MAP + 1);
+	tcase_add_loop_test(tc, test_blk_create_refuses_fifo, 0, 2);
+	tcase_add_loop_test(tc, test_blk_create_refuses_bad_size, 0, 3);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("choice");
