@@ -3,12 +3,13 @@
  * virtio-blk's mapped I/O path (blk-map.h): the choice of path for
  * io=auto, pread and map; what io=map refuses; and what only a mapping
  * does: a read-only mapping, zeroes after a discard seen through the
- * mapping, and an image that shrinks under turtle (its requests past the
- * new end fail with IOERR, turtle does not crash, the rest still works);
- * io=auto leaves a read-only image with holes unmapped, whose reads would
- * allocate memory through a mapping.
+ * mapping, an image that shrinks under turtle (its requests past the new
+ * end fail with IOERR, turtle does not crash, the rest still works) or
+ * grows (the capacity stays), a guest buffer that faults (IOERR); io=auto
+ * leaves a read-only image with holes unmapped, whose reads would allocate
+ * memory through a mapping.
  * The ordinary requests run over the mapping in test_blk.c ("io-map").
- * And blk__create's failure path, on both paths.
+ * And blk__create: its failure path on both paths, a FIFO, bad sizes.
  */
 #include <endian.h>
 #include <fcntl.h>
@@ -23,6 +24,7 @@
 #include "../../lib/log.h"
 #include "../../virtio/blk-map.h"
 #include "../../virtio/blk.h"
+#include "cut-map.h"
 #include "fds.h"
 #include "suites.h"
 
@@ -314,6 +316,45 @@ START_TEST(test_blk_map_truncated_image_ioerr)
 }
 END_TEST
 
+/* The file grows: the disk keeps the capacity (and mapping) it had. */
+START_TEST(test_blk_map_grown_image_keeps_capacity)
+{
+	uint8_t buf[4096];
+
+	map_image(false);
+	ck_assert_int_eq(ftruncate(be.fd, 4 * SIZE), 0);
+	ck_assert_uint_eq(req(VIRTIO_BLK_T_IN, SIZE / 512, buf, sizeof(buf)),
+			  VIRTIO_BLK_S_IOERR);
+	ck_assert_uint_eq(req(VIRTIO_BLK_T_OUT, SIZE / 512, buf, sizeof(buf)),
+			  VIRTIO_BLK_S_IOERR);
+	ck_assert_uint_eq(
+		req(VIRTIO_BLK_T_IN, SIZE / 512 - 8, buf, sizeof(buf)),
+		VIRTIO_BLK_S_OK);
+	unmap_image();
+}
+END_TEST
+
+/*
+ * A guest buffer whose page faults (guest RAM that cannot be supplied,
+ * here a page past the end of a file): IOERR both ways, no crash, the
+ * image unchanged.
+ */
+START_TEST(test_blk_map_guest_memory_fault_ioerr)
+{
+	uint8_t *bad = cut_map__make() + CUT_MAP_PAGE, got[CUT_MAP_PAGE];
+
+	map_image(false);
+	ck_assert_uint_eq(req(VIRTIO_BLK_T_IN, 8, bad, CUT_MAP_PAGE),
+			  VIRTIO_BLK_S_IOERR);
+	ck_assert_uint_eq(req(VIRTIO_BLK_T_OUT, 8, bad, CUT_MAP_PAGE),
+			  VIRTIO_BLK_S_IOERR);
+	ck_assert_uint_eq(req(VIRTIO_BLK_T_IN, 8, got, sizeof(got)),
+			  VIRTIO_BLK_S_OK);
+	ck_assert_uint_eq(got[0], (uint8_t)(8 * 512 * 3));
+	unmap_image();
+}
+END_TEST
+
 /* Lines of /proc/self/maps that name path. */
 static int mappings_of(const char *path)
 {
@@ -427,6 +468,8 @@ Suite *blk_map_suite(void)
 	tcase_add_test(tc, test_blk_map_write_read_back_and_flush);
 	tcase_add_test(tc, test_blk_map_discard_reads_zeroes);
 	tcase_add_test(tc, test_blk_map_truncated_image_ioerr);
+	tcase_add_test(tc, test_blk_map_grown_image_keeps_capacity);
+	tcase_add_test(tc, test_blk_map_guest_memory_fault_ioerr);
 	suite_add_tcase(s, tc);
 	return s;
 }
