@@ -33,8 +33,11 @@
 static struct blk_backend be;
 static char err[ERRBUF_LEN];
 
-/* A SIZE-byte image in dir, byte i = i * 3, unlinked; -1 if dir lacks. */
-static int make_image(const char *dir, bool ro)
+/*
+ * A SIZE-byte image in dir, unlinked, its byte i = i * 3, or (sparse) one
+ * hole; -1 if dir lacks.
+ */
+static int new_image(const char *dir, bool ro, bool sparse)
 {
 	static uint8_t img[SIZE];
 	char path[64];
@@ -46,7 +49,10 @@ static int make_image(const char *dir, bool ro)
 		return -1;
 	for (i = 0; i < SIZE; i++)
 		img[i] = (uint8_t)(i * 3);
-	ck_assert_int_eq(pwrite(fd, img, SIZE, 0), SIZE);
+	if (sparse)
+		ck_assert_int_eq(ftruncate(fd, SIZE), 0);
+	else
+		ck_assert_int_eq(pwrite(fd, img, SIZE, 0), SIZE);
 	if (ro) {
 		close(fd);
 		fd = open(path, O_RDONLY);
@@ -59,25 +65,9 @@ static int make_image(const char *dir, bool ro)
 	return fd;
 }
 
-/* A SIZE-byte read-only image in dir that is one hole; -1 if dir lacks. */
-static int sparse_image(const char *dir)
+static int make_image(const char *dir, bool ro)
 {
-	char path[64];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/turtle-blkmap-XXXXXX", dir);
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -1;
-	ck_assert_int_eq(ftruncate(fd, SIZE), 0);
-	close(fd);
-	fd = open(path, O_RDONLY);
-	unlink(path);
-	memset(&be, 0, sizeof(be));
-	be.fd = fd;
-	be.capacity = SIZE / BLK_SECTOR_SIZE;
-	be.read_only = true;
-	return fd;
+	return new_image(dir, ro, false);
 }
 
 static void map_image(bool ro)
@@ -119,23 +109,12 @@ static bool fs_in_memory(const char *dir)
 	       (fs.f_type == 0x01021994 || fs.f_type == 0x858458f6);
 }
 
+/* Writable, or read-only (_i) with no hole to fill: auto maps it. */
 START_TEST(test_blk_map_auto_maps_tmpfs)
 {
 	if (!fs_in_memory("/dev/shm"))
 		return; /* no tmpfs at /dev/shm here */
-	ck_assert_int_ge(make_image("/dev/shm", false), 0);
-	ck_assert_int_eq(blk_map__setup(&be, BLK_IO_AUTO, "t.img", err), 0);
-	ck_assert_ptr_eq(be.io, &blk_io_map);
-	unmap_image();
-}
-END_TEST
-
-/* Read-only and written through: no hole to fill, so auto maps it. */
-START_TEST(test_blk_map_auto_maps_full_read_only)
-{
-	if (!fs_in_memory("/dev/shm"))
-		return;
-	ck_assert_int_ge(make_image("/dev/shm", true), 0);
+	ck_assert_int_ge(make_image("/dev/shm", _i), 0);
 	ck_assert_int_eq(blk_map__setup(&be, BLK_IO_AUTO, "t.img", err), 0);
 	ck_assert_ptr_eq(be.io, &blk_io_map);
 	unmap_image();
@@ -154,7 +133,7 @@ START_TEST(test_blk_map_auto_sparse_read_only_allocates_nothing)
 
 	if (!fs_in_memory("/dev/shm"))
 		return;
-	ck_assert_int_ge(sparse_image("/dev/shm"), 0);
+	ck_assert_int_ge(new_image("/dev/shm", true, true), 0);
 	ck_assert_int_eq(blk_map__setup(&be, BLK_IO_AUTO, "t.img", err), 0);
 	memset(buf, 0xee, sizeof(buf));
 	ck_assert_uint_eq(req(VIRTIO_BLK_T_IN, 0, buf, sizeof(buf)),
@@ -452,8 +431,7 @@ Suite *blk_map_suite(void)
 
 	tc = tcase_create("choice");
 
-	tcase_add_test(tc, test_blk_map_auto_maps_tmpfs);
-	tcase_add_test(tc, test_blk_map_auto_maps_full_read_only);
+	tcase_add_loop_test(tc, test_blk_map_auto_maps_tmpfs, 0, 2);
 	tcase_add_test(tc,
 		       test_blk_map_auto_sparse_read_only_allocates_nothing);
 	tcase_add_test(tc, test_blk_map_auto_preads_elsewhere);
