@@ -192,7 +192,8 @@ FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*
 FUZZ_LIB   := $(filter-out fuse-vsock/service.c,$(FUSE_SRCS)) lib/log.c lib/thread.c lib/heap.c \
 	      virtio/virtqueue.c virtio/iov.c virtio/vsock-conn.c \
 	      virtio/vsock-conn-rx.c \
-	      virtio/vsock-svc.c \
+	      virtio/vsock-svc.c virtio/blk-req.c virtio/blk-map.c \
+	      lib/copy.c lib/fault-guard.c \
 	      tests/fuzz/fuzz-share.c tests/fuzz/fuzz-fuse.c
 
 fuzz:
